@@ -1,0 +1,28 @@
+//! The reader's language inside components.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+
+/// The language of the current page.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// On the server: the language from the request's `lang` cookie. In the browser:
+/// whatever the page was rendered in.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(parts) = use_context::<axum::http::request::Parts>() {
+            return parts
+                .headers
+                .get_all(axum::http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .map(Lang::from_cookie_header)
+                .find(|l| *l != Lang::Zh)
+                .unwrap_or_default();
+        }
+    }
+    use_context::<Lang>().unwrap_or_default()
+}

@@ -1,0 +1,67 @@
+//! Header, navigation and footer around every page.
+
+use super::lang::use_lang;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let here = location.pathname.get_untracked();
+    let other = lang.other();
+    let switch_href = format!("/lang/{}?back={}", other.code(), urlencode(&here));
+    view! {
+        <a class="skip-link" href="#main">{lang.pick("跳到正文", "Skip to content")}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="brand" href="/" aria-label=lang.pick("善桥首页", "Shanqiao home")>
+                    <span class="brand-mark" aria-hidden="true">"善"</span>
+                    <span class="brand-name">{lang.pick("善桥", "Shanqiao")}</span>
+                </a>
+                <nav class="site-nav" aria-label=lang.pick("主导航", "Main")>
+                    <ul>
+                        <li>
+                            <a href="/" aria-current=(here == "/").then_some("page")>
+                                {lang.pick("首页", "Home")}
+                            </a>
+                        </li>
+                        <li>
+                            <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
+                        </li>
+                        <li>
+                            <a href=switch_href lang=other.tag() hreflang=other.tag() data-testid="lang-switch">
+                                {lang.pick("English", "中文")}
+                            </a>
+                        </li>
+                    </ul>
+                </nav>
+            </div>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>
+                    {lang.pick(
+                        "善桥连接政府社会救助与慈善资源。页面展示的需求均已匿名化：不含姓名、证件号、联系方式或详细住址，地点只到县（区）。",
+                        "Shanqiao links government social assistance with charity. Every need shown here is anonymized: no names, ID numbers, contact details or exact addresses, and places go no finer than the county.",
+                    )}
+                </p>
+            </div>
+        </footer>
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+fn urlencode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

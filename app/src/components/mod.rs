@@ -1,0 +1,7 @@
+//! Widgets shared by pages.
+
+pub mod badges;
+pub mod lang;
+pub mod layout;
+pub mod need_browser;
+pub mod need_card;

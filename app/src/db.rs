@@ -1,0 +1,32 @@
+//! Connecting to the database: SQLite (the embedded default) or PostgreSQL.
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::time::Duration;
+
+/// Opens a pool for `url` (`sqlite://…?mode=rwc` or `postgres://…`).
+///
+/// SQLite gets WAL journaling, foreign keys and a busy timeout on every pooled
+/// connection, and a few connections instead of sea-orm's default of one, so that a read
+/// never waits behind an open transaction.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        options.max_connections(4).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        options.max_connections(10);
+    }
+    Database::connect(options).await
+}
+
+/// Whether the database answers (for `/healthz`).
+pub async fn ping(db: &DatabaseConnection) -> bool {
+    db.ping().await.is_ok()
+}

@@ -1,0 +1,628 @@
+//! Writing the demo world into an empty database, in one transaction.
+
+use super::corpus::{self, Corpus, NeedTemplate};
+use super::rng::Rng;
+use super::world::{self, OFFICES};
+use super::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use crate::accounts::password;
+use crate::audit::{self, Actor, Change};
+use crate::domain::need::{AssistanceType, NeedStatus, Urgency};
+use crate::domain::public_code;
+use crate::domain::uscc::Uscc;
+use crate::entities::*;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How many needs the demo world has, by status. 240 in all.
+const NEEDS_BY_STATUS: &[(NeedStatus, usize)] = &[
+    (NeedStatus::Draft, 14),
+    (NeedStatus::InReview, 14),
+    (NeedStatus::Published, 112),
+    (NeedStatus::Claimed, 40),
+    (NeedStatus::Fulfilled, 18),
+    (NeedStatus::Verified, 26),
+    (NeedStatus::Withdrawn, 8),
+    (NeedStatus::Expired, 8),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error("the demo corpus is malformed: {0}")]
+    Corpus(#[from] serde_json::Error),
+    #[error("the demo data is inconsistent: {0}")]
+    Inconsistent(String),
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+}
+
+#[derive(Debug)]
+pub enum SeedOutcome {
+    Seeded(SeedReport),
+    AlreadyHasData,
+}
+
+/// What was created.
+#[derive(Debug, Default)]
+pub struct SeedReport {
+    pub offices: usize,
+    pub charities: usize,
+    pub users: usize,
+    pub needs: usize,
+    pub claims: usize,
+    pub funds: usize,
+    pub pledges: usize,
+}
+
+impl fmt::Display for SeedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "seeded demo data: {} offices, {} charities, {} users, {} needs, {} claims, {} funds, {} pledges",
+            self.offices, self.charities, self.users, self.needs, self.claims, self.funds, self.pledges
+        )
+    }
+}
+
+/// Seeds the demo world if the database holds no organizations yet. Timestamps are
+/// relative to `now`; everything else is the same on every run.
+pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedOutcome, SeedError> {
+    if organization::Entity::find().count(db).await? > 0 || need::Entity::find().count(db).await? > 0 {
+        return Ok(SeedOutcome::AlreadyHasData);
+    }
+    let corpus = corpus::load()?;
+    // One hash for every demo account: they share the demo password.
+    let demo_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let txn = db.begin().await?;
+    let mut world = Seeder { db: &txn, now, rng: Rng::new(0x5EED_2024), corpus: &corpus, hash: demo_hash, report: SeedReport::default() };
+    world.run().await?;
+    audit::record(
+        &txn,
+        Actor::System,
+        Change {
+            action: "demo.seed",
+            entity_kind: "database",
+            entity_id: "demo".into(),
+            before: None,
+            after: Some(serde_json::json!({ "needs": world.report.needs, "organizations": world.report.offices + world.report.charities })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    let report = std::mem::take(&mut world.report);
+    txn.commit().await?;
+    Ok(SeedOutcome::Seeded(report))
+}
+
+struct Seeder<'a, C> {
+    db: &'a C,
+    now: DateTime<Utc>,
+    rng: Rng,
+    corpus: &'a Corpus,
+    hash: String,
+    report: SeedReport,
+}
+
+/// Ids of what later steps refer to.
+struct Offices {
+    /// Office id by region code, and the caseworker and reviewer of each.
+    by_region: BTreeMap<&'static str, OfficeStaff>,
+}
+
+#[derive(Clone, Copy)]
+struct OfficeStaff {
+    office_id: i64,
+    caseworker: i64,
+    reviewer: i64,
+}
+
+#[derive(Clone, Copy)]
+struct CharityRef {
+    id: i64,
+    admin: i64,
+}
+
+struct SeededNeed {
+    id: i64,
+    status: NeedStatus,
+    goal_fen: i64,
+    assistance_type: AssistanceType,
+    reviewer: i64,
+}
+
+impl<C: ConnectionTrait> Seeder<'_, C> {
+    async fn run(&mut self) -> Result<(), SeedError> {
+        let admin = self.user("admin@shanqiao.test", "平台管理员", true, true).await?;
+        let offices = self.offices().await?;
+        let charities = self.charities(admin).await?;
+        let donor = self.user("donor@shanqiao.test", "爱心人士小周", false, true).await?;
+        let needs = self.needs(&offices).await?;
+        let funds = self.funds(&charities).await?;
+        self.claims_and_pledges(&needs, &charities, &funds, donor).await?;
+        debug_assert_eq!(DEMO_ACCOUNTS.len(), 7);
+        Ok(())
+    }
+
+    async fn user(&mut self, email: &str, name: &str, platform_admin: bool, demo_login: bool) -> Result<i64, DbErr> {
+        let _ = demo_login;
+        let row = user::ActiveModel {
+            email: Set(Some(email.to_owned())),
+            phone: Set(None),
+            display_name: Set(name.to_owned()),
+            password_hash: Set(self.hash.clone()),
+            is_platform_admin: Set(platform_admin),
+            is_demo: Set(true),
+            disabled_at: Set(None),
+            created_at: Set(self.now - Duration::days(200)),
+            updated_at: Set(self.now - Duration::days(200)),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await?;
+        self.report.users += 1;
+        Ok(row.id)
+    }
+
+    async fn membership(&self, user_id: i64, organization_id: i64, role: &str) -> Result<(), DbErr> {
+        membership::ActiveModel {
+            user_id: Set(user_id),
+            organization_id: Set(organization_id),
+            role: Set(role.to_owned()),
+            created_at: Set(self.now - Duration::days(200)),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn offices(&mut self) -> Result<Offices, SeedError> {
+        let mut by_region = BTreeMap::new();
+        for (i, (region, name)) in OFFICES.iter().enumerate() {
+            let office = organization::ActiveModel {
+                kind: Set("civil_affairs".into()),
+                name: Set((*name).to_owned()),
+                slug: Set(format!("office-{region}")),
+                region_code: Set(Some((*region).to_owned())),
+                uscc: Set(None),
+                public_fundraising: Set(false),
+                verification: Set("verified".into()),
+                verification_reason: Set(None),
+                verified_at: Set(Some(self.now - Duration::days(200))),
+                verified_by: Set(None),
+                description: Set(String::new()),
+                review_time_limit_days: Set(7),
+                created_at: Set(self.now - Duration::days(200)),
+                updated_at: Set(self.now - Duration::days(200)),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            self.report.offices += 1;
+            // The demo log-ins belong to 农安县民政局 (county) and 长春市民政局 (city).
+            let (cw_email, rv_email) = match *region {
+                "220122" => ("caseworker@shanqiao.test".to_owned(), "reviewer@shanqiao.test".to_owned()),
+                _ => (format!("caseworker-{region}@shanqiao.test"), format!("reviewer-{region}@shanqiao.test")),
+            };
+            let cw_name = world::staff_name(&mut self.rng);
+            let rv_name = world::staff_name(&mut self.rng);
+            let caseworker = self.user(&cw_email, &cw_name, false, true).await?;
+            let reviewer = self.user(&rv_email, &rv_name, false, true).await?;
+            self.membership(caseworker, office.id, "caseworker").await?;
+            self.membership(reviewer, office.id, "reviewer").await?;
+            if *region == "220100" {
+                let admin = self.user("office-admin@shanqiao.test", "长春市民政局管理员", false, true).await?;
+                self.membership(admin, office.id, "office_admin").await?;
+            }
+            let _ = i;
+            by_region.insert(*region, OfficeStaff { office_id: office.id, caseworker, reviewer });
+        }
+        Ok(Offices { by_region })
+    }
+
+    async fn charities(&mut self, admin: i64) -> Result<Vec<CharityRef>, SeedError> {
+        let home = |province: &str| match province {
+            "jilin" => "220100",
+            "gansu" => "620100",
+            "qinghai" => "630100",
+            _ => "110105",
+        };
+        let mut verified = Vec::new();
+        for (i, template) in self.corpus.charities.iter().enumerate() {
+            let region = home(&template.province);
+            // 5 = registered with civil affairs, 3 = foundation; then the region, a
+            // made-up organization code, and the GB 32100 check character.
+            let uscc = Uscc::complete(&format!("53{region}MJ{:07}", 1000 + i * 37))
+                .map_err(|e| SeedError::Inconsistent(e.to_string()))?;
+            // The last two are still pending and rejected, to fill the admin's queue.
+            let state = match i {
+                _ if i + 2 == self.corpus.charities.len() => "pending",
+                _ if i + 1 == self.corpus.charities.len() => "rejected",
+                _ => "verified",
+            };
+            let charity = organization::ActiveModel {
+                kind: Set("charity".into()),
+                name: Set(template.name.clone()),
+                slug: Set(format!("charity-{}", i + 1)),
+                region_code: Set(Some(region.to_owned())),
+                uscc: Set(Some(uscc.to_string())),
+                public_fundraising: Set(template.public_fundraising),
+                verification: Set(state.into()),
+                verification_reason: Set((state == "rejected").then(|| "登记证书与统一社会信用代码不一致，请补充材料后重新提交".to_owned())),
+                verified_at: Set((state != "pending").then_some(self.now - Duration::days(150))),
+                verified_by: Set((state != "pending").then_some(admin)),
+                description: Set(template.short_description.clone()),
+                review_time_limit_days: Set(7),
+                created_at: Set(self.now - Duration::days(160)),
+                updated_at: Set(self.now - Duration::days(150)),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            self.report.charities += 1;
+            let (admin_email, member_email) = if i == 0 {
+                ("charity-admin@shanqiao.test".to_owned(), "charity-member@shanqiao.test".to_owned())
+            } else {
+                (format!("charity-admin-{}@shanqiao.test", i + 1), format!("charity-member-{}@shanqiao.test", i + 1))
+            };
+            let admin_name = world::staff_name(&mut self.rng);
+            let member_name = world::staff_name(&mut self.rng);
+            let charity_admin = self.user(&admin_email, &admin_name, false, true).await?;
+            let member = self.user(&member_email, &member_name, false, true).await?;
+            self.membership(charity_admin, charity.id, "charity_admin").await?;
+            self.membership(member, charity.id, "charity_member").await?;
+            if state == "verified" {
+                verified.push(CharityRef { id: charity.id, admin: charity_admin });
+            }
+        }
+        if verified.is_empty() {
+            return Err(SeedError::Inconsistent("no verified charity".into()));
+        }
+        Ok(verified)
+    }
+
+    async fn needs(&mut self, offices: &Offices) -> Result<Vec<SeededNeed>, SeedError> {
+        let mut counters: BTreeMap<String, i64> = BTreeMap::new();
+        let mut seeded = Vec::new();
+        let year = chrono::Datelike::year(&self.now);
+        let mut n = 0usize;
+        for &(status, count) in NEEDS_BY_STATUS {
+            for _ in 0..count {
+                // Walk types and categories in lock step with different strides so that
+                // every pair of (type, category) and every status gets covered.
+                let assistance_type = AssistanceType::ALL[n % AssistanceType::ALL.len()];
+                let templates = self
+                    .corpus
+                    .need_templates
+                    .get(assistance_type.code())
+                    .filter(|t| !t.is_empty())
+                    .ok_or_else(|| SeedError::Inconsistent(format!("no templates for {assistance_type}")))?;
+                let template = &templates[(n / AssistanceType::ALL.len()) % templates.len()];
+                let county = world::pick_county(&mut self.rng);
+                let staff = offices.by_region[world::office_for(county)];
+                let prefix = public_code::prefix(&county[..2], year);
+                let seq = counters.entry(prefix.clone()).or_insert(0);
+                *seq += 1;
+                let code = public_code::format(&prefix, *seq);
+                // The template's own categories, so that the story fits the category.
+                let category = self.rng.pick(&template.household_categories).clone();
+                let need = self.need(n, status, template, assistance_type, &category, county, staff, &code).await?;
+                seeded.push(need);
+                n += 1;
+                self.report.needs += 1;
+            }
+        }
+        for (prefix, last) in counters {
+            self.db
+                .execute_unprepared(&format!(
+                    "INSERT INTO public_code_counters (prefix, last_value) VALUES ('{prefix}', {last})"
+                ))
+                .await?;
+        }
+        Ok(seeded)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn need(
+        &mut self,
+        n: usize,
+        status: NeedStatus,
+        template: &NeedTemplate,
+        assistance_type: AssistanceType,
+        category: &str,
+        county: &str,
+        staff: OfficeStaff,
+        code: &str,
+    ) -> Result<SeededNeed, SeedError> {
+        let rng = &mut self.rng;
+        let created = self.now - Duration::hours(rng.between(24 * 3, 24 * 120));
+        let urgency = *rng.pick(Urgency::ALL);
+        let age_band = rng.pick(&template.age_bands).clone();
+        let household_size = rng.pick(&["1", "2", "3", "4", "5", "6+"]).to_string();
+        // Vary amounts a little around the template, in whole hundreds of yuan.
+        let scale = rng.between(80, 125);
+        let target = template.target_amount_yuan.map(|y| ((y * scale / 100).max(100) / 100 * 100) * 100);
+        let submitted = (status != NeedStatus::Draft).then(|| created + Duration::hours(6));
+        let published = (!matches!(status, NeedStatus::Draft | NeedStatus::InReview)).then(|| {
+            created + Duration::hours(30 + (n % 48) as i64)
+        });
+        let deadline = if status == NeedStatus::Expired {
+            Some((self.now - Duration::days(rng.between(2, 20))).date_naive())
+        } else {
+            Some((self.now + Duration::days(rng.between(20, 150))).date_naive())
+        };
+        let closed = matches!(status, NeedStatus::Verified | NeedStatus::Withdrawn | NeedStatus::Expired)
+            .then(|| self.now - Duration::days(rng.between(1, 3)));
+        let (review_comment, reviewer) = match status {
+            NeedStatus::Draft if n % 2 == 0 => (Some(rng.pick(&self.corpus.review_comments).clone()), Some(staff.reviewer)),
+            NeedStatus::Draft | NeedStatus::InReview => (None, None),
+            _ => (None, Some(staff.reviewer)),
+        };
+        let row = need::ActiveModel {
+            public_code: Set(code.to_owned()),
+            office_id: Set(staff.office_id),
+            author_id: Set(staff.caseworker),
+            region_code: Set(county.to_owned()),
+            title: Set(template.title.clone()),
+            story: Set(template.story.clone()),
+            assistance_type: Set(assistance_type.code().to_owned()),
+            household_category: Set(category.to_owned()),
+            coverage: Set(template.coverage.clone()),
+            assistance_received: Set(template.assistance_received.clone()),
+            age_band: Set(age_band),
+            household_size: Set(household_size),
+            urgency: Set(urgency.code().to_owned()),
+            deadline: Set(deadline),
+            target_amount_fen: Set(target),
+            status: Set(status.code().to_owned()),
+            submitted_at: Set(submitted),
+            reviewed_by: Set(reviewer),
+            review_comment: Set(review_comment),
+            published_at: Set(published),
+            closed_at: Set(closed),
+            close_reason: Set((status == NeedStatus::Verified).then(|| "met_fully".to_owned())),
+            withdraw_reason: Set((status == NeedStatus::Withdrawn).then(|| self.rng.pick(&self.corpus.withdraw_reasons).clone())),
+            created_at: Set(created),
+            updated_at: Set(closed.or(published).or(submitted).unwrap_or(created)),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await?;
+        let mut goal = target.unwrap_or(0);
+        for (position, item) in template.items.iter().enumerate() {
+            need_item::ActiveModel {
+                need_id: Set(row.id),
+                position: Set(position as i32),
+                name: Set(item.name.clone()),
+                unit: Set(item.unit.clone()),
+                quantity: Set(item.quantity),
+                unit_value_fen: Set(item.unit_value_yuan * 100),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            goal += item.unit_value_yuan * 100 * i64::from(item.quantity);
+        }
+        let members: Vec<String> = (0..self.rng.between(1, 3)).map(|_| world::person_name(&mut self.rng)).collect();
+        need_private::ActiveModel {
+            need_id: Set(row.id),
+            case_reference: Set(format!("{}-{:05}", &county[..6], 10_000 + n)),
+            household_names: Set(serde_json::to_string(&members).unwrap_or_else(|_| "[]".into())),
+            consent_recorded_by: Set(staff.caseworker),
+            consent_recorded_at: Set(created - Duration::hours(2)),
+            consent_scope: Set("同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into()),
+            consent_withdrawn_at: Set(None),
+            consent_withdrawn_by: Set(None),
+        }
+        .insert(self.db)
+        .await?;
+        Ok(SeededNeed { id: row.id, status, goal_fen: goal, assistance_type, reviewer: staff.reviewer })
+    }
+
+    async fn funds(&mut self, charities: &[CharityRef]) -> Result<Vec<(i64, CharityRef)>, SeedError> {
+        let mut funds = Vec::new();
+        for (i, template) in self.corpus.fund_templates.iter().enumerate() {
+            let owner = charities[i % charities.len()];
+            // The first fund carries a 1:1 matching offer, capped, for a month.
+            let matching = i == 0;
+            let fund = fund::ActiveModel {
+                public_code: Set(format!("F-{:04}", i + 1)),
+                charity_id: Set(owner.id),
+                kind: Set(template.kind.clone()),
+                name: Set(template.name.clone()),
+                description: Set(template.description.clone()),
+                target_amount_fen: Set(Some(template.target_amount_yuan * 100)),
+                leftover_policy: Set(template.leftover_policy.clone()),
+                status: Set("open".into()),
+                starts_on: Set(Some((self.now - Duration::days(90)).date_naive())),
+                ends_on: Set(Some((self.now + Duration::days(270)).date_naive())),
+                match_ratio_percent: Set(matching.then_some(100)),
+                match_cap_fen: Set(matching.then_some(5_000_000)),
+                match_starts_at: Set(matching.then_some(self.now - Duration::days(10))),
+                match_ends_at: Set(matching.then_some(self.now + Duration::days(20))),
+                last_disclosed_at: Set(None),
+                created_at: Set(self.now - Duration::days(90)),
+                updated_at: Set(self.now - Duration::days(90)),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            for t in &template.assistance_types {
+                self.criterion(fund.id, "assistance_type", t).await?;
+            }
+            for c in &template.household_categories {
+                self.criterion(fund.id, "household_category", c).await?;
+            }
+            self.report.funds += 1;
+            funds.push((fund.id, owner));
+        }
+        Ok(funds)
+    }
+
+    async fn criterion(&self, fund_id: i64, dimension: &str, value: &str) -> Result<(), DbErr> {
+        fund_criterion::ActiveModel {
+            fund_id: Set(fund_id),
+            dimension: Set(dimension.to_owned()),
+            value: Set(value.to_owned()),
+            ..Default::default()
+        }
+        .insert(self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn claims_and_pledges(
+        &mut self,
+        needs: &[SeededNeed],
+        charities: &[CharityRef],
+        funds: &[(i64, CharityRef)],
+        donor: i64,
+    ) -> Result<(), SeedError> {
+        let mut receipt = 0usize;
+        for (i, need) in needs.iter().enumerate() {
+            let claim_status = match need.status {
+                NeedStatus::Claimed => "active",
+                NeedStatus::Fulfilled => "fulfilled",
+                NeedStatus::Verified => "verified",
+                _ => continue,
+            };
+            let charity = charities[i % charities.len()];
+            let fundraise = i % 2 == 0;
+            let created = self.now - Duration::days(self.rng.between(5, 25));
+            let due = created + Duration::days(30);
+            let done = claim_status != "active";
+            let claim = claim::ActiveModel {
+                need_id: Set(need.id),
+                charity_id: Set(charity.id),
+                claimed_by: Set(charity.admin),
+                mode: Set(if fundraise { "fundraise" } else { "direct" }.into()),
+                status: Set(claim_status.into()),
+                due_at: Set(due),
+                created_at: Set(created),
+                fulfilled_at: Set(done.then(|| self.now - Duration::days(4))),
+                delivered_on: Set(done.then(|| (self.now - Duration::days(5)).date_naive())),
+                fulfilment_report: Set(done.then(|| self.rng.pick(&self.corpus.fulfilment_reports).clone())),
+                fulfilment_cost_fen: Set(done.then_some(need.goal_fen)),
+                substitutions: Set(None),
+                verified_at: Set((claim_status == "verified").then(|| self.now - Duration::days(2))),
+                verified_by: Set((claim_status == "verified").then_some(need.reviewer)),
+                rating: Set((claim_status == "verified").then_some(5 - (i % 2) as i16)),
+                released_at: Set(None),
+                release_reason: Set(None),
+                lapsed_at: Set(None),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            self.report.claims += 1;
+            if !fundraise || need.goal_fen < 10_000 {
+                continue;
+            }
+            // Pledges towards the need: received ones, up to about half the goal, and
+            // for open claims one still waiting for the money.
+            let share = need.goal_fen / 4 / 100 * 100;
+            for k in 0..2 {
+                let status = if claim_status == "active" && k == 1 { "pledged" } else { "received" };
+                receipt += 1;
+                self.pledge(receipt, Some((need.id, claim.id)), None, charity.id, share.max(100), status, (k == 0).then_some(donor), created + Duration::days(1 + k)).await?;
+            }
+        }
+        // Pledges to funds, some allocated on to needs of the fund's type.
+        for (i, (fund_id, owner)) in funds.iter().enumerate() {
+            for k in 0..4usize {
+                let status = match k {
+                    0 | 1 => "received",
+                    2 => "pledged",
+                    _ if i % 2 == 0 => "lapsed",
+                    _ => "cancelled",
+                };
+                let amount = (self.rng.between(2, 50) * 10_000) as i64;
+                receipt += 1;
+                self.pledge(receipt, None, Some(*fund_id), owner.id, amount, status, None, self.now - Duration::days(30 - k as i64 * 5)).await?;
+            }
+        }
+        let _ = needs.iter().map(|n| n.assistance_type).count();
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn pledge(
+        &mut self,
+        n: usize,
+        need: Option<(i64, i64)>,
+        fund: Option<i64>,
+        charity_id: i64,
+        amount_fen: i64,
+        status: &str,
+        donor_user: Option<i64>,
+        pledged_at: DateTime<Utc>,
+    ) -> Result<(), SeedError> {
+        let anonymous = self.rng.chance(30);
+        let name = (!anonymous).then(|| self.rng.pick(&self.corpus.donor_names).clone());
+        let received = matches!(status, "received" | "allocated").then_some(pledged_at + Duration::days(2));
+        let pledge = pledge::ActiveModel {
+            receipt_code: Set(format!("SQ{:08}", 20_240_000 + n * 7)),
+            need_id: Set(need.map(|(id, _)| id)),
+            claim_id: Set(need.map(|(_, claim)| claim)),
+            fund_id: Set(fund),
+            charity_id: Set(charity_id),
+            donor_user_id: Set(donor_user),
+            donor_name: Set(name),
+            is_anonymous: Set(anonymous),
+            receipt_contact: Set(None),
+            amount_fen: Set(amount_fen),
+            status: Set(status.to_owned()),
+            pledged_at: Set(pledged_at),
+            lapses_at: Set(pledged_at + Duration::days(14)),
+            reminded_at: Set(None),
+            received_at: Set(received),
+            received_by: Set(None),
+            cancelled_at: Set((status == "cancelled").then_some(pledged_at + Duration::days(3))),
+        ..Default::default()
+        }
+        .insert(self.db)
+        .await?;
+        self.report.pledges += 1;
+        if let Some(at) = received {
+            let (account, reference) = match (need, fund) {
+                (Some((need_id, _)), _) => ("need", need_id),
+                (_, Some(fund_id)) => ("fund", fund_id),
+                _ => return Err(SeedError::Inconsistent("pledge without target".into())),
+            };
+            let tx = ledger_transaction::ActiveModel {
+                kind: Set("pledge_received".into()),
+                charity_id: Set(charity_id),
+                pledge_id: Set(Some(pledge.id)),
+                allocation_id: Set(None),
+                fund_id: Set(fund),
+                need_id: Set(need.map(|(id, _)| id)),
+                memo: Set(String::new()),
+                created_by: Set(None),
+                created_at: Set(at),
+                ..Default::default()
+            }
+            .insert(self.db)
+            .await?;
+            for (kind, reference, side) in [("donors", None, "debit"), (account, Some(reference), "credit")] {
+                ledger_entry::ActiveModel {
+                    transaction_id: Set(tx.id),
+                    account_kind: Set(kind.into()),
+                    account_ref: Set(reference),
+                    side: Set(side.into()),
+                    amount_fen: Set(amount_fen),
+                    ..Default::default()
+                }
+                .insert(self.db)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}

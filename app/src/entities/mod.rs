@@ -1,0 +1,20 @@
+//! sea-orm entities: one module per table, rows as stored. Statuses and kinds are kept
+//! as their text codes here and turned into domain types at the edge of each query, so
+//! that entity models never leak into forms or API types.
+
+pub mod allocation;
+pub mod audit_entry;
+pub mod claim;
+pub mod fund;
+pub mod fund_criterion;
+pub mod ledger_entry;
+pub mod ledger_transaction;
+pub mod membership;
+pub mod need;
+pub mod need_item;
+pub mod need_private;
+pub mod organization;
+pub mod pledge;
+pub mod region;
+pub mod search_outbox;
+pub mod user;

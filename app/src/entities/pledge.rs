@@ -1,0 +1,32 @@
+//! The `pledges` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "pledges")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub receipt_code: String,
+    pub need_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub fund_id: Option<i64>,
+    pub charity_id: i64,
+    pub donor_user_id: Option<i64>,
+    pub donor_name: Option<String>,
+    pub is_anonymous: bool,
+    pub receipt_contact: Option<String>,
+    pub amount_fen: i64,
+    pub status: String,
+    pub pledged_at: DateTimeUtc,
+    pub lapses_at: DateTimeUtc,
+    pub reminded_at: Option<DateTimeUtc>,
+    pub received_at: Option<DateTimeUtc>,
+    pub received_by: Option<i64>,
+    pub cancelled_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

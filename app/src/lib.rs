@@ -1,0 +1,28 @@
+//! Shanqiao's application crate: the domain, its persistence (behind the `ssr`
+//! feature), and the Leptos pages and islands that present it.
+//!
+//! Map: `domain/` is the vocabulary (no I/O); `needs/`, `accounts/`, `regions/`, `audit/`
+//! hold one domain noun each, with their server-only parts behind `ssr`; `pages/` and
+//! `components/` are the UI; `entities/` are the sea-orm table models.
+
+pub mod accounts;
+pub mod audit;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod needs;
+pub mod pages;
+pub mod regions;
+mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use shell::{shell, App};

@@ -1,0 +1,159 @@
+//! A need's public page, at `/needs/{public code}`: its public copy only.
+
+use super::not_found::NotFound;
+use crate::components::badges::{StatusBadge, TypeBadge, UrgencyBadge};
+use crate::components::lang::use_lang;
+use crate::domain::Fen;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::needs::{need_by_code, NeedDetail};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn NeedPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let need = Resource::new(
+        move || params.read().get("code").unwrap_or_default(),
+        need_by_code,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "Loading…")}</p> }>
+            {move || Suspend::new(async move {
+                match need.await {
+                    Ok(detail) => view! { <NeedView detail lang/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NeedView(detail: NeedDetail, lang: Lang) -> impl IntoView {
+    let s = detail.summary;
+    let goal = s.goal;
+    let percent = detail.received.percent_of(goal);
+    let title = format!("{} · {}", s.title, lang.pick("善桥", "Shanqiao"));
+    let description: String = detail.story.chars().take(110).collect();
+    let items = detail.items;
+    let has_items = !items.is_empty();
+    let fact = |label: &'static str, value: String| {
+        view! {
+            <div class="fact">
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    };
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+    let claim_line = match &detail.claimed_by {
+        Some(charity) => format!("{}{charity}", lang.pick("认领机构：", "Claimed by: ")),
+        None => lang.pick("尚无慈善组织认领。", "No charity has claimed this need yet.").to_owned(),
+    };
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=description/>
+        <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>
+            <a href="/">{lang.pick("首页", "Home")}</a>
+            " / "
+            <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
+            " / "
+            <span aria-current="page">{s.public_code.clone()}</span>
+        </nav>
+        <article class="need" data-testid="need-detail">
+            <header>
+                <p class="badges">
+                    <TypeBadge value=s.assistance_type lang/>
+                    <UrgencyBadge value=s.urgency lang/>
+                    <StatusBadge value=s.status lang/>
+                </p>
+                <h1>{s.title}</h1>
+                <p class="need-place">{s.place}</p>
+                <p class="need-code">{lang.pick("需求编号 ", "Need code ")}{s.public_code}</p>
+            </header>
+            <section class="progress-box" aria-label=lang.pick("筹集进度", "Progress")>
+                <p>
+                    {lang.pick("已到账 ", "Received ")}<strong>{detail.received.to_string()}</strong>
+                    {lang.pick(" / 所需 ", " of ")}<strong>{goal.to_string()}</strong>
+                </p>
+                <progress max="100" value=percent.to_string() aria-label=lang.pick("筹集进度", "Progress")>
+                    {format!("{percent}%")}
+                </progress>
+                <p>{claim_line}</p>
+            </section>
+            <section class="story">
+                <h2>{lang.pick("家庭情况", "The family's situation")}</h2>
+                <p>{detail.story}</p>
+            </section>
+            <section>
+                <h2>{lang.pick("基本信息", "Details")}</h2>
+                <dl class="facts">
+                    {fact(lang.pick("帮扶类型", "Assistance type"), s.assistance_type.label(lang).to_owned())}
+                    {fact(lang.pick("家庭类别", "Household category"), s.household_category.label(lang).to_owned())}
+                    {fact(lang.pick("救助情况", "Government assistance"), detail.coverage.label(lang).to_owned())}
+                    {(!detail.assistance_received.is_empty()).then(|| fact(lang.pick("已享受救助", "Assistance received"), detail.assistance_received.clone()))}
+                    {fact(lang.pick("受助人年龄段", "Age band"), detail.age_band.label(lang).to_owned())}
+                    {fact(lang.pick("家庭人口", "Household size"), detail.household_size.label(lang).to_owned())}
+                    {fact(lang.pick("发布日期", "Published"), date(s.published_on))}
+                    {fact(lang.pick("截止日期", "Deadline"), date(s.deadline))}
+                    {detail.target_amount.map(|t| fact(lang.pick("资金需求", "Money needed"), t.to_string()))}
+                </dl>
+            </section>
+            {has_items.then(|| view! { <ItemsTable items lang/> })}
+            <p class="privacy-note">
+                {lang.pick(
+                    "为保护受助家庭隐私，本页只公开匿名化信息，地点只到县（区）。",
+                    "To protect the family's privacy this page shows anonymized information only, and the place no finer than the county.",
+                )}
+            </p>
+        </article>
+    }
+}
+
+#[component]
+fn ItemsTable(items: Vec<crate::needs::NeedItemView>, lang: Lang) -> impl IntoView {
+    let total = items.iter().fold(Fen::ZERO, |acc, i| acc.checked_add(i.total()).unwrap_or(acc));
+    view! {
+        <section>
+            <h2>{lang.pick("所需物品与服务", "Items and services needed")}</h2>
+            <div class="table-scroll">
+                <table class="items">
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.pick("名称", "Item")}</th>
+                            <th scope="col">{lang.pick("数量", "Quantity")}</th>
+                            <th scope="col">{lang.pick("单价", "Unit value")}</th>
+                            <th scope="col">{lang.pick("小计", "Subtotal")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {items
+                            .into_iter()
+                            .map(|i| {
+                                let subtotal = i.total().to_string();
+                                view! {
+                                    <tr>
+                                        <th scope="row">{i.name}</th>
+                                        <td>{i.quantity}" "{i.unit}</td>
+                                        <td>{i.unit_value.to_string()}</td>
+                                        <td>{subtotal}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr>
+                            <th scope="row" colspan="3">{lang.pick("合计", "Total")}</th>
+                            <td>{total.to_string()}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+        </section>
+    }
+}

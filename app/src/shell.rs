@@ -1,0 +1,57 @@
+//! The HTML shell and the route table.
+
+use crate::components::layout::Layout;
+use crate::i18n::Lang;
+use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around every page. Only islands are hydrated; everything else is plain
+/// server-rendered HTML that works without JavaScript.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = crate::components::lang::request_lang();
+    provide_context(lang);
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#b3261e"/>
+                <HydrationScripts options islands=true/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_context::<Lang>().unwrap_or_default();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/shanqiao.css"/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Meta
+            name="description"
+            content=lang.pick(
+                "善桥：民政部门发布困难群众的匿名化个性化需求，慈善组织认领，爱心人士认捐，善款去向可追溯。",
+                "Shanqiao: civil-affairs offices publish anonymized needs of families in hardship; charities claim them, donors pledge, and every yuan can be traced.",
+            )
+        />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/needs/:code") view=NeedPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,67 @@
+//! The subcommands of `shanqiao`.
+
+use crate::commands;
+use crate::config::{DatabaseArgs, ServeArgs};
+use clap::{Parser, Subcommand};
+
+/// Shanqiao 善桥: anonymized needs of families in hardship, matched with charity.
+#[derive(Debug, Parser)]
+#[command(name = "shanqiao", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site, the API and the static assets (creates and migrates the database
+    /// on first start).
+    Serve(ServeArgs),
+    /// Apply, revert or list the database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Fill an empty database with the deterministic demo data and demo accounts.
+    SeedDemo,
+    /// Rebuild the search index from the database.
+    Reindex,
+    /// Create a platform admin; the password is read from the first line of stdin.
+    CreateAdmin {
+        /// The admin's e-mail address (their sign-in name).
+        #[arg(long)]
+        email: String,
+        /// Name shown in the audit log.
+        #[arg(long, default_value = "平台管理员")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration (the default).
+    Up,
+    /// Revert the last migration, or `--steps N` of them, or `--all`.
+    Down {
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        steps: u32,
+        #[arg(long)]
+        all: bool,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = &cli.database;
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(db, &args).await,
+        Command::Migrate { action } => commands::migrate::run(db, action.unwrap_or(MigrateAction::Up)).await,
+        Command::SeedDemo => commands::seed_demo::run(db).await,
+        Command::Reindex => commands::reindex::run(db).await,
+        Command::CreateAdmin { email, name } => commands::create_admin::run(db, &email, &name).await,
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand.
+
+pub mod create_admin;
+pub mod database;
+pub mod migrate;
+pub mod reindex;
+pub mod seed_demo;
+pub mod serve;

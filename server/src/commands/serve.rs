@@ -1,0 +1,27 @@
+//! `shanqiao serve`: migrate, optionally seed the demo, and serve.
+
+use super::database;
+use crate::config::{DatabaseArgs, ServeArgs};
+use crate::startup::Application;
+use anyhow::{bail, Context};
+
+pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
+    let db = database::open_and_migrate(db_args).await?;
+    if args.demo {
+        match app::demo::seed(&db, chrono::Utc::now()).await.context("seeding the demo data failed")? {
+            app::demo::SeedOutcome::Seeded(report) => tracing::info!(%report, "demo data seeded"),
+            app::demo::SeedOutcome::AlreadyHasData => tracing::info!("database not empty; demo data not seeded"),
+        }
+    }
+    let base_url = args.base_url();
+    if base_url.starts_with("https://") && app::accounts::store::demo_accounts_exist(&db).await? {
+        bail!(
+            "this database holds demo accounts with a published password, and the base URL {base_url} is https (a real deployment); start from an empty database without --demo"
+        );
+    }
+    let application = Application::build(db, args.bind, &args.site_dir).await?;
+    let addr = application.addr();
+    tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");
+    println!("Shanqiao is running: open {base_url}/ (listening on {addr}; Ctrl-C stops it)");
+    application.run_until_stopped().await.context("the server stopped with an error")
+}

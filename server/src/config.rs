@@ -1,0 +1,97 @@
+//! Settings: command-line flags with environment fallbacks and typed defaults.
+//! Every variable is documented here, in README.md and in `.env.example`.
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives. Shared by every subcommand that opens the database.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Directory for the SQLite database and the search index.
+    #[arg(long, env = "SHANQIAO_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database URL. Unset: SQLite at `<data-dir>/shanqiao.db`. For PostgreSQL:
+    /// `postgres://user:password@host:5432/dbname`.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The URL to connect to: the configured one, or the SQLite file in the data dir.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => format!("sqlite://{}?mode=rwc", self.sqlite_path().display()),
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.url().starts_with("sqlite:")
+    }
+
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("shanqiao.db")
+    }
+}
+
+/// Settings of `shanqiao serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SHANQIAO_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// The public URL of the site, e.g. `https://shanqiao.example.org`. Used for links,
+    /// for the same-origin check and to decide whether cookies are `Secure`.
+    /// Unset: `http://<bind>`.
+    #[arg(long, env = "SHANQIAO_BASE_URL")]
+    pub base_url: Option<String>,
+
+    /// Folder with the compiled site (wasm, js, css, images), as cargo-leptos lays it out.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_dir: PathBuf,
+
+    /// Seed the demo data when the database is empty.
+    #[arg(long, env = "SHANQIAO_DEMO")]
+    pub demo: bool,
+}
+
+impl ServeArgs {
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.bind),
+        }
+    }
+}
+
+/// A database URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/shanqiao"),
+            "postgres://app:***@db:5432/shanqiao"
+        );
+        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
+        assert_eq!(redact("sqlite://data/shanqiao.db?mode=rwc"), "sqlite://data/shanqiao.db?mode=rwc");
+    }
+}
