@@ -51,12 +51,17 @@ impl Application {
 }
 
 fn leptos_options(bind: SocketAddr, site_dir: &Path) -> anyhow::Result<LeptosOptions> {
-    let mut options = leptos::config::get_configuration(None)
-        .context("reading the Leptos configuration failed")?
-        .leptos_options;
-    options.site_addr = bind;
-    options.site_root = Arc::from(site_dir.to_string_lossy().as_ref());
-    Ok(options)
+    // Built here rather than read from the environment: the binary runs outside
+    // cargo-leptos in production and in tests. `output_name` is `name` in
+    // [[workspace.metadata.leptos]].
+    let env = if cfg!(debug_assertions) { leptos::config::Env::DEV } else { leptos::config::Env::PROD };
+    Ok(LeptosOptions::builder()
+        .output_name("shanqiao")
+        .site_root(site_dir.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(bind)
+        .env(env)
+        .build())
 }
 
 async fn shutdown_signal() {

@@ -13,6 +13,10 @@ use leptos::prelude::*;
 #[island]
 pub fn NeedBrowser(needs: Vec<NeedSummary>, lang: Lang, initial: Option<AssistanceType>) -> impl IntoView {
     let filter = RwSignal::new(initial);
+    // Effects run only in the browser: this marks the island as hydrated (tests wait
+    // for it before clicking).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     // Only a page loaded with every type can be filtered in place; a page already
     // filtered by the server lacks the other types, so its links navigate.
     let filter_in_place = initial.is_none();
@@ -70,7 +74,13 @@ pub fn NeedBrowser(needs: Vec<NeedSummary>, lang: Lang, initial: Option<Assistan
                 {AssistanceType::ALL.iter().map(|t| chip(Some(*t))).collect_view()}
             </ul>
         </nav>
-        <p class="result-count" role="status" aria-live="polite" data-testid="need-count">
+        <p
+            class="result-count"
+            role="status"
+            aria-live="polite"
+            data-testid="need-count"
+            data-hydrated=move || hydrated.get().to_string()
+        >
             {count}
         </p>
         <ul class="need-list" data-testid="need-list">

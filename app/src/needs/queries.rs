@@ -8,7 +8,6 @@ use crate::domain::{Fen, UnknownCode};
 use crate::entities::{claim, need, need_item, organization};
 use crate::regions::RegionDirectory;
 use sea_orm::sea_query::Expr;
-use sea_orm::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -81,7 +80,8 @@ async fn received_in_total<C: ConnectionTrait>(db: &C) -> Result<Fen, DbErr> {
     use crate::entities::ledger_entry;
     let sum = ledger_entry::Entity::find()
         .select_only()
-        .column_as(Expr::col(ledger_entry::Column::AmountFen).sum(), "total")
+        // PostgreSQL sums BIGINT into NUMERIC: cast back so both backends give i64.
+        .column_as(Expr::cust("CAST(SUM(amount_fen) AS BIGINT)"), "total")
         .filter(ledger_entry::Column::AccountKind.eq("donors"))
         .filter(ledger_entry::Column::Side.eq("debit"))
         .into_model::<Sum>()
@@ -156,7 +156,8 @@ async fn received_for_need<C: ConnectionTrait>(db: &C, need_id: i64) -> Result<F
     use crate::entities::ledger_entry;
     let sum = ledger_entry::Entity::find()
         .select_only()
-        .column_as(Expr::col(ledger_entry::Column::AmountFen).sum(), "total")
+        // PostgreSQL sums BIGINT into NUMERIC: cast back so both backends give i64.
+        .column_as(Expr::cust("CAST(SUM(amount_fen) AS BIGINT)"), "total")
         .filter(ledger_entry::Column::AccountKind.eq("need"))
         .filter(ledger_entry::Column::AccountRef.eq(need_id))
         .filter(ledger_entry::Column::Side.eq("credit"))

@@ -1,0 +1,149 @@
+//! The `shanqiao` binary as an operator runs it: subcommands, and clear one-line errors.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn shanqiao(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shanqiao"));
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("SHANQIAO_DATA_DIR")
+        .env_remove("SHANQIAO_BIND")
+        .env_remove("SHANQIAO_BASE_URL")
+        .env("RUST_LOG", "error")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("binary starts");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().expect("binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A database URL for the CLI: the backend under test, fresh.
+async fn database_url() -> (String, common::TestDatabase) {
+    let test_db = common::empty_database().await;
+    (test_db.url.clone(), test_db)
+}
+
+#[test]
+fn unknown_subcommands_and_flags_fail_with_a_hint() {
+    let out = shanqiao(&["frobnicate"], &[], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unrecognized subcommand"), "{}", stderr(&out));
+    let out = shanqiao(&["serve", "--no-such-flag"], &[], None);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--help"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_with_what_to_do() {
+    let out = shanqiao(&["migrate", "status"], &[("DATABASE_URL", "postgres://app:secret@127.0.0.1:1/shanqiao")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("cannot open the database") && err.contains("DATABASE_URL"), "{err}");
+    assert!(!err.contains("secret"), "the password is not printed: {err}");
+}
+
+#[test]
+fn a_data_dir_that_cannot_be_written_is_reported() {
+    let out = shanqiao(&["migrate"], &[("SHANQIAO_DATA_DIR", "/proc/shanqiao-cannot-write")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("data directory") && err.contains("SHANQIAO_DATA_DIR"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_reported() {
+    let (url, _db) = database_url().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        shanqiao(&["serve", "--bind", &addr], &[("DATABASE_URL", &url)], None)
+    })
+    .await
+    .expect("join");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("in use") && err.contains("--bind"), "{err}");
+}
+
+#[tokio::test]
+async fn migrate_reindex_and_seed_demo_say_what_they_did() {
+    let (url, _db) = database_url().await;
+    let env = [("DATABASE_URL", url.as_str())];
+    let out = shanqiao(&["migrate", "up"], &env, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = stdout(&shanqiao(&["migrate", "status"], &env, None));
+    assert!(status.lines().all(|l| l.starts_with("applied")), "{status}");
+    assert!(status.contains("load_regions"));
+
+    let out = shanqiao(&["reindex"], &env, None);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("no search index"));
+
+    let out = shanqiao(&["seed-demo"], &env, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("caseworker@shanqiao.test"));
+    let again = shanqiao(&["seed-demo"], &env, None);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("already holds"));
+}
+
+#[tokio::test]
+async fn serve_refuses_demo_accounts_behind_https() {
+    let (url, _db) = database_url().await;
+    let env = [("DATABASE_URL", url.as_str()), ("SHANQIAO_BASE_URL", "https://shanqiao.example.org")];
+    let out = shanqiao(&["serve", "--demo", "--bind", "127.0.0.1:0"], &env, None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("demo accounts"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn create_admin_reads_the_password_from_stdin() {
+    let (url, test_db) = database_url().await;
+    let env = [("DATABASE_URL", url.as_str())];
+    let short = shanqiao(&["create-admin", "--email", "root@example.org"], &env, Some("short\n"));
+    assert_eq!(short.status.code(), Some(1));
+    assert!(stderr(&short).contains("at least"), "{}", stderr(&short));
+
+    let bad = shanqiao(&["create-admin", "--email", "not-an-email"], &env, Some("long enough password\n"));
+    assert_eq!(bad.status.code(), Some(1));
+
+    let ok = shanqiao(&["create-admin", "--email", "Root@Example.org"], &env, Some("long enough password\n"));
+    assert!(ok.status.success(), "{}", stderr(&ok));
+
+    let again = shanqiao(&["create-admin", "--email", "root@example.org"], &env, Some("long enough password\n"));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &test_db.db;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT password_hash FROM users WHERE email = 'root@example.org' AND is_platform_admin".to_owned(),
+        ))
+        .await
+        .expect("query")
+        .expect("the admin exists");
+    let hash: String = row.try_get_by_index(0).expect("hash");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+}

@@ -1,0 +1,138 @@
+//! Test helpers: a fresh database per test (a SQLite file, or a new PostgreSQL database
+//! when `TEST_DATABASE_URL` points at a server), and the real app on a free port.
+#![allow(dead_code)]
+
+use app::demo::{self, SeedOutcome};
+use migrations::{Migrator, MigratorTrait};
+use rand::Rng;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use server::startup::Application;
+use std::net::SocketAddr;
+
+/// A database nobody else uses, with the URL to reach it.
+pub struct TestDatabase {
+    pub url: String,
+    pub db: DatabaseConnection,
+    /// Keeps the SQLite directory alive for the test's duration.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    pub fn is_postgres(&self) -> bool {
+        self.url.starts_with("postgres")
+    }
+}
+
+/// Which backend this run tests: `postgres://…` from `TEST_DATABASE_URL`, else SQLite.
+pub fn postgres_base_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// An empty database (no tables).
+pub async fn empty_database() -> TestDatabase {
+    match postgres_base_url() {
+        Some(base) => {
+            let name = format!("sq_test_{:016x}", rand::thread_rng().gen::<u64>());
+            let admin = app::db::connect(&base).await.expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create a test database");
+            admin.close().await.ok();
+            let url = replace_database(&base, &name);
+            let db = app::db::connect(&url).await.expect("connect to the test database");
+            TestDatabase { url, db, _dir: None }
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("shanqiao.db").display());
+            let db = app::db::connect(&url).await.expect("open SQLite");
+            TestDatabase { url, db, _dir: Some(dir) }
+        }
+    }
+}
+
+/// A migrated database.
+pub async fn migrated_database() -> TestDatabase {
+    let test_db = empty_database().await;
+    Migrator::up(&test_db.db, None).await.expect("migrations apply");
+    test_db
+}
+
+/// A migrated database with the demo world in it.
+pub async fn demo_database() -> TestDatabase {
+    let test_db = migrated_database().await;
+    match demo::seed(&test_db.db, chrono::Utc::now()).await.expect("demo seed") {
+        SeedOutcome::Seeded(_) => {}
+        SeedOutcome::AlreadyHasData => panic!("fresh database already had data"),
+    }
+    test_db
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let (without_query, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
+    };
+    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
+    let base = match without_query[authority_start..].find('/') {
+        Some(slash) => &without_query[..authority_start + slash],
+        None => without_query,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// The real application, served on a free port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub database: TestDatabase,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}
+
+/// Spawns the app against `database`.
+pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
+    let bind: SocketAddr = "127.0.0.1:0".parse().expect("addr");
+    let application = Application::build(database.db.clone(), bind, std::path::Path::new("target/site"))
+        .await
+        .expect("app builds");
+    let addr = application.addr();
+    tokio::spawn(application.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { addr, database, client }
+}
+
+/// Spawns the app on a fresh demo database.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn_app_with(demo_database().await).await
+}
+
+#[test]
+fn replaces_the_database_name_in_urls() {
+    assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
+    assert_eq!(replace_database("postgres://u:p@h/test?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+    assert_eq!(replace_database("postgres://h:5432", "x"), "postgres://h:5432/x");
+}

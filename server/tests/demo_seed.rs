@@ -1,0 +1,82 @@
+//! The demo world: big enough to try every portal, deterministic, and consistent.
+
+mod common;
+
+use app::demo::{seed, SeedOutcome};
+use app::domain::need::{AssistanceType, HouseholdCategory, NeedStatus};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .await
+        .expect("query runs")
+        .into_iter()
+        .map(|row| row.try_get_by_index::<String>(0).expect("a string"))
+        .collect()
+}
+
+#[tokio::test]
+async fn seeds_every_type_category_and_state_once() {
+    let test_db = common::migrated_database().await;
+    let db = &test_db.db;
+    let now = chrono::Utc::now();
+    let SeedOutcome::Seeded(report) = seed(db, now).await.expect("seeds") else {
+        panic!("fresh database reported data");
+    };
+    assert!(report.needs >= 200, "{report}");
+    assert!(report.pledges > 0 && report.claims > 0 && report.funds >= 3, "{report}");
+
+    let statuses = strings(db, "SELECT DISTINCT status FROM needs").await;
+    for s in NeedStatus::ALL {
+        assert!(statuses.contains(&s.code().to_owned()), "no need is {s}");
+    }
+    let types = strings(db, "SELECT DISTINCT assistance_type FROM needs").await;
+    assert_eq!(types.len(), AssistanceType::ALL.len());
+    let categories = strings(db, "SELECT DISTINCT household_category FROM needs").await;
+    assert_eq!(categories.len(), HouseholdCategory::ALL.len());
+    let kinds = strings(db, "SELECT DISTINCT kind FROM funds").await;
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    let pledge_states = strings(db, "SELECT DISTINCT status FROM pledges").await;
+    for s in ["pledged", "received", "cancelled", "lapsed"] {
+        assert!(pledge_states.contains(&s.to_owned()), "no pledge is {s}");
+    }
+    let provinces = strings(db, "SELECT DISTINCT substr(region_code, 1, 2) FROM organizations").await;
+    for p in ["22", "62", "63", "11"] {
+        assert!(provinces.contains(&p.to_owned()), "no organization in province {p}");
+    }
+
+    // Seeding again leaves the data alone.
+    assert!(matches!(seed(db, now).await.expect("runs"), SeedOutcome::AlreadyHasData));
+}
+
+#[tokio::test]
+async fn the_same_world_every_time() {
+    let now = chrono::Utc::now();
+    let (a, b) = (common::migrated_database().await, common::migrated_database().await);
+    seed(&a.db, now).await.expect("seeds a");
+    seed(&b.db, now).await.expect("seeds b");
+    let sql = "SELECT public_code || '|' || title || '|' || status || '|' || region_code FROM needs ORDER BY public_code";
+    assert_eq!(strings(&a.db, sql).await, strings(&b.db, sql).await);
+}
+
+#[tokio::test]
+async fn the_ledger_balances_and_no_need_gets_more_than_it_asks() {
+    let test_db = common::demo_database().await;
+    let db = &test_db.db;
+    let unbalanced = strings(
+        db,
+        "SELECT CAST(transaction_id AS TEXT) FROM ledger_entries GROUP BY transaction_id \
+         HAVING SUM(CASE WHEN side = 'debit' THEN amount_fen ELSE -amount_fen END) <> 0",
+    )
+    .await;
+    assert!(unbalanced.is_empty(), "unbalanced transactions: {unbalanced:?}");
+    let over = strings(
+        db,
+        "SELECT n.public_code FROM needs n \
+         JOIN (SELECT account_ref, SUM(amount_fen) AS got FROM ledger_entries \
+               WHERE account_kind = 'need' AND side = 'credit' GROUP BY account_ref) r ON r.account_ref = n.id \
+         WHERE r.got > COALESCE(n.target_amount_fen, 0) + COALESCE((SELECT SUM(quantity * unit_value_fen) FROM need_items i WHERE i.need_id = n.id), 0)",
+    )
+    .await;
+    assert!(over.is_empty(), "needs over target: {over:?}");
+}
