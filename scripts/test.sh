@@ -22,7 +22,7 @@ cargo fmt --all -- --check
 
 # The same cfg cargo-leptos uses for debug builds, so that the two share artifacts.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
-test_cmd=(cargo test --locked -p migrations -p app -p server --features app/ssr)
+test_cmd=(cargo test --locked -p migrations -p app -p shanqiao --features app/ssr)
 
 say "unit and integration tests on SQLite"
 env -u DATABASE_URL -u TEST_DATABASE_URL "${test_cmd[@]}"

@@ -31,7 +31,10 @@ impl AppError {
     /// The message shown to a reader.
     pub fn message(&self, lang: Lang) -> &'static str {
         match self {
-            AppError::NotFound => lang.pick("没有找到您要的内容。", "We could not find what you asked for."),
+            AppError::NotFound => lang.pick(
+                "没有找到您要的内容。",
+                "We could not find what you asked for.",
+            ),
             AppError::Internal | AppError::Transport(_) => lang.pick(
                 "服务暂时出现问题，请稍后再试。",
                 "Something went wrong on our side. Please try again later.",

@@ -5,6 +5,10 @@
 //! hold one domain noun each, with their server-only parts behind `ssr`; `pages/` and
 //! `components/` are the UI; `entities/` are the sea-orm table models.
 
+// Deeply nested view types exceed the default limit in release builds (without
+// `erase_components`).
+#![recursion_limit = "512"]
+
 pub mod accounts;
 pub mod audit;
 pub mod components;

@@ -11,7 +11,8 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let modes = sql::one_of(&["direct", "fundraise"]);
-        let claim_statuses = sql::one_of(&["active", "fulfilled", "verified", "released", "lapsed"]);
+        let claim_statuses =
+            sql::one_of(&["active", "fulfilled", "verified", "released", "lapsed"]);
         let fund_kinds = sql::one_of(&["named", "special", "project"]);
         let leftover = sql::one_of(&["back_to_fund", "most_urgent_matching_need"]);
         let fund_statuses = sql::one_of(&["open", "closed"]);

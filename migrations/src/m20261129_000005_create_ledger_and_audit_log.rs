@@ -8,7 +8,8 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const REFUSE_CHANGE_FN: &str = "CREATE OR REPLACE FUNCTION shanqiao_refuse_change() RETURNS trigger \
+const REFUSE_CHANGE_FN: &str =
+    "CREATE OR REPLACE FUNCTION shanqiao_refuse_change() RETURNS trigger \
      LANGUAGE plpgsql AS $$ BEGIN \
      RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; \
      END $$";

@@ -46,7 +46,10 @@ mod tests {
             assert_eq!(row.code.len(), 6, "{row:?}");
             assert!(row.code.bytes().all(|b| b.is_ascii_digit()), "{row:?}");
             assert!(!row.name.is_empty(), "{row:?}");
-            assert!(["province", "city", "county"].contains(&row.level), "{row:?}");
+            assert!(
+                ["province", "city", "county"].contains(&row.level),
+                "{row:?}"
+            );
             match row.parent_code {
                 None => assert_eq!(row.level, "province", "{row:?}"),
                 Some(parent) => assert!(seen.contains(parent), "parent missing: {row:?}"),

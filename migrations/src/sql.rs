@@ -32,7 +32,8 @@ pub async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(),
     let backend = manager.get_database_backend();
     let conn = manager.get_connection();
     for statement in statements {
-        conn.execute_unprepared(&portable(backend, statement)).await?;
+        conn.execute_unprepared(&portable(backend, statement))
+            .await?;
     }
     Ok(())
 }

@@ -59,9 +59,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = &cli.database;
     match cli.command {
         Command::Serve(args) => commands::serve::run(db, &args).await,
-        Command::Migrate { action } => commands::migrate::run(db, action.unwrap_or(MigrateAction::Up)).await,
+        Command::Migrate { action } => {
+            commands::migrate::run(db, action.unwrap_or(MigrateAction::Up)).await
+        }
         Command::SeedDemo => commands::seed_demo::run(db).await,
         Command::Reindex => commands::reindex::run(db).await,
-        Command::CreateAdmin { email, name } => commands::create_admin::run(db, &email, &name).await,
+        Command::CreateAdmin { email, name } => {
+            commands::create_admin::run(db, &email, &name).await
+        }
     }
 }

@@ -9,7 +9,12 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArgs {
     /// Directory for the SQLite database and the search index.
-    #[arg(long, env = "SHANQIAO_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "SHANQIAO_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// Database URL. Unset: SQLite at `<data-dir>/shanqiao.db`. For PostgreSQL:
@@ -91,7 +96,13 @@ mod tests {
             redact("postgres://app:s3cret@db:5432/shanqiao"),
             "postgres://app:***@db:5432/shanqiao"
         );
-        assert_eq!(redact("postgres://postgres@127.0.0.1/test"), "postgres://postgres@127.0.0.1/test");
-        assert_eq!(redact("sqlite://data/shanqiao.db?mode=rwc"), "sqlite://data/shanqiao.db?mode=rwc");
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact("sqlite://data/shanqiao.db?mode=rwc"),
+            "sqlite://data/shanqiao.db?mode=rwc"
+        );
     }
 }

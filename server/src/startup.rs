@@ -21,10 +21,20 @@ pub struct Application {
 impl Application {
     /// Loads what the pages need from `db`, builds the router and binds `bind`
     /// (port 0 picks a free port, for tests).
-    pub async fn build(db: DatabaseConnection, bind: SocketAddr, site_dir: &Path) -> anyhow::Result<Self> {
-        let regions = RegionDirectory::load(&db).await.context("loading the region tree failed")?;
+    pub async fn build(
+        db: DatabaseConnection,
+        bind: SocketAddr,
+        site_dir: &Path,
+    ) -> anyhow::Result<Self> {
+        let regions = RegionDirectory::load(&db)
+            .await
+            .context("loading the region tree failed")?;
         let leptos_options = leptos_options(bind, site_dir)?;
-        let state = AppState { leptos_options, db, regions: Arc::new(regions) };
+        let state = AppState {
+            leptos_options,
+            db,
+            regions: Arc::new(regions),
+        };
         let router = routes::router(state);
         let listener = TcpListener::bind(bind).await.map_err(|err| {
             let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
@@ -35,7 +45,11 @@ impl Application {
             anyhow!("cannot listen on {bind}: {err}; {hint}")
         })?;
         let addr = listener.local_addr()?;
-        Ok(Application { listener, router, addr })
+        Ok(Application {
+            listener,
+            router,
+            addr,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -54,7 +68,11 @@ fn leptos_options(bind: SocketAddr, site_dir: &Path) -> anyhow::Result<LeptosOpt
     // Built here rather than read from the environment: the binary runs outside
     // cargo-leptos in production and in tests. `output_name` is `name` in
     // [[workspace.metadata.leptos]].
-    let env = if cfg!(debug_assertions) { leptos::config::Env::DEV } else { leptos::config::Env::PROD };
+    let env = if cfg!(debug_assertions) {
+        leptos::config::Env::DEV
+    } else {
+        leptos::config::Env::PROD
+    };
     Ok(LeptosOptions::builder()
         .output_name("shanqiao")
         .site_root(site_dir.to_string_lossy().as_ref())

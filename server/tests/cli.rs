@@ -21,7 +21,12 @@ fn shanqiao(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output 
     }
     let mut child = cmd.spawn().expect("binary starts");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     } else {
         drop(child.stdin.take());
     }
@@ -45,7 +50,11 @@ async fn database_url() -> (String, common::TestDatabase) {
 fn unknown_subcommands_and_flags_fail_with_a_hint() {
     let out = shanqiao(&["frobnicate"], &[], None);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("unrecognized subcommand"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unrecognized subcommand"),
+        "{}",
+        stderr(&out)
+    );
     let out = shanqiao(&["serve", "--no-such-flag"], &[], None);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--help"), "{}", stderr(&out));
@@ -53,20 +62,37 @@ fn unknown_subcommands_and_flags_fail_with_a_hint() {
 
 #[test]
 fn an_unreachable_database_is_one_line_with_what_to_do() {
-    let out = shanqiao(&["migrate", "status"], &[("DATABASE_URL", "postgres://app:secret@127.0.0.1:1/shanqiao")], None);
+    let out = shanqiao(
+        &["migrate", "status"],
+        &[("DATABASE_URL", "postgres://app:secret@127.0.0.1:1/shanqiao")],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
-    assert!(err.contains("cannot open the database") && err.contains("DATABASE_URL"), "{err}");
-    assert!(!err.contains("secret"), "the password is not printed: {err}");
+    assert!(
+        err.contains("cannot open the database") && err.contains("DATABASE_URL"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "the password is not printed: {err}"
+    );
 }
 
 #[test]
 fn a_data_dir_that_cannot_be_written_is_reported() {
-    let out = shanqiao(&["migrate"], &[("SHANQIAO_DATA_DIR", "/proc/shanqiao-cannot-write")], None);
+    let out = shanqiao(
+        &["migrate"],
+        &[("SHANQIAO_DATA_DIR", "/proc/shanqiao-cannot-write")],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("data directory") && err.contains("SHANQIAO_DATA_DIR"), "{err}");
+    assert!(
+        err.contains("data directory") && err.contains("SHANQIAO_DATA_DIR"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
@@ -110,7 +136,10 @@ async fn migrate_reindex_and_seed_demo_say_what_they_did() {
 #[tokio::test]
 async fn serve_refuses_demo_accounts_behind_https() {
     let (url, _db) = database_url().await;
-    let env = [("DATABASE_URL", url.as_str()), ("SHANQIAO_BASE_URL", "https://shanqiao.example.org")];
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("SHANQIAO_BASE_URL", "https://shanqiao.example.org"),
+    ];
     let out = shanqiao(&["serve", "--demo", "--bind", "127.0.0.1:0"], &env, None);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("demo accounts"), "{}", stderr(&out));
@@ -120,17 +149,33 @@ async fn serve_refuses_demo_accounts_behind_https() {
 async fn create_admin_reads_the_password_from_stdin() {
     let (url, test_db) = database_url().await;
     let env = [("DATABASE_URL", url.as_str())];
-    let short = shanqiao(&["create-admin", "--email", "root@example.org"], &env, Some("short\n"));
+    let short = shanqiao(
+        &["create-admin", "--email", "root@example.org"],
+        &env,
+        Some("short\n"),
+    );
     assert_eq!(short.status.code(), Some(1));
     assert!(stderr(&short).contains("at least"), "{}", stderr(&short));
 
-    let bad = shanqiao(&["create-admin", "--email", "not-an-email"], &env, Some("long enough password\n"));
+    let bad = shanqiao(
+        &["create-admin", "--email", "not-an-email"],
+        &env,
+        Some("long enough password\n"),
+    );
     assert_eq!(bad.status.code(), Some(1));
 
-    let ok = shanqiao(&["create-admin", "--email", "Root@Example.org"], &env, Some("long enough password\n"));
+    let ok = shanqiao(
+        &["create-admin", "--email", "Root@Example.org"],
+        &env,
+        Some("long enough password\n"),
+    );
     assert!(ok.status.success(), "{}", stderr(&ok));
 
-    let again = shanqiao(&["create-admin", "--email", "root@example.org"], &env, Some("long enough password\n"));
+    let again = shanqiao(
+        &["create-admin", "--email", "root@example.org"],
+        &env,
+        Some("long enough password\n"),
+    );
     assert_eq!(again.status.code(), Some(1));
     assert!(stderr(&again).contains("already exists"));
 
@@ -145,5 +190,8 @@ async fn create_admin_reads_the_password_from_stdin() {
         .expect("query")
         .expect("the admin exists");
     let hash: String = row.try_get_by_index(0).expect("hash");
-    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
 }

@@ -7,12 +7,15 @@ use app::domain::need::{AssistanceType, HouseholdCategory, NeedStatus};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query runs")
-        .into_iter()
-        .map(|row| row.try_get_by_index::<String>(0).expect("a string"))
-        .collect()
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .expect("query runs")
+    .into_iter()
+    .map(|row| row.try_get_by_index::<String>(0).expect("a string"))
+    .collect()
 }
 
 #[tokio::test]
@@ -24,7 +27,10 @@ async fn seeds_every_type_category_and_state_once() {
         panic!("fresh database reported data");
     };
     assert!(report.needs >= 200, "{report}");
-    assert!(report.pledges > 0 && report.claims > 0 && report.funds >= 3, "{report}");
+    assert!(
+        report.pledges > 0 && report.claims > 0 && report.funds >= 3,
+        "{report}"
+    );
 
     let statuses = strings(db, "SELECT DISTINCT status FROM needs").await;
     for s in NeedStatus::ALL {
@@ -40,19 +46,32 @@ async fn seeds_every_type_category_and_state_once() {
     for s in ["pledged", "received", "cancelled", "lapsed"] {
         assert!(pledge_states.contains(&s.to_owned()), "no pledge is {s}");
     }
-    let provinces = strings(db, "SELECT DISTINCT substr(region_code, 1, 2) FROM organizations").await;
+    let provinces = strings(
+        db,
+        "SELECT DISTINCT substr(region_code, 1, 2) FROM organizations",
+    )
+    .await;
     for p in ["22", "62", "63", "11"] {
-        assert!(provinces.contains(&p.to_owned()), "no organization in province {p}");
+        assert!(
+            provinces.contains(&p.to_owned()),
+            "no organization in province {p}"
+        );
     }
 
     // Seeding again leaves the data alone.
-    assert!(matches!(seed(db, now).await.expect("runs"), SeedOutcome::AlreadyHasData));
+    assert!(matches!(
+        seed(db, now).await.expect("runs"),
+        SeedOutcome::AlreadyHasData
+    ));
 }
 
 #[tokio::test]
 async fn the_same_world_every_time() {
     let now = chrono::Utc::now();
-    let (a, b) = (common::migrated_database().await, common::migrated_database().await);
+    let (a, b) = (
+        common::migrated_database().await,
+        common::migrated_database().await,
+    );
     seed(&a.db, now).await.expect("seeds a");
     seed(&b.db, now).await.expect("seeds b");
     let sql = "SELECT public_code || '|' || title || '|' || status || '|' || region_code FROM needs ORDER BY public_code";
@@ -69,7 +88,10 @@ async fn the_ledger_balances_and_no_need_gets_more_than_it_asks() {
          HAVING SUM(CASE WHEN side = 'debit' THEN amount_fen ELSE -amount_fen END) <> 0",
     )
     .await;
-    assert!(unbalanced.is_empty(), "unbalanced transactions: {unbalanced:?}");
+    assert!(
+        unbalanced.is_empty(),
+        "unbalanced transactions: {unbalanced:?}"
+    );
     let over = strings(
         db,
         "SELECT n.public_code FROM needs n \

@@ -8,7 +8,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
         .await
         .expect("query runs")
         .expect("one row");
@@ -22,13 +25,21 @@ async fn migrations_go_up_down_and_up_again() {
 
     Migrator::up(db, None).await.expect("first up");
     assert!(count(db, "SELECT COUNT(*) FROM regions").await > 3000);
-    let applied = Migrator::get_applied_migrations(db).await.expect("status").len();
+    let applied = Migrator::get_applied_migrations(db)
+        .await
+        .expect("status")
+        .len();
     assert_eq!(applied, Migrator::migrations().len());
 
     Migrator::down(db, None).await.expect("down to nothing");
-    assert!(Migrator::get_applied_migrations(db).await.expect("status").is_empty());
+    assert!(Migrator::get_applied_migrations(db)
+        .await
+        .expect("status")
+        .is_empty());
     assert!(
-        db.execute_unprepared("SELECT COUNT(*) FROM needs").await.is_err(),
+        db.execute_unprepared("SELECT COUNT(*) FROM needs")
+            .await
+            .is_err(),
         "the needs table is gone after down"
     );
 
@@ -53,22 +64,51 @@ async fn the_database_refuses_what_the_domain_forbids() {
         .await
         .is_err());
     // A second open claim on a need that already has one.
-    let claimed = count(db, "SELECT need_id FROM claims WHERE status = 'active' ORDER BY id LIMIT 1").await;
-    let charity = count(db, "SELECT charity_id FROM claims WHERE status = 'active' ORDER BY id LIMIT 1").await;
-    let user = count(db, "SELECT claimed_by FROM claims WHERE status = 'active' ORDER BY id LIMIT 1").await;
+    let claimed = count(
+        db,
+        "SELECT need_id FROM claims WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let charity = count(
+        db,
+        "SELECT charity_id FROM claims WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
+    let user = count(
+        db,
+        "SELECT claimed_by FROM claims WHERE status = 'active' ORDER BY id LIMIT 1",
+    )
+    .await;
     let second = format!(
         "INSERT INTO claims (need_id, charity_id, claimed_by, mode, status, due_at, created_at) \
          VALUES ({claimed}, {charity}, {user}, 'direct', 'active', '2030-01-01T00:00:00Z', '2029-12-01T00:00:00Z')"
     );
-    assert!(db.execute_unprepared(&second).await.is_err(), "one open claim per need");
+    assert!(
+        db.execute_unprepared(&second).await.is_err(),
+        "one open claim per need"
+    );
     // A released claim does not block a new one.
     let released = second.replace("'active'", "'released'");
-    db.execute_unprepared(&released).await.expect("released claims may pile up");
+    db.execute_unprepared(&released)
+        .await
+        .expect("released claims may pile up");
 
     // The audit log and the ledger are append-only.
     assert!(count(db, "SELECT COUNT(*) FROM audit_log").await > 0);
-    assert!(db.execute_unprepared("UPDATE audit_log SET action = 'x'").await.is_err());
-    assert!(db.execute_unprepared("DELETE FROM audit_log").await.is_err());
-    assert!(db.execute_unprepared("DELETE FROM ledger_entries").await.is_err());
-    assert!(db.execute_unprepared("UPDATE ledger_entries SET amount_fen = 1").await.is_err());
+    assert!(db
+        .execute_unprepared("UPDATE audit_log SET action = 'x'")
+        .await
+        .is_err());
+    assert!(db
+        .execute_unprepared("DELETE FROM audit_log")
+        .await
+        .is_err());
+    assert!(db
+        .execute_unprepared("DELETE FROM ledger_entries")
+        .await
+        .is_err());
+    assert!(db
+        .execute_unprepared("UPDATE ledger_entries SET amount_fen = 1")
+        .await
+        .is_err());
 }

@@ -6,12 +6,15 @@ use sea_orm::{ConnectionTrait, Statement};
 
 async fn one(test_app: &common::TestApp, sql: &str) -> Vec<String> {
     let db = &test_app.database.db;
-    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned()))
-        .await
-        .expect("query")
-        .into_iter()
-        .map(|r| r.try_get_by_index::<String>(0).expect("string"))
-        .collect()
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .expect("query")
+    .into_iter()
+    .map(|r| r.try_get_by_index::<String>(0).expect("string"))
+    .collect()
 }
 
 #[tokio::test]
@@ -22,10 +25,20 @@ async fn home_lists_recent_published_needs_from_the_database() {
     assert!(html.contains("<html lang=\"zh-CN\""), "Chinese by default");
     let newest = one(&app, "SELECT public_code FROM needs WHERE status IN ('published', 'claimed') ORDER BY published_at DESC, id DESC LIMIT 3").await;
     for code in &newest {
-        assert!(html.contains(&format!("/needs/{code}")), "home links {code}");
+        assert!(
+            html.contains(&format!("/needs/{code}")),
+            "home links {code}"
+        );
     }
-    let draft = one(&app, "SELECT public_code FROM needs WHERE status = 'draft' LIMIT 1").await;
-    assert!(!html.contains(&format!("/needs/{}\"", draft[0])), "drafts are not listed");
+    let draft = one(
+        &app,
+        "SELECT public_code FROM needs WHERE status = 'draft' LIMIT 1",
+    )
+    .await;
+    assert!(
+        !html.contains(&format!("/needs/{}\"", draft[0])),
+        "drafts are not listed"
+    );
     assert!(html.contains("待认领需求"), "totals are shown");
 }
 
@@ -35,7 +48,10 @@ async fn home_filters_by_type_on_the_server() {
     let (status, html) = app.get_text("/?type=medical").await;
     assert_eq!(status, 200);
     assert!(html.contains("data-type=\"medical\""));
-    assert!(!html.contains("data-type=\"education\""), "only medical needs");
+    assert!(
+        !html.contains("data-type=\"education\""),
+        "only medical needs"
+    );
 }
 
 #[tokio::test]
@@ -62,12 +78,19 @@ async fn a_need_page_shows_the_public_copy_and_nothing_private() {
 async fn non_public_and_unknown_needs_are_not_found() {
     let app = common::spawn_demo_app().await;
     for status in ["draft", "in_review", "withdrawn"] {
-        let code = one(&app, &format!("SELECT public_code FROM needs WHERE status = '{status}' LIMIT 1")).await;
+        let code = one(
+            &app,
+            &format!("SELECT public_code FROM needs WHERE status = '{status}' LIMIT 1"),
+        )
+        .await;
         let (http, html) = app.get_text(&format!("/needs/{}", code[0])).await;
         assert_eq!(http, 404, "{status} need answers 404");
         assert!(html.contains("页面不存在"));
     }
-    assert_eq!(app.get("/needs/JL-2000-999999").await.status().as_u16(), 404);
+    assert_eq!(
+        app.get("/needs/JL-2000-999999").await.status().as_u16(),
+        404
+    );
     assert_eq!(app.get("/needs/not-a-code").await.status().as_u16(), 404);
     let (status, html) = app.get_text("/no/such/page").await;
     assert_eq!(status, 404);
@@ -126,5 +149,8 @@ async fn a_need_page_shows_the_money_received_for_it() {
     let received = app::domain::Fen(fen.parse().expect("fen")).to_string();
     let (status, html) = app.get_text(&format!("/needs/{code}")).await;
     assert_eq!(status, 200);
-    assert!(html.contains(&format!("<strong>{received}</strong>")), "{code} shows {received} received");
+    assert!(
+        html.contains(&format!("<strong>{received}</strong>")),
+        "{code} shows {received} received"
+    );
 }

@@ -29,7 +29,9 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
-            && !email.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+            && !email
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>')
             && !domain.contains('@');
         if ok {
             Ok(Email(email))
@@ -52,8 +54,20 @@ mod tests {
 
     #[test]
     fn parses_plausible_addresses_only() {
-        assert_eq!(Email::parse(" Admin@Example.ORG ").map(|e| e.0), Ok("admin@example.org".into()));
-        for bad in ["", "admin", "admin@", "@example.org", "a@b", "a b@example.org", "a@@example.org", "a@.example.org"] {
+        assert_eq!(
+            Email::parse(" Admin@Example.ORG ").map(|e| e.0),
+            Ok("admin@example.org".into())
+        );
+        for bad in [
+            "",
+            "admin",
+            "admin@",
+            "@example.org",
+            "a@b",
+            "a b@example.org",
+            "a@@example.org",
+            "a@.example.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -39,7 +39,9 @@ pub fn hash_blocking(password: &str) -> Result<String, PasswordError> {
 pub async fn verify(password: String, phc: String) -> Result<bool, PasswordError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&phc).map_err(|e| PasswordError::Hash(e.to_string()))?;
-        Ok(hasher()?.verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(hasher()?
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(|_| PasswordError::Task)?
@@ -53,7 +55,11 @@ mod tests {
     async fn hashes_are_argon2id_with_owasp_parameters_and_verify() {
         let phc = hash("correct horse battery".into()).await.expect("hashes");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse battery".into(), phc.clone()).await.expect("verifies"));
-        assert!(!verify("wrong horse battery".into(), phc).await.expect("verifies"));
+        assert!(verify("correct horse battery".into(), phc.clone())
+            .await
+            .expect("verifies"));
+        assert!(!verify("wrong horse battery".into(), phc)
+            .await
+            .expect("verifies"));
     }
 }

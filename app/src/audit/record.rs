@@ -6,8 +6,14 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 /// Who made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {
-    User { user_id: i64, organization_id: Option<i64> },
-    ApiToken { user_id: i64, organization_id: i64 },
+    User {
+        user_id: i64,
+        organization_id: Option<i64>,
+    },
+    ApiToken {
+        user_id: i64,
+        organization_id: i64,
+    },
     System,
     Cli,
 }
@@ -31,8 +37,14 @@ pub async fn record<C: ConnectionTrait>(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DbErr> {
     let (kind, user, org) = match actor {
-        Actor::User { user_id, organization_id } => ("user", Some(user_id), organization_id),
-        Actor::ApiToken { user_id, organization_id } => ("api_token", Some(user_id), Some(organization_id)),
+        Actor::User {
+            user_id,
+            organization_id,
+        } => ("user", Some(user_id), organization_id),
+        Actor::ApiToken {
+            user_id,
+            organization_id,
+        } => ("api_token", Some(user_id), Some(organization_id)),
         Actor::System => ("system", None, None),
         Actor::Cli => ("cli", None, None),
     };

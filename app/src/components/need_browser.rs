@@ -11,7 +11,11 @@ use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 
 #[island]
-pub fn NeedBrowser(needs: Vec<NeedSummary>, lang: Lang, initial: Option<AssistanceType>) -> impl IntoView {
+pub fn NeedBrowser(
+    needs: Vec<NeedSummary>,
+    lang: Lang,
+    initial: Option<AssistanceType>,
+) -> impl IntoView {
     let filter = RwSignal::new(initial);
     // Effects run only in the browser: this marks the island as hydrated (tests wait
     // for it before clicking).

@@ -70,9 +70,16 @@ mod tests {
             assert!(!templates.is_empty(), "{t}");
             for n in templates {
                 assert!(Coverage::parse(&n.coverage).is_ok());
-                assert!(n.household_categories.iter().all(|c| HouseholdCategory::parse(c).is_ok()));
+                assert!(n
+                    .household_categories
+                    .iter()
+                    .all(|c| HouseholdCategory::parse(c).is_ok()));
                 assert!(n.age_bands.iter().all(|b| AgeBand::parse(b).is_ok()));
-                assert!(n.target_amount_yuan.is_some() || !n.items.is_empty(), "{}", n.title);
+                assert!(
+                    n.target_amount_yuan.is_some() || !n.items.is_empty(),
+                    "{}",
+                    n.title
+                );
             }
         }
     }

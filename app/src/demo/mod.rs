@@ -16,10 +16,25 @@ pub const DEMO_PASSWORD: &str = "shanqiao-demo";
 /// One demo account per role: (role, e-mail).
 pub const DEMO_ACCOUNTS: &[(&str, &str)] = &[
     ("platform admin / 平台管理员", "admin@shanqiao.test"),
-    ("office caseworker / 民政经办人 (农安县民政局)", "caseworker@shanqiao.test"),
-    ("office reviewer / 民政审核人 (农安县民政局)", "reviewer@shanqiao.test"),
-    ("office admin / 民政部门管理员 (长春市民政局)", "office-admin@shanqiao.test"),
-    ("charity admin / 慈善组织管理员", "charity-admin@shanqiao.test"),
-    ("charity member / 慈善组织成员", "charity-member@shanqiao.test"),
+    (
+        "office caseworker / 民政经办人 (农安县民政局)",
+        "caseworker@shanqiao.test",
+    ),
+    (
+        "office reviewer / 民政审核人 (农安县民政局)",
+        "reviewer@shanqiao.test",
+    ),
+    (
+        "office admin / 民政部门管理员 (长春市民政局)",
+        "office-admin@shanqiao.test",
+    ),
+    (
+        "charity admin / 慈善组织管理员",
+        "charity-admin@shanqiao.test",
+    ),
+    (
+        "charity member / 慈善组织成员",
+        "charity-member@shanqiao.test",
+    ),
     ("donor / 捐赠人", "donor@shanqiao.test"),
 ];

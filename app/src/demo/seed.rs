@@ -12,8 +12,8 @@ use crate::domain::uscc::Uscc;
 use crate::entities::*;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set,
+    TransactionTrait,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -73,14 +73,23 @@ impl fmt::Display for SeedReport {
 /// Seeds the demo world if the database holds no organizations yet. Timestamps are
 /// relative to `now`; everything else is the same on every run.
 pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedOutcome, SeedError> {
-    if organization::Entity::find().count(db).await? > 0 || need::Entity::find().count(db).await? > 0 {
+    if organization::Entity::find().count(db).await? > 0
+        || need::Entity::find().count(db).await? > 0
+    {
         return Ok(SeedOutcome::AlreadyHasData);
     }
     let corpus = corpus::load()?;
     // One hash for every demo account: they share the demo password.
     let demo_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let txn = db.begin().await?;
-    let mut world = Seeder { db: &txn, now, rng: Rng::new(0x5EED_2024), corpus: &corpus, hash: demo_hash, report: SeedReport::default() };
+    let mut world = Seeder {
+        db: &txn,
+        now,
+        rng: Rng::new(0x5EED_2024),
+        corpus: &corpus,
+        hash: demo_hash,
+        report: SeedReport::default(),
+    };
     world.run().await?;
     audit::record(
         &txn,
@@ -139,18 +148,29 @@ struct SeededNeed {
 
 impl<C: ConnectionTrait> Seeder<'_, C> {
     async fn run(&mut self) -> Result<(), SeedError> {
-        let admin = self.user("admin@shanqiao.test", "平台管理员", true, true).await?;
+        let admin = self
+            .user("admin@shanqiao.test", "平台管理员", true, true)
+            .await?;
         let offices = self.offices().await?;
         let charities = self.charities(admin).await?;
-        let donor = self.user("donor@shanqiao.test", "爱心人士小周", false, true).await?;
+        let donor = self
+            .user("donor@shanqiao.test", "爱心人士小周", false, true)
+            .await?;
         let needs = self.needs(&offices).await?;
         let funds = self.funds(&charities).await?;
-        self.claims_and_pledges(&needs, &charities, &funds, donor).await?;
+        self.claims_and_pledges(&needs, &charities, &funds, donor)
+            .await?;
         debug_assert_eq!(DEMO_ACCOUNTS.len(), 7);
         Ok(())
     }
 
-    async fn user(&mut self, email: &str, name: &str, platform_admin: bool, demo_login: bool) -> Result<i64, DbErr> {
+    async fn user(
+        &mut self,
+        email: &str,
+        name: &str,
+        platform_admin: bool,
+        demo_login: bool,
+    ) -> Result<i64, DbErr> {
         let _ = demo_login;
         let row = user::ActiveModel {
             email: Set(Some(email.to_owned())),
@@ -170,7 +190,12 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         Ok(row.id)
     }
 
-    async fn membership(&self, user_id: i64, organization_id: i64, role: &str) -> Result<(), DbErr> {
+    async fn membership(
+        &self,
+        user_id: i64,
+        organization_id: i64,
+        role: &str,
+    ) -> Result<(), DbErr> {
         membership::ActiveModel {
             user_id: Set(user_id),
             organization_id: Set(organization_id),
@@ -208,8 +233,14 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             self.report.offices += 1;
             // The demo log-ins belong to 农安县民政局 (county) and 长春市民政局 (city).
             let (cw_email, rv_email) = match *region {
-                "220122" => ("caseworker@shanqiao.test".to_owned(), "reviewer@shanqiao.test".to_owned()),
-                _ => (format!("caseworker-{region}@shanqiao.test"), format!("reviewer-{region}@shanqiao.test")),
+                "220122" => (
+                    "caseworker@shanqiao.test".to_owned(),
+                    "reviewer@shanqiao.test".to_owned(),
+                ),
+                _ => (
+                    format!("caseworker-{region}@shanqiao.test"),
+                    format!("reviewer-{region}@shanqiao.test"),
+                ),
             };
             let cw_name = world::staff_name(&mut self.rng);
             let rv_name = world::staff_name(&mut self.rng);
@@ -218,11 +249,25 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             self.membership(caseworker, office.id, "caseworker").await?;
             self.membership(reviewer, office.id, "reviewer").await?;
             if *region == "220100" {
-                let admin = self.user("office-admin@shanqiao.test", "长春市民政局管理员", false, true).await?;
+                let admin = self
+                    .user(
+                        "office-admin@shanqiao.test",
+                        "长春市民政局管理员",
+                        false,
+                        true,
+                    )
+                    .await?;
                 self.membership(admin, office.id, "office_admin").await?;
             }
             let _ = i;
-            by_region.insert(*region, OfficeStaff { office_id: office.id, caseworker, reviewer });
+            by_region.insert(
+                *region,
+                OfficeStaff {
+                    office_id: office.id,
+                    caseworker,
+                    reviewer,
+                },
+            );
         }
         Ok(Offices { by_region })
     }
@@ -255,7 +300,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 uscc: Set(Some(uscc.to_string())),
                 public_fundraising: Set(template.public_fundraising),
                 verification: Set(state.into()),
-                verification_reason: Set((state == "rejected").then(|| "登记证书与统一社会信用代码不一致，请补充材料后重新提交".to_owned())),
+                verification_reason: Set((state == "rejected")
+                    .then(|| "登记证书与统一社会信用代码不一致，请补充材料后重新提交".to_owned())),
                 verified_at: Set((state != "pending").then_some(self.now - Duration::days(150))),
                 verified_by: Set((state != "pending").then_some(admin)),
                 description: Set(template.short_description.clone()),
@@ -268,18 +314,29 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             .await?;
             self.report.charities += 1;
             let (admin_email, member_email) = if i == 0 {
-                ("charity-admin@shanqiao.test".to_owned(), "charity-member@shanqiao.test".to_owned())
+                (
+                    "charity-admin@shanqiao.test".to_owned(),
+                    "charity-member@shanqiao.test".to_owned(),
+                )
             } else {
-                (format!("charity-admin-{}@shanqiao.test", i + 1), format!("charity-member-{}@shanqiao.test", i + 1))
+                (
+                    format!("charity-admin-{}@shanqiao.test", i + 1),
+                    format!("charity-member-{}@shanqiao.test", i + 1),
+                )
             };
             let admin_name = world::staff_name(&mut self.rng);
             let member_name = world::staff_name(&mut self.rng);
             let charity_admin = self.user(&admin_email, &admin_name, false, true).await?;
             let member = self.user(&member_email, &member_name, false, true).await?;
-            self.membership(charity_admin, charity.id, "charity_admin").await?;
-            self.membership(member, charity.id, "charity_member").await?;
+            self.membership(charity_admin, charity.id, "charity_admin")
+                .await?;
+            self.membership(member, charity.id, "charity_member")
+                .await?;
             if state == "verified" {
-                verified.push(CharityRef { id: charity.id, admin: charity_admin });
+                verified.push(CharityRef {
+                    id: charity.id,
+                    admin: charity_admin,
+                });
             }
         }
         if verified.is_empty() {
@@ -303,7 +360,9 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                     .need_templates
                     .get(assistance_type.code())
                     .filter(|t| !t.is_empty())
-                    .ok_or_else(|| SeedError::Inconsistent(format!("no templates for {assistance_type}")))?;
+                    .ok_or_else(|| {
+                        SeedError::Inconsistent(format!("no templates for {assistance_type}"))
+                    })?;
                 let template = &templates[(n / AssistanceType::ALL.len()) % templates.len()];
                 let county = world::pick_county(&mut self.rng);
                 let staff = offices.by_region[world::office_for(county)];
@@ -313,7 +372,18 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 let code = public_code::format(&prefix, *seq);
                 // The template's own categories, so that the story fits the category.
                 let category = self.rng.pick(&template.household_categories).clone();
-                let need = self.need(n, status, template, assistance_type, &category, county, staff, &code).await?;
+                let need = self
+                    .need(
+                        n,
+                        status,
+                        template,
+                        assistance_type,
+                        &category,
+                        county,
+                        staff,
+                        &code,
+                    )
+                    .await?;
                 seeded.push(need);
                 n += 1;
                 self.report.needs += 1;
@@ -348,20 +418,27 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let household_size = rng.pick(&["1", "2", "3", "4", "5", "6+"]).to_string();
         // Vary amounts a little around the template, in whole hundreds of yuan.
         let scale = rng.between(80, 125);
-        let target = template.target_amount_yuan.map(|y| ((y * scale / 100).max(100) / 100 * 100) * 100);
+        let target = template
+            .target_amount_yuan
+            .map(|y| ((y * scale / 100).max(100) / 100 * 100) * 100);
         let submitted = (status != NeedStatus::Draft).then(|| created + Duration::hours(6));
-        let published = (!matches!(status, NeedStatus::Draft | NeedStatus::InReview)).then(|| {
-            created + Duration::hours(30 + (n % 48) as i64)
-        });
+        let published = (!matches!(status, NeedStatus::Draft | NeedStatus::InReview))
+            .then(|| created + Duration::hours(30 + (n % 48) as i64));
         let deadline = if status == NeedStatus::Expired {
             Some((self.now - Duration::days(rng.between(2, 20))).date_naive())
         } else {
             Some((self.now + Duration::days(rng.between(20, 150))).date_naive())
         };
-        let closed = matches!(status, NeedStatus::Verified | NeedStatus::Withdrawn | NeedStatus::Expired)
-            .then(|| self.now - Duration::days(rng.between(1, 3)));
+        let closed = matches!(
+            status,
+            NeedStatus::Verified | NeedStatus::Withdrawn | NeedStatus::Expired
+        )
+        .then(|| self.now - Duration::days(rng.between(1, 3)));
         let (review_comment, reviewer) = match status {
-            NeedStatus::Draft if n % 2 == 0 => (Some(rng.pick(&self.corpus.review_comments).clone()), Some(staff.reviewer)),
+            NeedStatus::Draft if n % 2 == 0 => (
+                Some(rng.pick(&self.corpus.review_comments).clone()),
+                Some(staff.reviewer),
+            ),
             NeedStatus::Draft | NeedStatus::InReview => (None, None),
             _ => (None, Some(staff.reviewer)),
         };
@@ -388,7 +465,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             published_at: Set(published),
             closed_at: Set(closed),
             close_reason: Set((status == NeedStatus::Verified).then(|| "met_fully".to_owned())),
-            withdraw_reason: Set((status == NeedStatus::Withdrawn).then(|| self.rng.pick(&self.corpus.withdraw_reasons).clone())),
+            withdraw_reason: Set((status == NeedStatus::Withdrawn)
+                .then(|| self.rng.pick(&self.corpus.withdraw_reasons).clone())),
             created_at: Set(created),
             updated_at: Set(closed.or(published).or(submitted).unwrap_or(created)),
             ..Default::default()
@@ -410,23 +488,36 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             .await?;
             goal += item.unit_value_yuan * 100 * i64::from(item.quantity);
         }
-        let members: Vec<String> = (0..self.rng.between(1, 3)).map(|_| world::person_name(&mut self.rng)).collect();
+        let members: Vec<String> = (0..self.rng.between(1, 3))
+            .map(|_| world::person_name(&mut self.rng))
+            .collect();
         need_private::ActiveModel {
             need_id: Set(row.id),
             case_reference: Set(format!("{}-{:05}", &county[..6], 10_000 + n)),
             household_names: Set(serde_json::to_string(&members).unwrap_or_else(|_| "[]".into())),
             consent_recorded_by: Set(staff.caseworker),
             consent_recorded_at: Set(created - Duration::hours(2)),
-            consent_scope: Set("同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into()),
+            consent_scope: Set(
+                "同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into(),
+            ),
             consent_withdrawn_at: Set(None),
             consent_withdrawn_by: Set(None),
         }
         .insert(self.db)
         .await?;
-        Ok(SeededNeed { id: row.id, status, goal_fen: goal, assistance_type, reviewer: staff.reviewer })
+        Ok(SeededNeed {
+            id: row.id,
+            status,
+            goal_fen: goal,
+            assistance_type,
+            reviewer: staff.reviewer,
+        })
     }
 
-    async fn funds(&mut self, charities: &[CharityRef]) -> Result<Vec<(i64, CharityRef)>, SeedError> {
+    async fn funds(
+        &mut self,
+        charities: &[CharityRef],
+    ) -> Result<Vec<(i64, CharityRef)>, SeedError> {
         let mut funds = Vec::new();
         for (i, template) in self.corpus.fund_templates.iter().enumerate() {
             let owner = charities[i % charities.len()];
@@ -498,29 +589,34 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             let created = self.now - Duration::days(self.rng.between(5, 25));
             let due = created + Duration::days(30);
             let done = claim_status != "active";
-            let claim = claim::ActiveModel {
-                need_id: Set(need.id),
-                charity_id: Set(charity.id),
-                claimed_by: Set(charity.admin),
-                mode: Set(if fundraise { "fundraise" } else { "direct" }.into()),
-                status: Set(claim_status.into()),
-                due_at: Set(due),
-                created_at: Set(created),
-                fulfilled_at: Set(done.then(|| self.now - Duration::days(4))),
-                delivered_on: Set(done.then(|| (self.now - Duration::days(5)).date_naive())),
-                fulfilment_report: Set(done.then(|| self.rng.pick(&self.corpus.fulfilment_reports).clone())),
-                fulfilment_cost_fen: Set(done.then_some(need.goal_fen)),
-                substitutions: Set(None),
-                verified_at: Set((claim_status == "verified").then(|| self.now - Duration::days(2))),
-                verified_by: Set((claim_status == "verified").then_some(need.reviewer)),
-                rating: Set((claim_status == "verified").then_some(5 - (i % 2) as i16)),
-                released_at: Set(None),
-                release_reason: Set(None),
-                lapsed_at: Set(None),
-                ..Default::default()
-            }
-            .insert(self.db)
-            .await?;
+            let claim =
+                claim::ActiveModel {
+                    need_id: Set(need.id),
+                    charity_id: Set(charity.id),
+                    claimed_by: Set(charity.admin),
+                    mode: Set(if fundraise { "fundraise" } else { "direct" }.into()),
+                    status: Set(claim_status.into()),
+                    due_at: Set(due),
+                    created_at: Set(created),
+                    fulfilled_at: Set(done.then(|| self.now - Duration::days(4))),
+                    delivered_on: Set(done.then(|| (self.now - Duration::days(5)).date_naive())),
+                    fulfilment_report: Set(
+                        done.then(|| self.rng.pick(&self.corpus.fulfilment_reports).clone())
+                    ),
+                    fulfilment_cost_fen: Set(done.then_some(need.goal_fen)),
+                    substitutions: Set(None),
+                    verified_at: Set(
+                        (claim_status == "verified").then(|| self.now - Duration::days(2))
+                    ),
+                    verified_by: Set((claim_status == "verified").then_some(need.reviewer)),
+                    rating: Set((claim_status == "verified").then_some(5 - (i % 2) as i16)),
+                    released_at: Set(None),
+                    release_reason: Set(None),
+                    lapsed_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(self.db)
+                .await?;
             self.report.claims += 1;
             if !fundraise || need.goal_fen < 10_000 {
                 continue;
@@ -529,9 +625,23 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             // for open claims one still waiting for the money.
             let share = need.goal_fen / 4 / 100 * 100;
             for k in 0..2 {
-                let status = if claim_status == "active" && k == 1 { "pledged" } else { "received" };
+                let status = if claim_status == "active" && k == 1 {
+                    "pledged"
+                } else {
+                    "received"
+                };
                 receipt += 1;
-                self.pledge(receipt, Some((need.id, claim.id)), None, charity.id, share.max(100), status, (k == 0).then_some(donor), created + Duration::days(1 + k)).await?;
+                self.pledge(
+                    receipt,
+                    Some((need.id, claim.id)),
+                    None,
+                    charity.id,
+                    share.max(100),
+                    status,
+                    (k == 0).then_some(donor),
+                    created + Duration::days(1 + k),
+                )
+                .await?;
             }
         }
         // Pledges to funds, some allocated on to needs of the fund's type.
@@ -545,7 +655,17 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 };
                 let amount = (self.rng.between(2, 50) * 10_000) as i64;
                 receipt += 1;
-                self.pledge(receipt, None, Some(*fund_id), owner.id, amount, status, None, self.now - Duration::days(30 - k as i64 * 5)).await?;
+                self.pledge(
+                    receipt,
+                    None,
+                    Some(*fund_id),
+                    owner.id,
+                    amount,
+                    status,
+                    None,
+                    self.now - Duration::days(30 - k as i64 * 5),
+                )
+                .await?;
             }
         }
         let _ = needs.iter().map(|n| n.assistance_type).count();
@@ -566,7 +686,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
     ) -> Result<(), SeedError> {
         let anonymous = self.rng.chance(30);
         let name = (!anonymous).then(|| self.rng.pick(&self.corpus.donor_names).clone());
-        let received = matches!(status, "received" | "allocated").then_some(pledged_at + Duration::days(2));
+        let received =
+            matches!(status, "received" | "allocated").then_some(pledged_at + Duration::days(2));
         let pledge = pledge::ActiveModel {
             receipt_code: Set(format!("SQ{:08}", 20_240_000 + n * 7)),
             need_id: Set(need.map(|(id, _)| id)),
@@ -585,7 +706,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             received_at: Set(received),
             received_by: Set(None),
             cancelled_at: Set((status == "cancelled").then_some(pledged_at + Duration::days(3))),
-        ..Default::default()
+            ..Default::default()
         }
         .insert(self.db)
         .await?;
@@ -610,7 +731,10 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             }
             .insert(self.db)
             .await?;
-            for (kind, reference, side) in [("donors", None, "debit"), (account, Some(reference), "credit")] {
+            for (kind, reference, side) in [
+                ("donors", None, "debit"),
+                (account, Some(reference), "credit"),
+            ] {
                 ledger_entry::ActiveModel {
                     transaction_id: Set(tx.id),
                     account_kind: Set(kind.into()),

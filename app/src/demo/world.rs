@@ -59,7 +59,11 @@ pub const COUNTIES: &[(&str, u32)] = &[
 /// The office responsible for a county: its own if it has one, else the closest one
 /// above it (city, then province).
 pub fn office_for(county: &str) -> &'static str {
-    let candidates = [county.to_owned(), format!("{}00", &county[..4]), format!("{}0000", &county[..2])];
+    let candidates = [
+        county.to_owned(),
+        format!("{}00", &county[..4]),
+        format!("{}0000", &county[..2]),
+    ];
     candidates
         .iter()
         .find_map(|code| OFFICES.iter().find(|(c, _)| c == code).map(|(c, _)| *c))
@@ -78,8 +82,14 @@ pub fn pick_county(rng: &mut Rng) -> &'static str {
     COUNTIES[0].0
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
-const GIVEN: &[&str] = &["桂", "秀", "玉", "凤", "春", "明", "建", "国", "海", "丽", "芳", "军", "平", "霞", "红", "伟", "强", "兰", "金", "德", "福", "英", "华", "云"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高",
+];
+const GIVEN: &[&str] = &[
+    "桂", "秀", "玉", "凤", "春", "明", "建", "国", "海", "丽", "芳", "军", "平", "霞", "红", "伟",
+    "强", "兰", "金", "德", "福", "英", "华", "云",
+];
 
 /// A fictional full name: a common surname and one or two common given-name characters.
 pub fn person_name(rng: &mut Rng) -> String {
@@ -106,7 +116,10 @@ mod tests {
     fn every_demo_region_exists_with_the_expected_level() {
         let levels: HashMap<_, _> = regions::rows().map(|r| (r.code, r.level)).collect();
         for (code, name) in OFFICES {
-            assert!(levels.contains_key(code), "office {name} at unknown region {code}");
+            assert!(
+                levels.contains_key(code),
+                "office {name} at unknown region {code}"
+            );
         }
         for (code, _) in COUNTIES {
             assert_eq!(levels.get(code), Some(&"county"), "{code}");

@@ -115,7 +115,15 @@ mod tests {
 
     #[test]
     fn rejects_malformed_codes() {
-        for bad in ["", "22", "22010", "2201020", "22010a", "000000", "２２０１０２"] {
+        for bad in [
+            "",
+            "22",
+            "22010",
+            "2201020",
+            "22010a",
+            "000000",
+            "２２０１０２",
+        ] {
             assert!(RegionCode::parse(bad).is_err(), "{bad}");
         }
     }

@@ -6,7 +6,9 @@ use std::fmt;
 
 /// The alphabet: digits and capital letters without I, O, S, V, Z.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A unified social credit code whose check character is right.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,20 +98,33 @@ mod tests {
 
     // Published codes of real registered organizations (their public registration
     // numbers, not personal data).
-    const VALID: &[&str] = &["91350100M000100Y43", "53100000500021676K", "91110000802100433B"];
+    const VALID: &[&str] = &[
+        "91350100M000100Y43",
+        "53100000500021676K",
+        "91110000802100433B",
+    ];
 
     #[test]
     fn accepts_valid_codes_in_any_case() {
         for code in VALID {
-            assert_eq!(Uscc::parse(code).map(|c| c.to_string()), Ok(code.to_string()));
+            assert_eq!(
+                Uscc::parse(code).map(|c| c.to_string()),
+                Ok(code.to_string())
+            );
             assert!(Uscc::parse(&code.to_lowercase()).is_ok(), "{code}");
         }
     }
 
     #[test]
     fn rejects_wrong_length_characters_and_check() {
-        assert_eq!(Uscc::parse("91350100M000100Y4"), Err(UsccError::WrongLength));
-        assert_eq!(Uscc::parse("91350100M000100Y433"), Err(UsccError::WrongLength));
+        assert_eq!(
+            Uscc::parse("91350100M000100Y4"),
+            Err(UsccError::WrongLength)
+        );
+        assert_eq!(
+            Uscc::parse("91350100M000100Y433"),
+            Err(UsccError::WrongLength)
+        );
         assert_eq!(
             Uscc::parse("91350100M000100Y44"),
             Err(UsccError::WrongCheckCharacter)

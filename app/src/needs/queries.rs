@@ -1,6 +1,6 @@
 //! Reading the public copy of needs from the database.
 
-use super::{NeedTotals, NeedDetail, NeedItemView, NeedSummary};
+use super::{NeedDetail, NeedItemView, NeedSummary, NeedTotals};
 use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, NeedStatus, Urgency,
 };
@@ -9,8 +9,8 @@ use crate::entities::{claim, need, need_item, organization};
 use crate::regions::RegionDirectory;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -35,10 +35,9 @@ pub async fn recent_open<C: ConnectionTrait>(
     assistance_type: Option<AssistanceType>,
     limit: u64,
 ) -> Result<Vec<NeedSummary>, QueryError> {
-    let mut query = need::Entity::find().filter(need::Column::Status.is_in([
-        NeedStatus::Published.code(),
-        NeedStatus::Claimed.code(),
-    ]));
+    let mut query = need::Entity::find().filter(
+        need::Column::Status.is_in([NeedStatus::Published.code(), NeedStatus::Claimed.code()]),
+    );
     if let Some(t) = assistance_type {
         query = query.filter(need::Column::AssistanceType.eq(t.code()));
     }

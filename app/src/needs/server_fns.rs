@@ -1,6 +1,6 @@
 //! Server functions of the public needs library. Thin: parse, query, map the error.
 
-use super::{NeedTotals, NeedDetail, NeedSummary};
+use super::{NeedDetail, NeedSummary, NeedTotals};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -14,7 +14,9 @@ pub async fn recent_needs(assistance_type: Option<String>) -> Result<Vec<NeedSum
     use crate::domain::need::AssistanceType;
     use crate::state::AppState;
     let state = AppState::current()?;
-    let filter = assistance_type.as_deref().and_then(|c| AssistanceType::parse(c).ok());
+    let filter = assistance_type
+        .as_deref()
+        .and_then(|c| AssistanceType::parse(c).ok());
     super::queries::recent_open(&state.db, &state.regions, filter, HOME_PAGE_NEEDS)
         .await
         .map_err(|e| AppError::internal("listing recent needs failed", e))

@@ -49,10 +49,18 @@ fn NeedView(detail: NeedDetail, lang: Lang) -> impl IntoView {
             </div>
         }
     };
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "—".into())
+    };
     let claim_line = match &detail.claimed_by {
         Some(charity) => format!("{}{charity}", lang.pick("认领机构：", "Claimed by: ")),
-        None => lang.pick("尚无慈善组织认领。", "No charity has claimed this need yet.").to_owned(),
+        None => lang
+            .pick(
+                "尚无慈善组织认领。",
+                "No charity has claimed this need yet.",
+            )
+            .to_owned(),
     };
     view! {
         <Title text=title/>
@@ -116,7 +124,9 @@ fn NeedView(detail: NeedDetail, lang: Lang) -> impl IntoView {
 
 #[component]
 fn ItemsTable(items: Vec<crate::needs::NeedItemView>, lang: Lang) -> impl IntoView {
-    let total = items.iter().fold(Fen::ZERO, |acc, i| acc.checked_add(i.total()).unwrap_or(acc));
+    let total = items.iter().fold(Fen::ZERO, |acc, i| {
+        acc.checked_add(i.total()).unwrap_or(acc)
+    });
     view! {
         <section>
             <h2>{lang.pick("所需物品与服务", "Items and services needed")}</h2>

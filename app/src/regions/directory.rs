@@ -19,7 +19,12 @@ pub struct RegionDirectory {
 
 /// Names the dataset gives to the placeholder "cities" of municipalities and of
 /// directly administered counties; they add nothing to a reader.
-const PSEUDO_CITIES: &[&str] = &["市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"];
+const PSEUDO_CITIES: &[&str] = &[
+    "市辖区",
+    "县",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+];
 
 impl RegionDirectory {
     pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
@@ -83,7 +88,8 @@ mod tests {
     use super::*;
 
     fn directory() -> RegionDirectory {
-        let row = |c: &str, n: &str, p: Option<&str>| (c.to_owned(), n.to_owned(), p.map(str::to_owned));
+        let row =
+            |c: &str, n: &str, p: Option<&str>| (c.to_owned(), n.to_owned(), p.map(str::to_owned));
         RegionDirectory::from_rows([
             row("110000", "北京市", None),
             row("110100", "市辖区", Some("110000")),

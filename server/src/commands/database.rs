@@ -31,11 +31,19 @@ pub async fn open_and_migrate(args: &DatabaseArgs) -> anyhow::Result<DatabaseCon
 
 fn ensure_writable(dir: &std::path::Path) -> anyhow::Result<()> {
     let hint = "pass --data-dir or set SHANQIAO_DATA_DIR to a writable directory";
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow!("cannot create the data directory {}: {e}; {hint}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        anyhow!(
+            "cannot create the data directory {}: {e}; {hint}",
+            dir.display()
+        )
+    })?;
     let probe = dir.join(".shanqiao-write-test");
-    std::fs::write(&probe, b"ok")
-        .map_err(|e| anyhow!("cannot write to the data directory {}: {e}; {hint}", dir.display()))?;
+    std::fs::write(&probe, b"ok").map_err(|e| {
+        anyhow!(
+            "cannot write to the data directory {}: {e}; {hint}",
+            dir.display()
+        )
+    })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }

@@ -11,12 +11,16 @@ pub async fn run(args: &DatabaseArgs, action: MigrateAction) -> anyhow::Result<(
     match action {
         MigrateAction::Up => {
             let pending = Migrator::get_pending_migrations(&db).await?.len();
-            Migrator::up(&db, None).await.context("applying migrations failed")?;
+            Migrator::up(&db, None)
+                .await
+                .context("applying migrations failed")?;
             println!("applied {pending} migration(s); the database is up to date");
         }
         MigrateAction::Down { steps, all } => {
             let steps = if all { None } else { Some(steps) };
-            Migrator::down(&db, steps).await.context("reverting migrations failed")?;
+            Migrator::down(&db, steps)
+                .await
+                .context("reverting migrations failed")?;
             let applied = Migrator::get_applied_migrations(&db).await?.len();
             println!("reverted; {applied} migration(s) remain applied");
         }

@@ -18,7 +18,9 @@ pub async fn run(args: &DatabaseArgs) -> anyhow::Result<()> {
             }
         }
         app::demo::SeedOutcome::AlreadyHasData => {
-            println!("the database already holds needs; demo data is only seeded into an empty database");
+            println!(
+                "the database already holds needs; demo data is only seeded into an empty database"
+            );
         }
     }
     Ok(())

@@ -8,9 +8,14 @@ use anyhow::{bail, Context};
 pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
     let db = database::open_and_migrate(db_args).await?;
     if args.demo {
-        match app::demo::seed(&db, chrono::Utc::now()).await.context("seeding the demo data failed")? {
+        match app::demo::seed(&db, chrono::Utc::now())
+            .await
+            .context("seeding the demo data failed")?
+        {
             app::demo::SeedOutcome::Seeded(report) => tracing::info!(%report, "demo data seeded"),
-            app::demo::SeedOutcome::AlreadyHasData => tracing::info!("database not empty; demo data not seeded"),
+            app::demo::SeedOutcome::AlreadyHasData => {
+                tracing::info!("database not empty; demo data not seeded")
+            }
         }
     }
     let base_url = args.base_url();
@@ -23,5 +28,8 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
     let addr = application.addr();
     tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");
     println!("Shanqiao is running: open {base_url}/ (listening on {addr}; Ctrl-C stops it)");
-    application.run_until_stopped().await.context("the server stopped with an error")
+    application
+        .run_until_stopped()
+        .await
+        .context("the server stopped with an error")
 }

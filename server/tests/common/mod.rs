@@ -35,21 +35,36 @@ pub async fn empty_database() -> TestDatabase {
     match postgres_base_url() {
         Some(base) => {
             let name = format!("sq_test_{:016x}", rand::thread_rng().gen::<u64>());
-            let admin = app::db::connect(&base).await.expect("connect to TEST_DATABASE_URL");
+            let admin = app::db::connect(&base)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
             admin
                 .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await
                 .expect("create a test database");
             admin.close().await.ok();
             let url = replace_database(&base, &name);
-            let db = app::db::connect(&url).await.expect("connect to the test database");
-            TestDatabase { url, db, _dir: None }
+            let db = app::db::connect(&url)
+                .await
+                .expect("connect to the test database");
+            TestDatabase {
+                url,
+                db,
+                _dir: None,
+            }
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("shanqiao.db").display());
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("shanqiao.db").display()
+            );
             let db = app::db::connect(&url).await.expect("open SQLite");
-            TestDatabase { url, db, _dir: Some(dir) }
+            TestDatabase {
+                url,
+                db,
+                _dir: Some(dir),
+            }
         }
     }
 }
@@ -57,14 +72,19 @@ pub async fn empty_database() -> TestDatabase {
 /// A migrated database.
 pub async fn migrated_database() -> TestDatabase {
     let test_db = empty_database().await;
-    Migrator::up(&test_db.db, None).await.expect("migrations apply");
+    Migrator::up(&test_db.db, None)
+        .await
+        .expect("migrations apply");
     test_db
 }
 
 /// A migrated database with the demo world in it.
 pub async fn demo_database() -> TestDatabase {
     let test_db = migrated_database().await;
-    match demo::seed(&test_db.db, chrono::Utc::now()).await.expect("demo seed") {
+    match demo::seed(&test_db.db, chrono::Utc::now())
+        .await
+        .expect("demo seed")
+    {
         SeedOutcome::Seeded(_) => {}
         SeedOutcome::AlreadyHasData => panic!("fresh database already had data"),
     }
@@ -100,7 +120,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_text(&self, path: &str) -> (u16, String) {
@@ -113,16 +137,24 @@ impl TestApp {
 /// Spawns the app against `database`.
 pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
     let bind: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-    let application = Application::build(database.db.clone(), bind, std::path::Path::new("target/site"))
-        .await
-        .expect("app builds");
+    let application = Application::build(
+        database.db.clone(),
+        bind,
+        std::path::Path::new("target/site"),
+    )
+    .await
+    .expect("app builds");
     let addr = application.addr();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { addr, database, client }
+    TestApp {
+        addr,
+        database,
+        client,
+    }
 }
 
 /// Spawns the app on a fresh demo database.
@@ -132,7 +164,16 @@ pub async fn spawn_demo_app() -> TestApp {
 
 #[test]
 fn replaces_the_database_name_in_urls() {
-    assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
-    assert_eq!(replace_database("postgres://u:p@h/test?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
-    assert_eq!(replace_database("postgres://h:5432", "x"), "postgres://h:5432/x");
+    assert_eq!(
+        replace_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        replace_database("postgres://u:p@h/test?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(
+        replace_database("postgres://h:5432", "x"),
+        "postgres://h:5432/x"
+    );
 }
