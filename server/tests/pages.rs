@@ -149,8 +149,13 @@ async fn a_need_page_shows_the_money_received_for_it() {
     let received = app::domain::Fen(fen.parse().expect("fen")).to_string();
     let (status, html) = app.get_text(&format!("/needs/{code}")).await;
     assert_eq!(status, 200);
+    let progress = html
+        .split("progress-box")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("a progress box");
     assert!(
-        html.contains(&format!("<strong>{received}</strong>")),
-        "{code} shows {received} received"
+        progress.contains(&received),
+        "{code} shows {received}: {progress}"
     );
 }
