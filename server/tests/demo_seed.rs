@@ -4,19 +4,7 @@ mod common;
 
 use app::demo::{seed, SeedOutcome};
 use app::domain::need::{AssistanceType, HouseholdCategory, NeedStatus};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-
-async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
-    db.query_all_raw(Statement::from_string(
-        db.get_database_backend(),
-        sql.to_owned(),
-    ))
-    .await
-    .expect("query runs")
-    .into_iter()
-    .map(|row| row.try_get_by_index::<String>(0).expect("a string"))
-    .collect()
-}
+use common::strings;
 
 #[tokio::test]
 async fn seeds_every_type_category_and_state_once() {

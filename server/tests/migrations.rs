@@ -3,20 +3,9 @@
 
 mod common;
 
+use common::integer as count;
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .expect("query runs")
-        .expect("one row");
-    row.try_get_by_index::<i64>(0).expect("a count")
-}
+use sea_orm::ConnectionTrait;
 
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again() {

@@ -2,19 +2,8 @@
 
 mod common;
 
-use sea_orm::{ConnectionTrait, Statement};
-
 async fn one(test_app: &common::TestApp, sql: &str) -> Vec<String> {
-    let db = &test_app.database.db;
-    db.query_all_raw(Statement::from_string(
-        db.get_database_backend(),
-        sql.to_owned(),
-    ))
-    .await
-    .expect("query")
-    .into_iter()
-    .map(|r| r.try_get_by_index::<String>(0).expect("string"))
-    .collect()
+    common::strings(&test_app.database.db, sql).await
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use super::corpus::{self, Corpus, NeedTemplate};
 use super::rng::Rng;
 use super::world::{self, OFFICES};
-use super::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use super::DEMO_PASSWORD;
 use crate::accounts::password;
 use crate::audit::{self, Actor, Change};
 use crate::domain::need::{AssistanceType, NeedStatus, Urgency};
@@ -142,36 +142,25 @@ struct SeededNeed {
     id: i64,
     status: NeedStatus,
     goal_fen: i64,
-    assistance_type: AssistanceType,
     reviewer: i64,
 }
 
 impl<C: ConnectionTrait> Seeder<'_, C> {
     async fn run(&mut self) -> Result<(), SeedError> {
-        let admin = self
-            .user("admin@shanqiao.test", "平台管理员", true, true)
-            .await?;
+        let admin = self.user("admin@shanqiao.test", "平台管理员", true).await?;
         let offices = self.offices().await?;
         let charities = self.charities(admin).await?;
         let donor = self
-            .user("donor@shanqiao.test", "爱心人士小周", false, true)
+            .user("donor@shanqiao.test", "爱心人士小周", false)
             .await?;
         let needs = self.needs(&offices).await?;
         let funds = self.funds(&charities).await?;
         self.claims_and_pledges(&needs, &charities, &funds, donor)
             .await?;
-        debug_assert_eq!(DEMO_ACCOUNTS.len(), 7);
         Ok(())
     }
 
-    async fn user(
-        &mut self,
-        email: &str,
-        name: &str,
-        platform_admin: bool,
-        demo_login: bool,
-    ) -> Result<i64, DbErr> {
-        let _ = demo_login;
+    async fn user(&mut self, email: &str, name: &str, platform_admin: bool) -> Result<i64, DbErr> {
         let row = user::ActiveModel {
             email: Set(Some(email.to_owned())),
             phone: Set(None),
@@ -210,7 +199,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
 
     async fn offices(&mut self) -> Result<Offices, SeedError> {
         let mut by_region = BTreeMap::new();
-        for (i, (region, name)) in OFFICES.iter().enumerate() {
+        for (region, name) in OFFICES {
             let office = organization::ActiveModel {
                 kind: Set("civil_affairs".into()),
                 name: Set((*name).to_owned()),
@@ -244,22 +233,16 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             };
             let cw_name = world::staff_name(&mut self.rng);
             let rv_name = world::staff_name(&mut self.rng);
-            let caseworker = self.user(&cw_email, &cw_name, false, true).await?;
-            let reviewer = self.user(&rv_email, &rv_name, false, true).await?;
+            let caseworker = self.user(&cw_email, &cw_name, false).await?;
+            let reviewer = self.user(&rv_email, &rv_name, false).await?;
             self.membership(caseworker, office.id, "caseworker").await?;
             self.membership(reviewer, office.id, "reviewer").await?;
             if *region == "220100" {
                 let admin = self
-                    .user(
-                        "office-admin@shanqiao.test",
-                        "长春市民政局管理员",
-                        false,
-                        true,
-                    )
+                    .user("office-admin@shanqiao.test", "长春市民政局管理员", false)
                     .await?;
                 self.membership(admin, office.id, "office_admin").await?;
             }
-            let _ = i;
             by_region.insert(
                 *region,
                 OfficeStaff {
@@ -326,8 +309,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             };
             let admin_name = world::staff_name(&mut self.rng);
             let member_name = world::staff_name(&mut self.rng);
-            let charity_admin = self.user(&admin_email, &admin_name, false, true).await?;
-            let member = self.user(&member_email, &member_name, false, true).await?;
+            let charity_admin = self.user(&admin_email, &admin_name, false).await?;
+            let member = self.user(&member_email, &member_name, false).await?;
             self.membership(charity_admin, charity.id, "charity_admin")
                 .await?;
             self.membership(member, charity.id, "charity_member")
@@ -435,7 +418,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         )
         .then(|| self.now - Duration::days(rng.between(1, 3)));
         let (review_comment, reviewer) = match status {
-            NeedStatus::Draft if n % 2 == 0 => (
+            NeedStatus::Draft if n.is_multiple_of(2) => (
                 Some(rng.pick(&self.corpus.review_comments).clone()),
                 Some(staff.reviewer),
             ),
@@ -509,7 +492,6 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             id: row.id,
             status,
             goal_fen: goal,
-            assistance_type,
             reviewer: staff.reviewer,
         })
     }
@@ -653,7 +635,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                     _ if i % 2 == 0 => "lapsed",
                     _ => "cancelled",
                 };
-                let amount = (self.rng.between(2, 50) * 10_000) as i64;
+                let amount = self.rng.between(2, 50) * 10_000;
                 receipt += 1;
                 self.pledge(
                     receipt,
@@ -668,7 +650,6 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 .await?;
             }
         }
-        let _ = needs.iter().map(|n| n.assistance_type).count();
         Ok(())
     }
 

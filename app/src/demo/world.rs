@@ -94,9 +94,11 @@ const GIVEN: &[&str] = &[
 /// A fictional full name: a common surname and one or two common given-name characters.
 pub fn person_name(rng: &mut Rng) -> String {
     let mut name = (*rng.pick(SURNAMES)).to_owned();
-    name.push_str(*rng.pick(GIVEN));
+    let given = rng.pick::<&str>(GIVEN);
+    name.push_str(given);
     if rng.chance(60) {
-        name.push_str(*rng.pick(GIVEN));
+        let given = rng.pick::<&str>(GIVEN);
+        name.push_str(given);
     }
     name
 }

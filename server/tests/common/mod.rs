@@ -5,7 +5,7 @@
 use app::demo::{self, SeedOutcome};
 use migrations::{Migrator, MigratorTrait};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::startup::Application;
 use std::net::SocketAddr;
 
@@ -160,6 +160,32 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
 /// Spawns the app on a fresh demo database.
 pub async fn spawn_demo_app() -> TestApp {
     spawn_app_with(demo_database().await).await
+}
+
+/// The first column of every row of `sql`, as text.
+pub async fn strings(db: &DatabaseConnection, sql: &str) -> Vec<String> {
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .expect("query runs")
+    .into_iter()
+    .map(|row| row.try_get_by_index::<String>(0).expect("a text column"))
+    .collect()
+}
+
+/// The first column of the first row of `sql`, as an integer.
+pub async fn integer(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        sql.to_owned(),
+    ))
+    .await
+    .expect("query runs")
+    .expect("one row")
+    .try_get_by_index::<i64>(0)
+    .expect("an integer column")
 }
 
 #[test]
