@@ -15,7 +15,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">{lang.pick("跳到正文", "Skip to content")}</a>
         <header class="site-header">
             <div class="wrap header-row">
-                <a class="brand" href="/" aria-label=lang.pick("善桥首页", "Shanqiao home")>
+                <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"善"</span>
                     <span class="brand-name">{lang.pick("善桥", "Shanqiao")}</span>
                 </a>
