@@ -15,6 +15,7 @@ mod m20261129_000004_create_claims_funds_pledges;
 mod m20261129_000005_create_ledger_and_audit_log;
 mod m20261129_000006_create_outbox_notifications_sessions;
 mod m20261129_000007_load_regions;
+mod m20261129_000008_create_sign_in_failures;
 pub mod regions;
 mod sql;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_create_ledger_and_audit_log::Migration),
             Box::new(m20261129_000006_create_outbox_notifications_sessions::Migration),
             Box::new(m20261129_000007_load_regions::Migration),
+            Box::new(m20261129_000008_create_sign_in_failures::Migration),
         ]
     }
 }

@@ -58,6 +58,14 @@ pub struct ServeArgs {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_dir: PathBuf,
 
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "SHANQIAO_SESSION_IDLE_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(i64).range(1..=43_200))]
+    pub session_idle_minutes: i64,
+
+    /// Hours after sign-in after which a session ends however active it is.
+    #[arg(long, env = "SHANQIAO_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=720))]
+    pub session_max_hours: i64,
+
     /// Seed the demo data when the database is empty.
     #[arg(long, env = "SHANQIAO_DEMO")]
     pub demo: bool,

@@ -1,9 +1,13 @@
 //! The `shanqiao` server: HTTP wiring, subcommands and start-up. The domain and the pages
 //! live in the `app` crate; this crate only puts them together.
 
+pub mod accounts;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod defences;
+pub mod pages;
 pub mod routes;
+pub mod sessions;
 pub mod startup;
 pub mod telemetry;

@@ -1,25 +1,58 @@
 //! The route table: pages and server functions from the app crate, plus the few plain
 //! HTTP endpoints below.
 
+use crate::accounts;
+use crate::defences::{self, SiteOrigin};
+use crate::sessions::DbSessionStore;
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
-pub fn router(state: AppState) -> Router {
+/// What the router needs besides the app state.
+pub struct RouterConfig {
+    /// The site's own origin, for the same-origin check.
+    pub origin: SiteOrigin,
+    /// Whether cookies are `Secure` (the base URL is https).
+    pub secure_cookies: bool,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+}
+
+pub fn router(state: AppState, config: RouterConfig) -> Router {
     let routes = generate_route_list(App);
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("shanqiao_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            config.session_idle_minutes,
+        )));
+    let limits = accounts::SessionLimits {
+        db: state.db.clone(),
+        absolute_seconds: config.session_max_hours * 3600,
+    };
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
+        .route("/signin", post(accounts::sign_in))
+        .route("/signup", post(accounts::sign_up))
+        .route("/signout", post(accounts::sign_out))
+        .route("/account/password", post(accounts::change_password))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -27,6 +60,19 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            limits,
+            accounts::load_current_user,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            config.origin,
+            defences::same_origin,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(defences::FALLBACK_CSP),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

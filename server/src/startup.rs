@@ -1,5 +1,6 @@
 //! Building the web application and serving it.
 
+use crate::defences::SiteOrigin;
 use crate::routes;
 use anyhow::{anyhow, Context};
 use app::regions::RegionDirectory;
@@ -7,9 +8,33 @@ use app::state::AppState;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
+
+/// How to serve: where, the site folder, the public URL and session lifetimes.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub bind: SocketAddr,
+    pub site_dir: PathBuf,
+    /// The public URL; `None`: `http://` and the bound address.
+    pub base_url: Option<String>,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+}
+
+impl WebConfig {
+    /// A free port on localhost, for tests.
+    pub fn for_tests() -> Self {
+        WebConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_dir: PathBuf::from("target/site"),
+            base_url: None,
+            session_idle_minutes: 120,
+            session_max_hours: 12,
+        }
+    }
+}
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -21,21 +46,17 @@ pub struct Application {
 impl Application {
     /// Loads what the pages need from `db`, builds the router and binds `bind`
     /// (port 0 picks a free port, for tests).
-    pub async fn build(
-        db: DatabaseConnection,
-        bind: SocketAddr,
-        site_dir: &Path,
-    ) -> anyhow::Result<Self> {
+    pub async fn build(db: DatabaseConnection, config: &WebConfig) -> anyhow::Result<Self> {
+        let bind = config.bind;
         let regions = RegionDirectory::load(&db)
             .await
             .context("loading the region tree failed")?;
-        let leptos_options = leptos_options(bind, site_dir)?;
+        let leptos_options = leptos_options(bind, &config.site_dir)?;
         let state = AppState {
             leptos_options,
             db,
             regions: Arc::new(regions),
         };
-        let router = routes::router(state);
         let listener = TcpListener::bind(bind).await.map_err(|err| {
             let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
                 "the port is in use; stop the other program or pass --bind (or SHANQIAO_BIND) with another address"
@@ -45,6 +66,19 @@ impl Application {
             anyhow!("cannot listen on {bind}: {err}; {hint}")
         })?;
         let addr = listener.local_addr()?;
+        let base_url = config
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let router = routes::router(
+            state,
+            routes::RouterConfig {
+                origin: SiteOrigin::from_base_url(&base_url),
+                secure_cookies: base_url.starts_with("https://"),
+                session_idle_minutes: config.session_idle_minutes,
+                session_max_hours: config.session_max_hours,
+            },
+        );
         Ok(Application {
             listener,
             router,
@@ -58,9 +92,13 @@ impl Application {
 
     /// Serves until the process gets Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
     }
 }
 

@@ -1,9 +1,18 @@
 //! Accounts: people who sign in (staff, charity members, donors, platform admins).
 
+mod forms;
+mod identity;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod sign_in;
+#[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+
+pub use forms::{FormReply, Problem};
+pub use identity::{CurrentUser, Phone, SignInName};
 
 /// Why an e-mail address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +56,10 @@ impl Email {
 
 /// The shortest password we accept.
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The longest password we accept (argon2 would take more, but nobody types more).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// The longest display name.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
 
 #[cfg(test)]
 mod tests {
@@ -70,5 +83,123 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// Problems with account fields, in both languages.
+pub mod problems {
+    use super::Problem;
+
+    pub const BAD_SIGN_IN_NAME: Problem = Problem::new(
+        "请输入有效的电子邮箱或 11 位手机号码。",
+        "Enter a valid e-mail address or 11-digit mobile number.",
+    );
+    pub const NAME_TAKEN: Problem = Problem::new(
+        "该邮箱或手机号已注册，请直接登录。",
+        "This e-mail address or mobile number is already registered; sign in instead.",
+    );
+    pub const DISPLAY_NAME: Problem = Problem::new(
+        "请填写称呼（不超过 40 个字）。",
+        "Enter a name to show (at most 40 characters).",
+    );
+    pub const PASSWORD_SHORT: Problem = Problem::new(
+        "密码至少需要 10 个字符。",
+        "The password needs at least 10 characters.",
+    );
+    pub const PASSWORD_LONG: Problem = Problem::new(
+        "密码不能超过 128 个字符。",
+        "The password can have at most 128 characters.",
+    );
+    pub const PASSWORD_MISMATCH: Problem =
+        Problem::new("两次输入的密码不一致。", "The two passwords do not match.");
+    pub const WRONG_CURRENT_PASSWORD: Problem =
+        Problem::new("当前密码不正确。", "The current password is wrong.");
+    pub const WRONG_CREDENTIALS: Problem =
+        Problem::new("账号或密码错误。", "Wrong account or password.");
+    pub const THROTTLED: Problem = Problem::new(
+        "尝试次数过多，请稍后再试。",
+        "Too many attempts. Please wait a while and try again.",
+    );
+    pub const INTERNAL: Problem = Problem::new(
+        "服务暂时出现问题，请稍后再试。",
+        "Something went wrong on our side. Please try again later.",
+    );
+}
+
+/// Checks a new password and its confirmation; the problems by field.
+pub fn check_new_password(
+    password: &str,
+    confirmation: &str,
+    field: &'static str,
+    confirmation_field: &'static str,
+) -> Vec<(&'static str, Problem)> {
+    let chars = password.chars().count();
+    let mut found = Vec::new();
+    if chars < MIN_PASSWORD_CHARS {
+        found.push((field, problems::PASSWORD_SHORT));
+    } else if chars > MAX_PASSWORD_CHARS {
+        found.push((field, problems::PASSWORD_LONG));
+    } else if password != confirmation {
+        found.push((confirmation_field, problems::PASSWORD_MISMATCH));
+    }
+    found
+}
+
+/// A donor's sign-up, checked field by field.
+#[derive(Debug, Clone)]
+pub struct SignUp {
+    pub name: SignInName,
+    pub display_name: String,
+    pub password: String,
+}
+
+impl SignUp {
+    /// Field names: `account`, `display_name`, `password`, `password_confirmation`.
+    pub fn parse(
+        account: &str,
+        display_name: &str,
+        password: &str,
+        confirmation: &str,
+    ) -> Result<SignUp, Vec<(&'static str, Problem)>> {
+        let mut found = Vec::new();
+        let name = SignInName::parse(account);
+        if name.is_err() {
+            found.push(("account", problems::BAD_SIGN_IN_NAME));
+        }
+        let display_name = display_name.trim();
+        let display_chars = display_name.chars().count();
+        if display_chars == 0 || display_chars > MAX_DISPLAY_NAME_CHARS {
+            found.push(("display_name", problems::DISPLAY_NAME));
+        }
+        found.extend(check_new_password(
+            password,
+            confirmation,
+            "password",
+            "password_confirmation",
+        ));
+        match name {
+            Ok(name) if found.is_empty() => Ok(SignUp {
+                name,
+                display_name: display_name.to_owned(),
+                password: password.to_owned(),
+            }),
+            _ => Err(found),
+        }
+    }
+}
+
+#[cfg(test)]
+mod sign_up_tests {
+    use super::*;
+
+    #[test]
+    fn sign_up_reports_every_bad_field() {
+        let problems = SignUp::parse("nobody", "", "short", "short").expect_err("invalid");
+        let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["account", "display_name", "password"]);
+        let problems = SignUp::parse("a@b.cn", "小周", "long enough pw", "long enough pX")
+            .expect_err("mismatch");
+        assert_eq!(problems[0].0, "password_confirmation");
+        assert!(SignUp::parse("13812345678", "小周", "long enough pw", "long enough pw").is_ok());
     }
 }

@@ -74,3 +74,150 @@ pub async fn demo_accounts_exist(db: &DatabaseConnection) -> Result<bool, DbErr>
         .await?
         > 0)
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignUpError {
+    #[error("the e-mail address or mobile number is already registered")]
+    NameTaken,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Password(#[from] super::password::PasswordError),
+}
+
+/// Creates a donor account, in one transaction with its audit entry.
+pub async fn create_donor(
+    db: &DatabaseConnection,
+    sign_up: super::SignUp,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<super::CurrentUser, SignUpError> {
+    use super::SignInName;
+    let hash = super::password::hash(sign_up.password).await?;
+    let (email, phone) = match &sign_up.name {
+        SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
+        SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
+    };
+    let txn = db.begin().await?;
+    let taken = user::Entity::find()
+        .filter(match &sign_up.name {
+            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
+            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
+        })
+        .count(&txn)
+        .await?
+        > 0;
+    if taken {
+        return Err(SignUpError::NameTaken);
+    }
+    let created = user::ActiveModel {
+        email: Set(email),
+        phone: Set(phone),
+        display_name: Set(sign_up.display_name.clone()),
+        password_hash: Set(hash),
+        is_platform_admin: Set(false),
+        is_demo: Set(false),
+        disabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => SignUpError::NameTaken,
+        _ => SignUpError::Database(e),
+    })?;
+    audit::record(
+        &txn,
+        Actor::User {
+            user_id: created.id,
+            organization_id: None,
+        },
+        Change {
+            action: "user.sign_up",
+            entity_kind: "user",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "role": "donor" })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(super::CurrentUser {
+        id: created.id,
+        display_name: created.display_name,
+        is_platform_admin: false,
+    })
+}
+
+/// The signed-in user behind a session's user id, unless the account was disabled.
+pub async fn current_user(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<Option<super::CurrentUser>, DbErr> {
+    Ok(user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.disabled_at.is_none())
+        .map(|u| super::CurrentUser {
+            id: u.id,
+            display_name: u.display_name,
+            is_platform_admin: u.is_platform_admin,
+        }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangePasswordError {
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error("the account no longer exists")]
+    NoSuchUser,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Password(#[from] super::password::PasswordError),
+}
+
+/// Replaces a user's password after checking the current one; audited (without either
+/// password), in one transaction.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    current: String,
+    new: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ChangePasswordError> {
+    let Some(found) = user::Entity::find_by_id(user_id).one(db).await? else {
+        return Err(ChangePasswordError::NoSuchUser);
+    };
+    if !super::password::verify(current, found.password_hash.clone()).await? {
+        return Err(ChangePasswordError::WrongCurrentPassword);
+    }
+    let hash = super::password::hash(new).await?;
+    let txn = db.begin().await?;
+    let mut row: user::ActiveModel = found.into();
+    row.password_hash = Set(hash);
+    row.updated_at = Set(now);
+    row.update(&txn).await?;
+    audit::record(
+        &txn,
+        Actor::User {
+            user_id,
+            organization_id: None,
+        },
+        Change {
+            action: "user.change_password",
+            entity_kind: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: None,
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! Header, navigation and footer around every page.
 
 use super::lang::use_lang;
+use super::session::use_current_user;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -10,6 +11,20 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let here = location.pathname.get_untracked();
     let other = lang.other();
+    let account_link = match use_current_user() {
+        Some(user) => view! {
+            <a href="/account" aria-current=(here == "/account").then_some("page") data-testid="account-link">
+                {user.display_name}
+            </a>
+        }
+        .into_any(),
+        None => view! {
+            <a href="/signin" aria-current=(here == "/signin").then_some("page")>
+                {lang.pick("登录", "Sign in")}
+            </a>
+        }
+        .into_any(),
+    };
     let switch_href = format!("/lang/{}?back={}", other.code(), urlencode(&here));
     view! {
         <a class="skip-link" href="#main">{lang.pick("跳到正文", "Skip to content")}</a>
@@ -29,6 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li>
                             <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
                         </li>
+                        <li>{account_link}</li>
                         <li>
                             <a href=switch_href lang=other.tag() hreflang=other.tag() data-testid="lang-switch">
                                 {lang.pick("English", "中文")}

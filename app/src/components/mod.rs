@@ -1,7 +1,9 @@
 //! Widgets shared by pages.
 
 pub mod badges;
+pub mod form;
 pub mod lang;
 pub mod layout;
 pub mod need_browser;
 pub mod need_card;
+pub mod session;

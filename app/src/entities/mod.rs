@@ -17,4 +17,6 @@ pub mod organization;
 pub mod pledge;
 pub mod region;
 pub mod search_outbox;
+pub mod session;
+pub mod sign_in_failure;
 pub mod user;

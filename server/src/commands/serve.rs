@@ -2,7 +2,7 @@
 
 use super::database;
 use crate::config::{DatabaseArgs, ServeArgs};
-use crate::startup::Application;
+use crate::startup::{Application, WebConfig};
 use anyhow::{bail, Context};
 
 pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()> {
@@ -24,7 +24,14 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
             "this database holds demo accounts with a published password, and the base URL {base_url} is https (a real deployment); start from an empty database without --demo"
         );
     }
-    let application = Application::build(db, args.bind, &args.site_dir).await?;
+    let config = WebConfig {
+        bind: args.bind,
+        site_dir: args.site_dir.clone(),
+        base_url: Some(base_url.clone()),
+        session_idle_minutes: args.session_idle_minutes,
+        session_max_hours: args.session_max_hours,
+    };
+    let application = Application::build(db, &config).await?;
     let addr = application.addr();
     tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");
     println!("Shanqiao is running: open {base_url}/ (listening on {addr}; Ctrl-C stops it)");

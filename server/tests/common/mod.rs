@@ -6,7 +6,7 @@ use app::demo::{self, SeedOutcome};
 use migrations::{Migrator, MigratorTrait};
 use rand::Rng;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use server::startup::Application;
+use server::startup::{Application, WebConfig};
 use std::net::SocketAddr;
 
 /// A database nobody else uses, with the URL to reach it.
@@ -127,6 +127,38 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Posts a form as a browser on this site would (with its Origin), with an optional
+    /// session cookie.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("origin", format!("http://{}", self.addr))
+            .form(fields);
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// GET with a session cookie; the body's text.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let response = self.get(path).await;
         let status = response.status().as_u16();
@@ -134,16 +166,23 @@ impl TestApp {
     }
 }
 
+/// The `name=value` of the session cookie a response sets, if it sets one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("shanqiao_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 /// Spawns the app against `database`.
 pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
-    let bind: SocketAddr = "127.0.0.1:0".parse().expect("addr");
-    let application = Application::build(
-        database.db.clone(),
-        bind,
-        std::path::Path::new("target/site"),
-    )
-    .await
-    .expect("app builds");
+    let application = Application::build(database.db.clone(), &WebConfig::for_tests())
+        .await
+        .expect("app builds");
     let addr = application.addr();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()

@@ -1,0 +1,87 @@
+//! Signing in: check the password, throttle failures, and answer the same way whether
+//! the account is unknown or the password wrong.
+
+use super::{password, throttle, CurrentUser, SignInName};
+use crate::entities::user;
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use std::sync::OnceLock;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Unknown account, wrong password or disabled account: one answer for all.
+    #[error("wrong account or password")]
+    WrongCredentials,
+    /// Too many failures: wait until the given time.
+    #[error("too many attempts")]
+    Throttled { until: DateTime<Utc> },
+    #[error(transparent)]
+    Database(#[from] DbErr),
+    #[error(transparent)]
+    Password(#[from] password::PasswordError),
+}
+
+/// A hash of a random password, verified against when the account does not exist so
+/// that an unknown account takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        password::hash_blocking("no account has this password, it only costs time")
+            .unwrap_or_default()
+    })
+}
+
+/// Checks a sign-in attempt. `typed_name` is what was typed in the account field (it
+/// need not be valid: that is a wrong account too); `address` is the client's address.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    typed_name: &str,
+    password_typed: String,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Result<CurrentUser, SignInError> {
+    let account_key = throttle::account_key(typed_name);
+    let address_key = throttle::address_key(address);
+    for (key, limits) in [
+        (&account_key, throttle::ACCOUNT),
+        (&address_key, throttle::ADDRESS),
+    ] {
+        if let Some(until) = throttle::blocked_until(db, key, limits, now).await? {
+            return Err(SignInError::Throttled { until });
+        }
+    }
+    let found = match SignInName::parse(typed_name) {
+        Ok(name) => find(db, &name).await?,
+        Err(_) => None,
+    };
+    let phc = found
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let matches = password::verify(password_typed, phc).await?;
+    match found {
+        Some(u) if matches && u.disabled_at.is_none() => {
+            throttle::clear(db, &account_key).await?;
+            Ok(CurrentUser {
+                id: u.id,
+                display_name: u.display_name,
+                is_platform_admin: u.is_platform_admin,
+            })
+        }
+        _ => {
+            throttle::record_failure(db, &account_key, now).await?;
+            throttle::record_failure(db, &address_key, now).await?;
+            Err(SignInError::WrongCredentials)
+        }
+    }
+}
+
+async fn find(db: &DatabaseConnection, name: &SignInName) -> Result<Option<user::Model>, DbErr> {
+    let column = match name {
+        SignInName::Email(_) => user::Column::Email,
+        SignInName::Phone(_) => user::Column::Phone,
+    };
+    user::Entity::find()
+        .filter(column.eq(name.as_str()))
+        .one(db)
+        .await
+}

@@ -1,0 +1,87 @@
+//! Form widgets: labelled fields with their error next to them, and an error summary.
+//! Forms post normally (no JavaScript needed); the server answers a failed post by
+//! rendering the same page with a [`FormReply`] in context.
+
+use super::lang::use_lang;
+use crate::accounts::FormReply;
+use leptos::prelude::*;
+
+/// The reply to the form just posted, if this page answers one.
+pub fn use_form_reply() -> FormReply {
+    use_context::<FormReply>().unwrap_or_default()
+}
+
+/// A labelled input. `kind` is the input type; passwords are never re-filled.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let reply = use_form_reply();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = reply.error(name).map(|p| p.message(lang));
+    let value = if kind == "password" {
+        String::new()
+    } else {
+        reply.value(name)
+    };
+    let described_by = match (error.is_some(), hint.is_some()) {
+        (true, true) => Some(format!("{error_id} {hint_id}")),
+        (true, false) => Some(error_id.clone()),
+        (false, true) => Some(hint_id.clone()),
+        (false, false) => None,
+    };
+    view! {
+        <div class="field" class:field-invalid=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=error.is_some().then_some("true")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+
+/// The list of problems at the top of a form that came back, linking to each field.
+#[component]
+pub fn ErrorSummary() -> impl IntoView {
+    let lang = use_lang();
+    let reply = use_form_reply();
+    reply.has_errors().then(|| {
+        let form_error = reply.form_error.map(|p| p.message(lang));
+        let fields = reply.errors();
+        view! {
+            <div class="error-summary" role="alert" tabindex="-1" data-testid="error-summary">
+                <h2>{lang.pick("请修改以下问题", "Please correct the following")}</h2>
+                {form_error.map(|e| view! { <p>{e}</p> })}
+                <ul>
+                    {fields
+                        .into_iter()
+                        .map(|(field, problem)| {
+                            view! {
+                                <li>
+                                    <a href=format!("#field-{field}")>{problem.message(lang)}</a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}

@@ -1,0 +1,173 @@
+//! Signing up, signing in, and the signed-in person's account page. The forms post to
+//! the server's handlers (`server/src/accounts.rs`), which redirect on success and
+//! render the same page with a `FormReply` on failure.
+
+use crate::components::form::{use_form_reply, ErrorSummary, Field};
+use crate::components::lang::use_lang;
+use crate::components::session::use_current_user;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Only local paths may be sign-in targets: never send someone to another site.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/account"
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let reply = use_form_reply();
+    let next = {
+        let typed = reply.value("next");
+        let from_query = query.read_untracked().get("next").unwrap_or_default();
+        safe_next(if typed.is_empty() {
+            &from_query
+        } else {
+            &typed
+        })
+        .to_owned()
+    };
+    view! {
+        <Title text=lang.pick("登录 · 善桥", "Sign in · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("登录", "Sign in")}</h1>
+            <ErrorSummary/>
+            <form method="post" action="/signin" class="stack" novalidate>
+                <input type="hidden" name="next" value=next/>
+                <Field
+                    name="account"
+                    label=lang.pick("邮箱或手机号", "E-mail or mobile number")
+                    autocomplete="username"
+                />
+                <Field
+                    name="password"
+                    label=lang.pick("密码", "Password")
+                    kind="password"
+                    autocomplete="current-password"
+                />
+                <button type="submit" class="button">{lang.pick("登录", "Sign in")}</button>
+            </form>
+            <p>
+                {lang.pick("还没有账号？", "No account yet? ")}
+                <a href="/signup">{lang.pick("注册成为爱心人士", "Sign up as a donor")}</a>
+            </p>
+            <p class="muted">
+                {lang.pick(
+                    "民政部门工作人员和慈善组织成员的账号由管理员创建。",
+                    "Accounts of civil-affairs staff and charity members are created by their administrators.",
+                )}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Title text=lang.pick("注册 · 善桥", "Sign up · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("注册爱心人士账号", "Sign up as a donor")}</h1>
+            <ErrorSummary/>
+            <form method="post" action="/signup" class="stack" novalidate>
+                <Field
+                    name="account"
+                    label=lang.pick("邮箱或手机号", "E-mail or mobile number")
+                    autocomplete="username"
+                    hint=lang.pick("用于登录，不会公开。", "Used to sign in; never shown publicly.")
+                />
+                <Field
+                    name="display_name"
+                    label=lang.pick("称呼", "Name to show")
+                    autocomplete="nickname"
+                    hint=lang.pick("例如“爱心人士小周”，不超过 40 个字。", "For example “A friend from Changchun”; at most 40 characters.")
+                />
+                <Field
+                    name="password"
+                    label=lang.pick("密码", "Password")
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=lang.pick("至少 10 个字符。", "At least 10 characters.")
+                />
+                <Field
+                    name="password_confirmation"
+                    label=lang.pick("再次输入密码", "Password again")
+                    kind="password"
+                    autocomplete="new-password"
+                />
+                <button type="submit" class="button">{lang.pick("注册", "Sign up")}</button>
+            </form>
+            <p>
+                {lang.pick("已有账号？", "Already registered? ")}
+                <a href="/signin">{lang.pick("登录", "Sign in")}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let Some(user) = use_current_user() else {
+        #[cfg(feature = "ssr")]
+        {
+            leptos_axum::redirect("/signin?next=/account");
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::SEE_OTHER);
+            }
+        }
+        return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
+    };
+    let changed = query.read_untracked().get("changed").is_some();
+    let welcome = query.read_untracked().get("welcome").is_some();
+    view! {
+        <Title text=lang.pick("我的账户 · 善桥", "My account · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("我的账户", "My account")}</h1>
+            {welcome.then(|| view! {
+                <p class="notice" role="status">{lang.pick("注册成功，欢迎加入善桥！", "Welcome to Shanqiao: your account is ready.")}</p>
+            })}
+            {changed.then(|| view! {
+                <p class="notice" role="status">{lang.pick("密码已修改。", "Your password was changed.")}</p>
+            })}
+            <p data-testid="signed-in-as">
+                {lang.pick("当前登录：", "Signed in as ")}<strong>{user.display_name}</strong>
+            </p>
+            <form method="post" action="/signout">
+                <button type="submit" class="button button-secondary">{lang.pick("退出登录", "Sign out")}</button>
+            </form>
+            <h2>{lang.pick("修改密码", "Change password")}</h2>
+            <ErrorSummary/>
+            <form method="post" action="/account/password" class="stack" novalidate>
+                <Field
+                    name="current_password"
+                    label=lang.pick("当前密码", "Current password")
+                    kind="password"
+                    autocomplete="current-password"
+                />
+                <Field
+                    name="new_password"
+                    label=lang.pick("新密码", "New password")
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=lang.pick("至少 10 个字符。", "At least 10 characters.")
+                />
+                <Field
+                    name="new_password_confirmation"
+                    label=lang.pick("再次输入新密码", "New password again")
+                    kind="password"
+                    autocomplete="new-password"
+                />
+                <button type="submit" class="button">{lang.pick("修改密码", "Change password")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
