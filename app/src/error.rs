@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Nobody is signed in.
+    #[error("not signed in")]
+    Unauthorized,
+    /// The signed-in user may not do this.
+    #[error("forbidden")]
+    Forbidden,
     /// Something failed on the server; the cause is in the server log.
     #[error("internal error")]
     Internal,
@@ -34,6 +40,11 @@ impl AppError {
             AppError::NotFound => lang.pick(
                 "没有找到您要的内容。",
                 "We could not find what you asked for.",
+            ),
+            AppError::Unauthorized => lang.pick("请先登录。", "Please sign in first."),
+            AppError::Forbidden => lang.pick(
+                "您没有权限查看此页面。",
+                "You are not allowed to see this page.",
             ),
             AppError::Internal | AppError::Transport(_) => lang.pick(
                 "服务暂时出现问题，请稍后再试。",

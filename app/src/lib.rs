@@ -16,6 +16,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod needs;
+pub mod organizations;
 pub mod pages;
 pub mod regions;
 mod shell;

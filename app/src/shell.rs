@@ -3,6 +3,8 @@
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
+use crate::pages::admin::AdminCharitiesPage;
+use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
 use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -56,6 +58,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/register") view=CharityRegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/charities") view=AdminCharitiesPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -12,6 +12,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub regions: Arc<RegionDirectory>,
+    /// The public URL of the site, without a trailing slash (for links shown to people).
+    pub base_url: Arc<str>,
 }
 
 impl AppState {

@@ -16,6 +16,7 @@ mod m20261129_000005_create_ledger_and_audit_log;
 mod m20261129_000006_create_outbox_notifications_sessions;
 mod m20261129_000007_load_regions;
 mod m20261129_000008_create_sign_in_failures;
+mod m20261129_000009_create_invitations;
 pub mod regions;
 mod sql;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_outbox_notifications_sessions::Migration),
             Box::new(m20261129_000007_load_regions::Migration),
             Box::new(m20261129_000008_create_sign_in_failures::Migration),
+            Box::new(m20261129_000009_create_invitations::Migration),
         ]
     }
 }

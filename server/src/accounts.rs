@@ -21,7 +21,7 @@ pub const SIGNED_IN_AT: &str = "signed_in_at";
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
 /// Splits a form post into the request head (to render the page again) and its fields.
-async fn read_form(
+pub async fn read_form(
     request: Request,
 ) -> Result<(axum::http::request::Parts, HashMap<String, String>), Response> {
     let (parts, body) = request.into_parts();
@@ -33,11 +33,11 @@ async fn read_form(
     Ok((parts, fields))
 }
 
-fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
     fields.get(name).map_or("", String::as_str)
 }
 
-fn with_problems(
+pub fn with_problems(
     fields: &HashMap<String, String>,
     found: Vec<(&'static str, app::accounts::Problem)>,
 ) -> FormReply {
@@ -49,7 +49,7 @@ fn with_problems(
 }
 
 /// Starts a signed-in session: a new session id (no fixation), then the user.
-async fn start_session(
+pub async fn start_session(
     session: &Session,
     user_id: i64,
 ) -> Result<(), tower_sessions::session::Error> {
@@ -61,7 +61,7 @@ async fn start_session(
     Ok(())
 }
 
-fn internal(context: &'static str, err: impl std::fmt::Display) -> FormReply {
+pub fn internal(context: &'static str, err: impl std::fmt::Display) -> FormReply {
     tracing::error!(error = %err, "{context}");
     FormReply::default().with_form_error(problems::INTERNAL)
 }

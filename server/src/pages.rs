@@ -14,12 +14,14 @@ use leptos::prelude::provide_context;
 pub async fn render_with_reply(
     state: &AppState,
     mut parts: Parts,
-    path: &'static str,
+    path: &str,
     reply: FormReply,
     status: StatusCode,
 ) -> Response {
     parts.method = Method::GET;
-    parts.uri = axum::http::Uri::from_static(path);
+    parts.uri = path
+        .parse()
+        .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let handler = leptos_axum::render_app_to_stream_with_context(

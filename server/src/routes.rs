@@ -1,9 +1,9 @@
 //! The route table: pages and server functions from the app crate, plus the few plain
 //! HTTP endpoints below.
 
-use crate::accounts;
 use crate::defences::{self, SiteOrigin};
 use crate::sessions::DbSessionStore;
+use crate::{accounts, organizations};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
@@ -53,6 +53,20 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/signup", post(accounts::sign_up))
         .route("/signout", post(accounts::sign_out))
         .route("/account/password", post(accounts::change_password))
+        .route("/charity/register", post(organizations::register_charity))
+        .route("/charity/invitations", post(organizations::invite_member))
+        .route(
+            "/invitations/{token}",
+            post(organizations::accept_invitation),
+        )
+        .route(
+            "/admin/charities/{id}/verify",
+            post(organizations::verify_charity),
+        )
+        .route(
+            "/admin/charities/{id}/reject",
+            post(organizations::reject_charity),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -52,11 +52,6 @@ impl Application {
             .await
             .context("loading the region tree failed")?;
         let leptos_options = leptos_options(bind, &config.site_dir)?;
-        let state = AppState {
-            leptos_options,
-            db,
-            regions: Arc::new(regions),
-        };
         let listener = TcpListener::bind(bind).await.map_err(|err| {
             let hint = if err.kind() == std::io::ErrorKind::AddrInUse {
                 "the port is in use; stop the other program or pass --bind (or SHANQIAO_BIND) with another address"
@@ -70,6 +65,12 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        let state = AppState {
+            leptos_options,
+            db,
+            regions: Arc::new(regions),
+            base_url: Arc::from(base_url.trim_end_matches('/')),
+        };
         let router = routes::router(
             state,
             routes::RouterConfig {

@@ -39,9 +39,11 @@ pub fn next_allowed(
     if failures < limits.free {
         return None;
     }
-    // 1 s, 2 s, 4 s, … doubling with every failure past the free ones.
-    let exponent = u32::try_from(failures - limits.free).unwrap_or(16).min(16);
-    Some(last + Duration::seconds(1i64 << exponent))
+    // 30 s, 1 min, 2 min, … doubling with every failure past the free ones, never
+    // longer than the lock.
+    let exponent = u32::try_from(failures - limits.free).unwrap_or(8).min(8);
+    let wait = Duration::seconds(30i64 << exponent).min(Duration::minutes(WINDOW_MINUTES));
+    Some(last + wait)
 }
 
 pub fn account_key(name: &str) -> String {

@@ -7,6 +7,7 @@ pub mod audit_entry;
 pub mod claim;
 pub mod fund;
 pub mod fund_criterion;
+pub mod invitation;
 pub mod ledger_entry;
 pub mod ledger_transaction;
 pub mod membership;

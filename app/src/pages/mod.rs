@@ -1,6 +1,8 @@
 //! One module per page.
 
 pub mod account;
+pub mod admin;
+pub mod charity;
 pub mod home;
 pub mod need;
 pub mod not_found;

@@ -54,6 +54,21 @@ impl RegionDirectory {
         self.entries.is_empty()
     }
 
+    /// Every province and city (not counties), sorted by code, labelled with their
+    /// path: `("220100", "吉林省 · 长春市")`.
+    pub fn provinces_and_cities(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = self
+            .entries
+            .iter()
+            .filter(|(code, e)| {
+                code.len() == 6 && code.ends_with("00") && !PSEUDO_CITIES.contains(&e.name.as_str())
+            })
+            .map(|(code, _)| (code.clone(), self.display(code)))
+            .collect();
+        rows.sort();
+        rows
+    }
+
     /// Names from the province down to `code`, skipping placeholder cities:
     /// `["吉林省", "长春市", "农安县"]`.
     pub fn path(&self, code: &str) -> Vec<&str> {

@@ -1,0 +1,233 @@
+//! Organizations: civil-affairs offices and charities, the people in them, and a
+//! charity's registration and verification.
+
+use crate::accounts::{check_new_password, problems as account_problems, Problem, SignInName};
+use crate::domain::organization::{OrganizationKind, Role, Verification};
+use crate::domain::uscc::{Uscc, UsccError};
+use serde::{Deserialize, Serialize};
+
+mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub use server_fns::*;
+
+/// The longest organization name.
+pub const MAX_NAME_CHARS: usize = 60;
+/// The longest description.
+pub const MAX_DESCRIPTION_CHARS: usize = 300;
+
+/// Problems with organization fields, in both languages.
+pub mod problems {
+    use crate::accounts::Problem;
+
+    pub const NAME: Problem = Problem::new(
+        "请填写机构全称（不超过 60 个字）。",
+        "Enter the organization's full name (at most 60 characters).",
+    );
+    pub const USCC_LENGTH: Problem = Problem::new(
+        "统一社会信用代码应为 18 位。",
+        "A unified social credit code has 18 characters.",
+    );
+    pub const USCC_CHARACTER: Problem = Problem::new(
+        "统一社会信用代码含有不允许的字符（只能是数字和除 I、O、S、V、Z 以外的大写字母）。",
+        "The code contains a character that is not allowed (digits and capital letters except I, O, S, V, Z).",
+    );
+    pub const USCC_CHECK: Problem = Problem::new(
+        "统一社会信用代码校验位不正确，请核对。",
+        "The check character of the code is wrong; please check the code.",
+    );
+    pub const USCC_TAKEN: Problem = Problem::new(
+        "该统一社会信用代码已登记。",
+        "An organization with this code is already registered.",
+    );
+    pub const REGION: Problem = Problem::new(
+        "请选择机构登记所在地。",
+        "Choose where the organization is registered.",
+    );
+    pub const DESCRIPTION: Problem = Problem::new(
+        "机构简介不超过 300 个字。",
+        "The description can have at most 300 characters.",
+    );
+    pub const REASON_REQUIRED: Problem =
+        Problem::new("不通过时请写明原因。", "Give a reason when rejecting.");
+    pub const NOT_PENDING: Problem = Problem::new(
+        "该机构已审核过。",
+        "This organization has already been decided on.",
+    );
+    pub const FORBIDDEN: Problem =
+        Problem::new("您没有权限进行此操作。", "You are not allowed to do this.");
+    pub const EMAIL_TAKEN: Problem = Problem::new(
+        "该邮箱已有账号，请使用其他邮箱。",
+        "This e-mail address already has an account; use another one.",
+    );
+    pub const INVITATION_GONE: Problem = Problem::new(
+        "邀请链接无效、已使用或已过期，请向机构管理员索取新的链接。",
+        "This invitation link is invalid, used or expired; ask the organization's admin for a new one.",
+    );
+}
+
+/// A charity's registration, checked field by field.
+#[derive(Debug, Clone)]
+pub struct CharityRegistration {
+    pub name: String,
+    pub uscc: Uscc,
+    pub region_code: String,
+    pub public_fundraising: bool,
+    pub description: String,
+    pub admin: SignInName,
+    pub admin_display_name: String,
+    pub password: String,
+}
+
+/// The fields of the registration form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct RegistrationInput<'a> {
+    pub name: &'a str,
+    pub uscc: &'a str,
+    pub region_code: &'a str,
+    pub public_fundraising: bool,
+    pub description: &'a str,
+    pub admin_account: &'a str,
+    pub admin_display_name: &'a str,
+    pub password: &'a str,
+    pub password_confirmation: &'a str,
+}
+
+pub fn uscc_problem(err: UsccError) -> Problem {
+    match err {
+        UsccError::WrongLength => problems::USCC_LENGTH,
+        UsccError::BadCharacter { .. } => problems::USCC_CHARACTER,
+        UsccError::WrongCheckCharacter => problems::USCC_CHECK,
+    }
+}
+
+impl CharityRegistration {
+    /// `region_exists` tells whether a region code is known.
+    pub fn parse(
+        input: &RegistrationInput<'_>,
+        region_exists: impl Fn(&str) -> bool,
+    ) -> Result<Self, Vec<(&'static str, Problem)>> {
+        let mut found = Vec::new();
+        let name = input.name.trim();
+        let name_chars = name.chars().count();
+        if name_chars == 0 || name_chars > MAX_NAME_CHARS {
+            found.push(("name", problems::NAME));
+        }
+        let uscc = Uscc::parse(input.uscc);
+        if let Err(e) = &uscc {
+            found.push(("uscc", uscc_problem(*e)));
+        }
+        let region = input.region_code.trim();
+        if region.is_empty() || !region_exists(region) {
+            found.push(("region_code", problems::REGION));
+        }
+        let description = input.description.trim();
+        if description.chars().count() > MAX_DESCRIPTION_CHARS {
+            found.push(("description", problems::DESCRIPTION));
+        }
+        let admin = SignInName::parse(input.admin_account);
+        if admin.is_err() {
+            found.push(("admin_account", account_problems::BAD_SIGN_IN_NAME));
+        }
+        let display = input.admin_display_name.trim();
+        let display_chars = display.chars().count();
+        if display_chars == 0 || display_chars > crate::accounts::MAX_DISPLAY_NAME_CHARS {
+            found.push(("admin_display_name", account_problems::DISPLAY_NAME));
+        }
+        found.extend(check_new_password(
+            input.password,
+            input.password_confirmation,
+            "password",
+            "password_confirmation",
+        ));
+        match (uscc, admin) {
+            (Ok(uscc), Ok(admin)) if found.is_empty() => Ok(CharityRegistration {
+                name: name.to_owned(),
+                uscc,
+                region_code: region.to_owned(),
+                public_fundraising: input.public_fundraising,
+                description: description.to_owned(),
+                admin,
+                admin_display_name: display.to_owned(),
+                password: input.password.to_owned(),
+            }),
+            _ => Err(found),
+        }
+    }
+}
+
+/// A charity awaiting a platform admin's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingCharity {
+    pub id: i64,
+    pub name: String,
+    pub uscc: String,
+    pub place: String,
+    pub public_fundraising: bool,
+    pub description: String,
+    pub registered_on: chrono::NaiveDate,
+}
+
+/// One person in an organization, as its portal lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub display_name: String,
+    pub contact: String,
+    pub role: Role,
+}
+
+/// An organization as its own portal shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyOrganization {
+    pub id: i64,
+    pub kind: OrganizationKind,
+    pub name: String,
+    pub verification: Verification,
+    pub verification_reason: Option<String>,
+    pub my_role: Role,
+    pub members: Vec<MemberView>,
+}
+
+/// An invitation as the invitee sees it before accepting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub organization: String,
+    pub role: Role,
+    pub email: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(uscc: &'a str) -> RegistrationInput<'a> {
+        RegistrationInput {
+            name: "长春市暖心公益服务中心",
+            uscc,
+            region_code: "220100",
+            public_fundraising: false,
+            description: "",
+            admin_account: "admin@charity.example",
+            admin_display_name: "张老师",
+            password: "a long enough password",
+            password_confirmation: "a long enough password",
+        }
+    }
+
+    #[test]
+    fn a_valid_registration_parses() {
+        assert!(CharityRegistration::parse(&input("53100000500021676K"), |_| true).is_ok());
+        assert!(CharityRegistration::parse(&input("53100000500021676k"), |_| true).is_ok());
+    }
+
+    #[test]
+    fn each_bad_code_gets_its_own_message() {
+        let problem =
+            |code| CharityRegistration::parse(&input(code), |_| true).expect_err("bad")[0].1;
+        assert_eq!(problem("53100000500021676"), problems::USCC_LENGTH);
+        assert_eq!(problem("53100000500021676X"), problems::USCC_CHECK);
+        assert_eq!(problem("5310000050002167OK"), problems::USCC_CHARACTER);
+        let unknown_region = CharityRegistration::parse(&input("53100000500021676K"), |_| false);
+        assert_eq!(unknown_region.expect_err("bad")[0].0, "region_code");
+    }
+}

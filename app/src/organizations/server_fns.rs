@@ -1,0 +1,57 @@
+//! Server functions of the charity portal and the admin's verification queue.
+
+use super::{InvitationView, MyOrganization, PendingCharity};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn signed_in() -> Result<crate::accounts::CurrentUser, AppError> {
+    crate::components::session::use_current_user().ok_or(AppError::Unauthorized)
+}
+
+#[cfg(feature = "ssr")]
+fn map_org_error(context: &'static str) -> impl Fn(super::store::OrgError) -> AppError {
+    move |e| match e {
+        super::store::OrgError::Forbidden => AppError::Forbidden,
+        super::store::OrgError::NotFound | super::store::OrgError::InvitationGone => {
+            AppError::NotFound
+        }
+        other => AppError::internal(context, other),
+    }
+}
+
+/// The signed-in person's charity.
+#[server]
+pub async fn my_charity() -> Result<MyOrganization, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    super::store::my_charity(&state.db, &user)
+        .await
+        .map_err(map_org_error("loading a charity failed"))
+}
+
+/// Charities awaiting verification (platform admins only).
+#[server]
+pub async fn pending_charities() -> Result<Vec<PendingCharity>, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    super::store::pending_charities(&state.db, &user, &state.regions)
+        .await
+        .map_err(map_org_error("listing pending charities failed"))
+}
+
+/// What an invitation link offers.
+#[server]
+pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
+    let state = crate::state::AppState::current()?;
+    super::store::invitation(&state.db, &token, chrono::Utc::now())
+        .await
+        .map_err(map_org_error("loading an invitation failed"))
+}
+
+/// Provinces and cities, for choosing where a charity is registered: `(code, label)`.
+#[server]
+pub async fn registration_regions() -> Result<Vec<(String, String)>, AppError> {
+    let state = crate::state::AppState::current()?;
+    Ok(state.regions.provinces_and_cities())
+}

@@ -1,0 +1,293 @@
+//! HTTP handlers for charity registration, verification and invitations. Thin: parse,
+//! call `app::organizations::store` (which checks who may do what), then redirect or
+//! render the form again.
+
+use crate::accounts::{field, internal, read_form, start_session, with_problems};
+use crate::pages::render_with_reply;
+use app::accounts::{
+    check_new_password, problems as account_problems, CurrentUser, Email, FormReply,
+};
+use app::domain::organization::Role;
+use app::organizations::store::{self, OrgError};
+use app::organizations::{problems, CharityRegistration, RegistrationInput};
+use app::pages::charity::IssuedLink;
+use app::state::AppState;
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use tower_sessions::Session;
+
+pub async fn register_charity(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let input = RegistrationInput {
+        name: field(&fields, "name"),
+        uscc: field(&fields, "uscc"),
+        region_code: field(&fields, "region_code"),
+        public_fundraising: field(&fields, "public_fundraising") == "on",
+        description: field(&fields, "description"),
+        admin_account: field(&fields, "admin_account"),
+        admin_display_name: field(&fields, "admin_display_name"),
+        password: field(&fields, "password"),
+        password_confirmation: field(&fields, "password_confirmation"),
+    };
+    let registration =
+        match CharityRegistration::parse(&input, |code| state.regions.name(code).is_some()) {
+            Ok(r) => r,
+            Err(found) => {
+                let reply = with_problems(&fields, found);
+                return render_with_reply(
+                    &state,
+                    parts,
+                    "/charity/register",
+                    reply,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        };
+    let (status, reply) = match store::register_charity(&state.db, registration, chrono::Utc::now())
+        .await
+    {
+        Ok((_, admin)) => match start_session(&session, admin.id).await {
+            Ok(()) => return Redirect::to("/charity?registered=1").into_response(),
+            Err(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                internal("starting a session failed", e),
+            ),
+        },
+        Err(OrgError::UsccTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("uscc", problems::USCC_TAKEN),
+        ),
+        Err(OrgError::NameTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("admin_account", account_problems::NAME_TAKEN),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("registering a charity failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, "/charity/register", reply, status).await
+}
+
+async fn decide(
+    state: AppState,
+    viewer: Option<Extension<CurrentUser>>,
+    id: i64,
+    approve: bool,
+    request: Request,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/admin/charities").into_response();
+    };
+    let (parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let outcome = store::decide_verification(
+        &state.db,
+        &viewer,
+        id,
+        approve,
+        field(&fields, "reason"),
+        chrono::Utc::now(),
+    )
+    .await;
+    let (status, reply) = match outcome {
+        Ok(()) => return Redirect::to("/admin/charities?decided=1").into_response(),
+        Err(OrgError::Forbidden) => (
+            StatusCode::FORBIDDEN,
+            FormReply::default().with_form_error(problems::FORBIDDEN),
+        ),
+        Err(OrgError::ReasonRequired) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::default().with_form_error(problems::REASON_REQUIRED),
+        ),
+        Err(OrgError::NotPending) => (
+            StatusCode::CONFLICT,
+            FormReply::default().with_form_error(problems::NOT_PENDING),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("deciding a verification failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, "/admin/charities", reply, status).await
+}
+
+pub async fn verify_charity(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    decide(state, viewer, id, true, request).await
+}
+
+pub async fn reject_charity(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Response {
+    decide(state, viewer, id, false, request).await
+}
+
+pub async fn invite_member(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/charity").into_response();
+    };
+    let (parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let base = state.base_url.clone();
+    let email = match Email::parse(field(&fields, "email")) {
+        Ok(e) => e,
+        Err(_) => {
+            let reply =
+                FormReply::keeping(&fields).with_error("email", account_problems::BAD_SIGN_IN_NAME);
+            return render_with_reply(
+                &state,
+                parts,
+                "/charity",
+                reply,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let role = Role::parse(field(&fields, "role")).unwrap_or(Role::CharityMember);
+    let charity = match store::my_charity(&state.db, &viewer).await {
+        Ok(c) => c,
+        Err(OrgError::NotFound) => {
+            return (StatusCode::FORBIDDEN, "not a member of a charity\n").into_response()
+        }
+        Err(e) => {
+            let reply = internal("loading a charity failed", e);
+            return render_with_reply(
+                &state,
+                parts,
+                "/charity",
+                reply,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+            .await;
+        }
+    };
+    let (status, reply, link) = match store::invite(
+        &state.db,
+        &viewer,
+        charity.id,
+        &email,
+        role,
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(token) => (
+            StatusCode::OK,
+            FormReply::default(),
+            Some(IssuedLink(format!("{base}/invitations/{token}"))),
+        ),
+        Err(OrgError::Forbidden) => (
+            StatusCode::FORBIDDEN,
+            FormReply::default().with_form_error(problems::FORBIDDEN),
+            None,
+        ),
+        Err(OrgError::NameTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("email", problems::EMAIL_TAKEN),
+            None,
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("creating an invitation failed", e),
+            None,
+        ),
+    };
+    let mut parts = parts;
+    if let Some(link) = link {
+        parts.extensions.insert(link);
+    }
+    render_with_reply(&state, parts, "/charity", reply, status).await
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    session: Session,
+    Path(token): Path<String>,
+    request: Request,
+) -> Response {
+    let (parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let path = format!("/invitations/{token}");
+    let path = path.as_str();
+    let display_name = field(&fields, "display_name").trim();
+    let mut found = check_new_password(
+        field(&fields, "password"),
+        field(&fields, "password_confirmation"),
+        "password",
+        "password_confirmation",
+    );
+    if display_name.is_empty()
+        || display_name.chars().count() > app::accounts::MAX_DISPLAY_NAME_CHARS
+    {
+        found.insert(0, ("display_name", account_problems::DISPLAY_NAME));
+    }
+    if !found.is_empty() {
+        return render_with_reply(
+            &state,
+            parts,
+            path,
+            with_problems(&fields, found),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let outcome = store::accept_invitation(
+        &state.db,
+        &token,
+        display_name,
+        field(&fields, "password").to_owned(),
+        chrono::Utc::now(),
+    )
+    .await;
+    let (status, reply) = match outcome {
+        Ok(user) => match start_session(&session, user.id).await {
+            Ok(()) => return Redirect::to("/charity").into_response(),
+            Err(e) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                internal("starting a session failed", e),
+            ),
+        },
+        Err(OrgError::InvitationGone) => (
+            StatusCode::GONE,
+            FormReply::default().with_form_error(problems::INVITATION_GONE),
+        ),
+        Err(OrgError::NameTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::default().with_form_error(problems::EMAIL_TAKEN),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("accepting an invitation failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, path, reply, status).await
+}
