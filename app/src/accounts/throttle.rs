@@ -110,20 +110,18 @@ mod tests {
     #[test]
     fn waits_grow_then_lock() {
         let t = Utc::now();
+        let after = |n, seconds| {
+            (
+                next_allowed(ACCOUNT, n, Some(t)),
+                Some(t + Duration::seconds(seconds)),
+            )
+        };
         assert_eq!(next_allowed(ACCOUNT, 0, None), None);
         assert_eq!(next_allowed(ACCOUNT, 2, Some(t)), None);
-        assert_eq!(
-            next_allowed(ACCOUNT, 3, Some(t)),
-            Some(t + Duration::seconds(1))
-        );
-        assert_eq!(
-            next_allowed(ACCOUNT, 5, Some(t)),
-            Some(t + Duration::seconds(4))
-        );
-        assert_eq!(
-            next_allowed(ACCOUNT, 10, Some(t)),
-            Some(t + Duration::minutes(15))
-        );
+        for (n, seconds) in [(3, 30), (4, 60), (5, 120), (9, 900), (10, 900)] {
+            let (got, want) = after(n, seconds);
+            assert_eq!(got, want, "{n} failures");
+        }
         assert_eq!(next_allowed(ADDRESS, 10, Some(t)), None);
     }
 }
