@@ -38,6 +38,18 @@ pub enum Command {
         #[arg(long, default_value = "平台管理员")]
         name: String,
     },
+    /// Issue an API token acting as a user within an organization; printed once.
+    CreateToken {
+        /// The organization's id or slug.
+        #[arg(long)]
+        org: String,
+        /// The e-mail address of the user the token acts as (a member of the organization).
+        #[arg(long)]
+        user: String,
+        /// A name to recognize the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Subcommand)]
@@ -66,6 +78,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => commands::reindex::run(db).await,
         Command::CreateAdmin { email, name } => {
             commands::create_admin::run(db, &email, &name).await
+        }
+        Command::CreateToken { org, user, name } => {
+            commands::create_token::run(db, &org, &user, &name).await
         }
     }
 }

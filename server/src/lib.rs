@@ -2,6 +2,7 @@
 //! live in the `app` crate; this crate only puts them together.
 
 pub mod accounts;
+pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -291,3 +291,89 @@ pub async fn accept_invitation(
     };
     render_with_reply(&state, parts, path, reply, status).await
 }
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    use app::accounts::tokens::{self, Issuer, TokenError};
+    use app::pages::charity::IssuedToken;
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/charity").into_response();
+    };
+    let (mut parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let charity = match store::my_charity(&state.db, &viewer).await {
+        Ok(c) => c,
+        Err(OrgError::NotFound) => {
+            return (StatusCode::FORBIDDEN, "not a member of a charity\n").into_response()
+        }
+        Err(e) => {
+            let reply = internal("loading a charity failed", e);
+            return render_with_reply(
+                &state,
+                parts,
+                "/charity",
+                reply,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+            .await;
+        }
+    };
+    let member: i64 = field(&fields, "token_user").parse().unwrap_or(0);
+    let issued = tokens::issue(
+        &state.db,
+        Issuer::User(viewer.id),
+        charity.id,
+        member,
+        field(&fields, "token_name"),
+        chrono::Utc::now(),
+    )
+    .await;
+    let (status, reply) = match issued {
+        Ok(secret) => {
+            parts.extensions.insert(IssuedToken(secret));
+            (StatusCode::OK, FormReply::default())
+        }
+        Err(TokenError::BadName) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("token_name", problems::TOKEN_NAME),
+        ),
+        Err(TokenError::Forbidden | TokenError::NotAMember) => (
+            StatusCode::FORBIDDEN,
+            FormReply::default().with_form_error(problems::FORBIDDEN),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("issuing an API token failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, "/charity", reply, status).await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    use app::accounts::tokens::{self, TokenError};
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/charity").into_response();
+    };
+    match tokens::revoke(&state.db, viewer.id, id, chrono::Utc::now()).await {
+        Ok(()) => Redirect::to("/charity").into_response(),
+        Err(TokenError::Forbidden) => (StatusCode::FORBIDDEN, "not allowed\n").into_response(),
+        Err(TokenError::Invalid) => (StatusCode::NOT_FOUND, "no such token\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "revoking an API token failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not revoke; try again\n",
+            )
+                .into_response()
+        }
+    }
+}

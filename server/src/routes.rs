@@ -3,7 +3,7 @@
 
 use crate::defences::{self, SiteOrigin};
 use crate::sessions::DbSessionStore;
-use crate::{accounts, organizations};
+use crate::{accounts, api, organizations};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
@@ -49,12 +49,19 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .route("/signin", post(accounts::sign_in))
         .route("/signup", post(accounts::sign_up))
         .route("/signout", post(accounts::sign_out))
         .route("/account/password", post(accounts::change_password))
         .route("/charity/register", post(organizations::register_charity))
         .route("/charity/invitations", post(organizations::invite_member))
+        .route("/charity/tokens", post(organizations::create_token))
+        .route(
+            "/charity/tokens/{id}/revoke",
+            post(organizations::revoke_token),
+        )
         .route(
             "/invitations/{token}",
             post(organizations::accept_invitation),

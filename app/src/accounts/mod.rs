@@ -5,11 +5,15 @@ mod identity;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 pub mod sign_in;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 pub use forms::{FormReply, Problem};
 pub use identity::{CurrentUser, Phone, SignInName};

@@ -3,6 +3,7 @@
 //! that entity models never leak into forms or API types.
 
 pub mod allocation;
+pub mod api_token;
 pub mod audit_entry;
 pub mod claim;
 pub mod fund;

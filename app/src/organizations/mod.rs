@@ -60,6 +60,10 @@ pub mod problems {
         "该邮箱已有账号，请使用其他邮箱。",
         "This e-mail address already has an account; use another one.",
     );
+    pub const TOKEN_NAME: Problem = Problem::new(
+        "请填写令牌名称（不超过 60 个字）。",
+        "Enter a name for the token (at most 60 characters).",
+    );
     pub const INVITATION_GONE: Problem = Problem::new(
         "邀请链接无效、已使用或已过期，请向机构管理员索取新的链接。",
         "This invitation link is invalid, used or expired; ask the organization's admin for a new one.",
@@ -171,6 +175,7 @@ pub struct PendingCharity {
 /// One person in an organization, as its portal lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {
+    pub user_id: i64,
     pub display_name: String,
     pub contact: String,
     pub role: Role,
@@ -186,6 +191,17 @@ pub struct MyOrganization {
     pub verification_reason: Option<String>,
     pub my_role: Role,
     pub members: Vec<MemberView>,
+}
+
+/// An API token as the organization's admin sees it (never the secret).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub user: String,
+    pub created_on: chrono::NaiveDate,
+    pub last_used_on: Option<chrono::NaiveDate>,
+    pub revoked: bool,
 }
 
 /// An invitation as the invitee sees it before accepting.

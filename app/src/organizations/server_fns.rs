@@ -1,6 +1,6 @@
 //! Server functions of the charity portal and the admin's verification queue.
 
-use super::{InvitationView, MyOrganization, PendingCharity};
+use super::{InvitationView, MyOrganization, PendingCharity, TokenRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -54,4 +54,32 @@ pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> 
 pub async fn registration_regions() -> Result<Vec<(String, String)>, AppError> {
     let state = crate::state::AppState::current()?;
     Ok(state.regions.provinces_and_cities())
+}
+
+/// The API tokens of the signed-in admin's charity.
+#[server]
+pub async fn my_tokens() -> Result<Vec<TokenRow>, AppError> {
+    use crate::accounts::tokens;
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    let charity = super::store::my_charity(&state.db, &user)
+        .await
+        .map_err(map_org_error("loading a charity failed"))?;
+    let rows = tokens::list(&state.db, user.id, charity.id)
+        .await
+        .map_err(|e| match e {
+            tokens::TokenError::Forbidden => AppError::Forbidden,
+            other => AppError::internal("listing API tokens failed", other),
+        })?;
+    Ok(rows
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            user: t.user,
+            created_on: t.created_at.date_naive(),
+            last_used_on: t.last_used_at.map(|d| d.date_naive()),
+            revoked: t.revoked,
+        })
+        .collect())
 }

@@ -2,6 +2,7 @@
 //! signed-in user and checks, here in the data layer, that they may.
 
 use super::{CharityRegistration, InvitationView, MemberView, MyOrganization, PendingCharity};
+use crate::accounts::secret::{digest, new_secret};
 use crate::accounts::{password, CurrentUser, SignInName};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
@@ -307,6 +308,7 @@ pub async fn my_charity(
         {
             if let Some(u) = user::Entity::find_by_id(member.user_id).one(db).await? {
                 members.push(MemberView {
+                    user_id: u.id,
                     display_name: u.display_name,
                     contact: u.email.or(u.phone).unwrap_or_default(),
                     role: Role::parse(&member.role)?,
@@ -328,19 +330,6 @@ pub async fn my_charity(
 
 /// How long an invitation link stays valid.
 pub const INVITATION_DAYS: i64 = 7;
-
-fn token_hash(token: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn new_token() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// Invites `email` to `role` in the viewer's organization `organization_id`. Only that
 /// organization's admin may, and only to roles of its kind. Returns the token for the
@@ -377,13 +366,13 @@ pub async fn invite(
     {
         return Err(OrgError::NameTaken);
     }
-    let token = new_token();
+    let token = new_secret();
     let txn = db.begin().await?;
     let created = invitation::ActiveModel {
         organization_id: Set(organization_id),
         role: Set(role.code().to_owned()),
         email: Set(email.as_str().to_owned()),
-        token_hash: Set(token_hash(&token)),
+        token_hash: Set(digest(&token)),
         invited_by: Set(viewer.id),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(INVITATION_DAYS)),
@@ -420,7 +409,7 @@ async fn open_invitation(
     now: DateTime<Utc>,
 ) -> Result<invitation::Model, OrgError> {
     invitation::Entity::find()
-        .filter(invitation::Column::TokenHash.eq(token_hash(token)))
+        .filter(invitation::Column::TokenHash.eq(digest(token)))
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(now))
         .one(db)

@@ -6,7 +6,9 @@ use crate::components::form::{use_form_reply, ErrorSummary, Field};
 use crate::components::lang::use_lang;
 use crate::domain::organization::{Role, Verification};
 use crate::error::AppError;
-use crate::organizations::{my_charity, open_invitation, registration_regions, MyOrganization};
+use crate::organizations::{
+    my_charity, my_tokens, open_invitation, registration_regions, MemberView, MyOrganization,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -145,6 +147,95 @@ fn issued_link() -> Option<IssuedLink> {
     }
 }
 
+/// An API token just issued, shown once to the admin who issued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken(pub String);
+
+fn issued_token() -> Option<IssuedToken> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<IssuedToken>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+#[component]
+fn Tokens(members: Vec<MemberView>) -> impl IntoView {
+    let lang = use_lang();
+    let tokens = Resource::new(|| (), |_| my_tokens());
+    let issued = issued_token();
+    view! {
+        <h2>{lang.pick("API 令牌", "API tokens")}</h2>
+        <p class="muted">
+            {lang.pick(
+                "供本机构的信息系统调用善桥 API（/api/v1/…）。令牌以所选成员的身份、在本机构范围内操作。",
+                "For your organization's own systems calling the Shanqiao API (/api/v1/…). A token acts as the chosen member, within this organization.",
+            )}
+        </p>
+        {issued.map(|IssuedToken(secret)| view! {
+            <div class="notice" role="status" data-testid="issued-token">
+                <p>{lang.pick("令牌已创建，只显示这一次，请立即保存：", "Token created. It is shown only this once; store it now:")}</p>
+                <p><code>{secret}</code></p>
+            </div>
+        })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let rows = tokens.await.unwrap_or_default();
+                (!rows.is_empty()).then(|| view! {
+                    <table class="items" data-testid="tokens">
+                        <thead>
+                            <tr>
+                                <th scope="col">{lang.pick("名称", "Name")}</th>
+                                <th scope="col">{lang.pick("身份", "Acts as")}</th>
+                                <th scope="col">{lang.pick("最近使用", "Last used")}</th>
+                                <th scope="col">{lang.pick("状态", "Status")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|t| {
+                                let revoke = format!("/charity/tokens/{}/revoke", t.id);
+                                let used = t.last_used_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+                                view! {
+                                    <tr>
+                                        <td>{t.name}</td>
+                                        <td>{t.user}</td>
+                                        <td>{used}</td>
+                                        <td>
+                                            {if t.revoked {
+                                                lang.pick("已撤销", "Revoked").into_any()
+                                            } else {
+                                                view! {
+                                                    <form method="post" action=revoke>
+                                                        <button type="submit" class="button button-secondary">{lang.pick("撤销", "Revoke")}</button>
+                                                    </form>
+                                                }.into_any()
+                                            }}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
+        <form method="post" action="/charity/tokens" class="stack" novalidate>
+            <Field name="token_name" label=lang.pick("令牌名称", "Token name") hint=lang.pick("例如“机构业务系统”。", "For example “our case system”.")/>
+            <div class="field">
+                <label for="field-token_user">{lang.pick("以哪位成员的身份", "Acting as member")}</label>
+                <select id="field-token_user" name="token_user">
+                    {members.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.display_name}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{lang.pick("创建令牌", "Create token")}</button>
+        </form>
+    }
+}
+
 /// An invitation link just created, shown once to the admin who created it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedLink(pub String);
@@ -165,6 +256,7 @@ fn Portal(
         Verification::Rejected => lang.pick("未通过平台审核。", "Not verified by the platform."),
     };
     let is_admin = org.my_role == Role::CharityAdmin;
+    let members_for_tokens = org.members.clone();
     view! {
         <section class="portal">
             <h1>{org.name.clone()}</h1>
@@ -200,6 +292,7 @@ fn Portal(
                 </tbody>
             </table>
             {is_admin.then(|| view! { <InviteForm link=invited_link/> })}
+            {is_admin.then(|| view! { <Tokens members=members_for_tokens/> })}
         </section>
     }
 }

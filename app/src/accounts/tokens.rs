@@ -1,0 +1,268 @@
+//! API tokens for machine clients (office and charity systems). A token acts as one
+//! user within one organization; only its SHA-256 is stored; it is shown once.
+
+use super::secret::{digest, new_secret};
+use crate::audit::{self, Actor, Change};
+use crate::domain::organization::{OrganizationKind, Role};
+use crate::entities::{api_token, membership, organization, user};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+};
+use serde::Serialize;
+
+/// Tokens start with this, so that they are recognizable in configuration files.
+pub const PREFIX: &str = "sq_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("not allowed")]
+    Forbidden,
+    #[error("the user is not a member of the organization")]
+    NotAMember,
+    #[error("no such token, or it was revoked")]
+    Invalid,
+    #[error("the token name must have 1 to 60 characters")]
+    BadName,
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
+
+/// Who is acting when a token is issued or revoked.
+#[derive(Debug, Clone, Copy)]
+pub enum Issuer {
+    /// An organization admin in the portal (checked here).
+    User(i64),
+    /// An operator on the server (`shanqiao create-token`).
+    Cli,
+}
+
+/// Who a valid token acts as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenPrincipal {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub organization_id: i64,
+}
+
+/// A token as its organization's admin sees it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub user: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+async fn is_org_admin(
+    db: &DatabaseConnection,
+    user_id: i64,
+    organization_id: i64,
+) -> Result<bool, DbErr> {
+    let Some(org) = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let admin_role = if org.kind == OrganizationKind::Charity.code() {
+        Role::CharityAdmin
+    } else {
+        Role::OfficeAdmin
+    };
+    Ok(membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .filter(membership::Column::Role.eq(admin_role.code()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Issues a token acting as `user_id` in `organization_id`; returns the secret, which is
+/// shown once. The user must be a member; a portal issuer must be the organization's admin.
+pub async fn issue(
+    db: &DatabaseConnection,
+    issuer: Issuer,
+    organization_id: i64,
+    user_id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<String, TokenError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(TokenError::BadName);
+    }
+    if let Issuer::User(admin) = issuer {
+        if !is_org_admin(db, admin, organization_id).await? {
+            return Err(TokenError::Forbidden);
+        }
+    }
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(organization_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !member {
+        return Err(TokenError::NotAMember);
+    }
+    let secret = format!("{PREFIX}{}", new_secret());
+    let txn = db.begin().await?;
+    let row = api_token::ActiveModel {
+        user_id: Set(user_id),
+        organization_id: Set(organization_id),
+        name: Set(name.to_owned()),
+        token_hash: Set(digest(&secret)),
+        created_at: Set(now),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let actor = match issuer {
+        Issuer::User(id) => Actor::User {
+            user_id: id,
+            organization_id: Some(organization_id),
+        },
+        Issuer::Cli => Actor::Cli,
+    };
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "api_token.issue",
+            entity_kind: "api_token",
+            entity_id: row.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "name": name, "user_id": user_id, "organization_id": organization_id })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(secret)
+}
+
+/// Revokes a token of an organization the viewer administers.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    viewer: i64,
+    token_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), TokenError> {
+    let token = api_token::Entity::find_by_id(token_id)
+        .one(db)
+        .await?
+        .ok_or(TokenError::Invalid)?;
+    if !is_org_admin(db, viewer, token.organization_id).await? {
+        return Err(TokenError::Forbidden);
+    }
+    let txn = db.begin().await?;
+    let updated = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(token_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 1 {
+        audit::record(
+            &txn,
+            Actor::User {
+                user_id: viewer,
+                organization_id: Some(token.organization_id),
+            },
+            Change {
+                action: "api_token.revoke",
+                entity_kind: "api_token",
+                entity_id: token_id.to_string(),
+                before: Some(serde_json::json!({ "revoked": false })),
+                after: Some(serde_json::json!({ "revoked": true })),
+                reason: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Checks a bearer token: valid, not revoked, its user still enabled and still a member.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenPrincipal, TokenError> {
+    if !secret.starts_with(PREFIX) {
+        return Err(TokenError::Invalid);
+    }
+    let token = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(digest(secret)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(TokenError::Invalid)?;
+    let enabled = user::Entity::find_by_id(token.user_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.disabled_at.is_none());
+    let member = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(token.user_id))
+        .filter(membership::Column::OrganizationId.eq(token.organization_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !enabled || !member {
+        return Err(TokenError::Invalid);
+    }
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(token.id))
+        .exec(db)
+        .await?;
+    Ok(TokenPrincipal {
+        token_id: token.id,
+        user_id: token.user_id,
+        organization_id: token.organization_id,
+    })
+}
+
+/// The tokens of an organization the viewer administers, newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: i64,
+    organization_id: i64,
+) -> Result<Vec<TokenView>, TokenError> {
+    if !is_org_admin(db, viewer, organization_id).await? {
+        return Err(TokenError::Forbidden);
+    }
+    let mut views = Vec::new();
+    for t in api_token::Entity::find()
+        .filter(api_token::Column::OrganizationId.eq(organization_id))
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?
+    {
+        let user = user::Entity::find_by_id(t.user_id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        views.push(TokenView {
+            id: t.id,
+            name: t.name,
+            user,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked: t.revoked_at.is_some(),
+        });
+    }
+    Ok(views)
+}

@@ -1,0 +1,161 @@
+//! The versioned JSON API (`/api/v1/…`) for machine clients, authenticated by API
+//! tokens (`Authorization: Bearer sq_…`). Errors are typed JSON:
+//! `{"error": {"code": "…", "message": "…", "fields": {…}}}`.
+
+use app::accounts::tokens::{self, TokenPrincipal};
+use app::entities::{membership, organization, user};
+use app::state::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// An API error as clients receive it.
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: &'static str,
+    pub fields: BTreeMap<String, String>,
+}
+
+impl ApiError {
+    pub fn unauthorized() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "unauthorized",
+            message:
+                "缺少有效的 API 令牌 / A valid API token is required (Authorization: Bearer …)",
+            fields: BTreeMap::new(),
+        }
+    }
+
+    pub fn internal() -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "服务暂时出现问题 / Something went wrong on our side",
+            fields: BTreeMap::new(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let mut response = (status, Json(serde_json::json!({ "error": self }))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+/// The token's principal, extracted from `Authorization: Bearer …`.
+pub struct ApiPrincipal(pub TokenPrincipal);
+
+impl FromRequestParts<AppState> for ApiPrincipal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(ApiError::unauthorized)?;
+        match tokens::authenticate(&state.db, secret, chrono::Utc::now()).await {
+            Ok(principal) => Ok(ApiPrincipal(principal)),
+            Err(tokens::TokenError::Database(e)) => {
+                tracing::error!(error = %e, "checking an API token failed");
+                Err(ApiError::internal())
+            }
+            Err(_) => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    user: MeUser,
+    organization: MeOrganization,
+    roles: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MeUser {
+    id: i64,
+    display_name: String,
+}
+
+#[derive(Serialize)]
+struct MeOrganization {
+    id: i64,
+    name: String,
+    kind: String,
+}
+
+/// `GET /api/v1/me`: who the token acts as, so that a client can check its set-up.
+pub async fn me(
+    State(state): State<AppState>,
+    ApiPrincipal(p): ApiPrincipal,
+) -> Result<Json<Me>, ApiError> {
+    let db = &state.db;
+    let internal = |e: sea_orm::DbErr| {
+        tracing::error!(error = %e, "loading the API principal failed");
+        ApiError::internal()
+    };
+    let u = user::Entity::find_by_id(p.user_id)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or_else(ApiError::unauthorized)?;
+    let o = organization::Entity::find_by_id(p.organization_id)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or_else(ApiError::unauthorized)?;
+    let roles = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(p.user_id))
+        .filter(membership::Column::OrganizationId.eq(p.organization_id))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|m| m.role)
+        .collect();
+    Ok(Json(Me {
+        user: MeUser {
+            id: u.id,
+            display_name: u.display_name,
+        },
+        organization: MeOrganization {
+            id: o.id,
+            name: o.name,
+            kind: o.kind,
+        },
+        roles,
+    }))
+}
+
+/// Unknown API paths answer in the API's own error format.
+pub async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        code: "not_found",
+        message: "没有这个 API / No such API endpoint",
+        fields: BTreeMap::new(),
+    }
+}
