@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::AdminCharitiesPage;
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
+use crate::pages::office::OfficeNeedPage;
 use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/charities") view=AdminCharitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/needs/:code") view=OfficeNeedPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod queries;
 mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod staff;
 pub use server_fns::*;
 
 /// A need as listed in the library and on the home page.

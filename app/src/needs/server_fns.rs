@@ -46,3 +46,19 @@ pub async fn need_by_code(public_code: String) -> Result<NeedDetail, AppError> {
         .map_err(|e| AppError::internal("loading a need failed", e))?
         .ok_or(AppError::NotFound)
 }
+
+/// A need with its private case data, for civil-affairs staff whose region contains it.
+#[server]
+pub async fn need_for_staff(public_code: String) -> Result<super::staff::StaffNeedView, AppError> {
+    use super::staff::StaffError;
+    use crate::state::AppState;
+    let user = crate::components::session::use_current_user().ok_or(AppError::Unauthorized)?;
+    let state = AppState::current()?;
+    super::staff::need_for_staff(&state.db, &state.regions, &user, &public_code)
+        .await
+        .map_err(|e| match e {
+            StaffError::NotFound => AppError::NotFound,
+            StaffError::Forbidden => AppError::Forbidden,
+            other => AppError::internal("loading a need for staff failed", other),
+        })
+}

@@ -6,3 +6,4 @@ pub mod charity;
 pub mod home;
 pub mod need;
 pub mod not_found;
+pub mod office;
