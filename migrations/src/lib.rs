@@ -17,6 +17,7 @@ mod m20261129_000006_create_outbox_notifications_sessions;
 mod m20261129_000007_load_regions;
 mod m20261129_000008_create_sign_in_failures;
 mod m20261129_000009_create_invitations;
+mod m20261129_000010_create_password_resets;
 pub mod regions;
 mod sql;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_load_regions::Migration),
             Box::new(m20261129_000008_create_sign_in_failures::Migration),
             Box::new(m20261129_000009_create_invitations::Migration),
+            Box::new(m20261129_000010_create_password_resets::Migration),
         ]
     }
 }

@@ -263,3 +263,104 @@ pub struct SessionLimits {
     pub db: sea_orm::DatabaseConnection,
     pub absolute_seconds: i64,
 }
+
+pub async fn issue_reset_link(
+    State(state): State<AppState>,
+    viewer: Option<axum::Extension<app::accounts::CurrentUser>>,
+    request: Request,
+) -> Response {
+    use app::accounts::resets::{self, ResetError};
+    use app::accounts::SignInName;
+    use app::pages::admin::IssuedResetLink;
+    let Some(axum::Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/admin/users").into_response();
+    };
+    let (mut parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let Ok(name) = SignInName::parse(field(&fields, "account")) else {
+        let reply = FormReply::keeping(&fields).with_error("account", problems::BAD_SIGN_IN_NAME);
+        return render_with_reply(
+            &state,
+            parts,
+            "/admin/users",
+            reply,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let (status, reply) = match resets::issue(&state.db, &viewer, &name, chrono::Utc::now()).await {
+        Ok(token) => {
+            parts
+                .extensions
+                .insert(IssuedResetLink(format!("{}/reset/{token}", state.base_url)));
+            (StatusCode::OK, FormReply::default())
+        }
+        Err(ResetError::Forbidden) => {
+            return (StatusCode::FORBIDDEN, "not allowed\n").into_response()
+        }
+        Err(ResetError::NoSuchUser) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("account", problems::NO_SUCH_ACCOUNT),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("issuing a reset link failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, "/admin/users", reply, status).await
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    use app::accounts::resets::{self, ResetError};
+    let (parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let path = format!("/reset/{token}");
+    let found = app::accounts::check_new_password(
+        field(&fields, "password"),
+        field(&fields, "password_confirmation"),
+        "password",
+        "password_confirmation",
+    );
+    if !found.is_empty() {
+        let reply = with_problems(&fields, found);
+        return render_with_reply(
+            &state,
+            parts,
+            &path,
+            reply,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match resets::reset(
+        &state.db,
+        &token,
+        field(&fields, "password").to_owned(),
+        chrono::Utc::now(),
+    )
+    .await
+    {
+        Ok(()) => Redirect::to("/signin?reset=1").into_response(),
+        Err(ResetError::Gone) => {
+            render_with_reply(&state, parts, &path, FormReply::default(), StatusCode::GONE).await
+        }
+        Err(e) => {
+            render_with_reply(
+                &state,
+                parts,
+                &path,
+                internal("resetting a password failed", e),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+            .await
+        }
+    }
+}

@@ -55,6 +55,8 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/signup", post(accounts::sign_up))
         .route("/signout", post(accounts::sign_out))
         .route("/account/password", post(accounts::change_password))
+        .route("/admin/users/reset-links", post(accounts::issue_reset_link))
+        .route("/reset/{token}", post(accounts::reset_password))
         .route("/charity/register", post(organizations::register_charity))
         .route("/charity/invitations", post(organizations::invite_member))
         .route("/charity/tokens", post(organizations::create_token))

@@ -5,6 +5,8 @@ mod identity;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod resets;
+#[cfg(feature = "ssr")]
 pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
@@ -124,6 +126,8 @@ pub mod problems {
         "尝试次数过多，请稍后再试。",
         "Too many attempts. Please wait a while and try again.",
     );
+    pub const NO_SUCH_ACCOUNT: Problem =
+        Problem::new("没有这个账号。", "There is no such account.");
     pub const INTERNAL: Problem = Problem::new(
         "服务暂时出现问题，请稍后再试。",
         "Something went wrong on our side. Please try again later.",

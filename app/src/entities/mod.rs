@@ -16,6 +16,7 @@ pub mod need;
 pub mod need_item;
 pub mod need_private;
 pub mod organization;
+pub mod password_reset;
 pub mod pledge;
 pub mod region;
 pub mod search_outbox;

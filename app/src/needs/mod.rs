@@ -75,3 +75,26 @@ pub struct NeedTotals {
     pub met: u64,
     pub received: Fen,
 }
+
+/// The private part of a need, for staff in scope only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrivateCase {
+    pub case_reference: String,
+    pub household_names: Vec<String>,
+    pub consent_recorded_by: String,
+    pub consent_recorded_on: chrono::NaiveDate,
+    pub consent_scope: String,
+    pub consent_withdrawn: bool,
+}
+
+/// A need as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffNeedView {
+    pub public_code: String,
+    pub title: String,
+    pub story: String,
+    pub status: NeedStatus,
+    pub place: String,
+    pub office: String,
+    pub private: Option<PrivateCase>,
+}

@@ -49,7 +49,7 @@ pub async fn need_by_code(public_code: String) -> Result<NeedDetail, AppError> {
 
 /// A need with its private case data, for civil-affairs staff whose region contains it.
 #[server]
-pub async fn need_for_staff(public_code: String) -> Result<super::staff::StaffNeedView, AppError> {
+pub async fn need_for_staff(public_code: String) -> Result<super::StaffNeedView, AppError> {
     use super::staff::StaffError;
     use crate::state::AppState;
     let user = crate::components::session::use_current_user().ok_or(AppError::Unauthorized)?;

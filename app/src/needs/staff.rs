@@ -2,6 +2,7 @@
 //! only for needs inside the region of an office they belong to. The scope is checked
 //! here, in the data layer, not only hidden in the UI.
 
+use super::{PrivateCase, StaffNeedView};
 use crate::accounts::CurrentUser;
 use crate::domain::need::NeedStatus;
 use crate::domain::organization::OrganizationKind;
@@ -9,30 +10,6 @@ use crate::domain::RegionCode;
 use crate::entities::{membership, need, need_private, organization, user};
 use crate::regions::RegionDirectory;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
-
-/// The private part of a need, for staff in scope only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PrivateCase {
-    pub case_reference: String,
-    pub household_names: Vec<String>,
-    pub consent_recorded_by: String,
-    pub consent_recorded_on: chrono::NaiveDate,
-    pub consent_scope: String,
-    pub consent_withdrawn: bool,
-}
-
-/// A need as staff see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaffNeedView {
-    pub public_code: String,
-    pub title: String,
-    pub story: String,
-    pub status: NeedStatus,
-    pub place: String,
-    pub office: String,
-    pub private: Option<PrivateCase>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {

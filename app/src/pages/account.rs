@@ -23,6 +23,7 @@ pub fn SignInPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let reply = use_form_reply();
+    let was_reset = query.read_untracked().get("reset").is_some();
     let next = {
         let typed = reply.value("next");
         let from_query = query.read_untracked().get("next").unwrap_or_default();
@@ -37,6 +38,9 @@ pub fn SignInPage() -> impl IntoView {
         <Title text=lang.pick("登录 · 善桥", "Sign in · Shanqiao")/>
         <section class="form-page">
             <h1>{lang.pick("登录", "Sign in")}</h1>
+            {was_reset.then(|| view! {
+                <p class="notice" role="status">{lang.pick("密码已重置，请用新密码登录。", "Your password was reset; sign in with the new one.")}</p>
+            })}
             <ErrorSummary/>
             <form method="post" action="/signin" class="stack" novalidate>
                 <input type="hidden" name="next" value=next/>

@@ -1,4 +1,4 @@
-//! The platform admin's verification queue of charities.
+//! The platform admin's pages: the verification queue of charities, and account tools.
 
 use crate::components::form::ErrorSummary;
 use crate::components::lang::use_lang;
@@ -84,4 +84,70 @@ fn PendingItem(charity: PendingCharity) -> impl IntoView {
             </form>
         </li>
     }
+}
+
+/// A link the server just issued for the admin to pass on (reset link), shown once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedResetLink(pub String);
+
+fn issued_reset_link() -> Option<IssuedResetLink> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<IssuedResetLink>().cloned())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The platform admin's account tools: issue a one-time password reset link.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = crate::components::session::use_current_user();
+    let Some(user) = user else {
+        #[cfg(feature = "ssr")]
+        {
+            leptos_axum::redirect("/signin?next=/admin/users");
+            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                r.set_status(axum::http::StatusCode::SEE_OTHER);
+            }
+        }
+        return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
+    };
+    if !user.is_platform_admin {
+        #[cfg(feature = "ssr")]
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(axum::http::StatusCode::FORBIDDEN);
+        }
+        return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
+            .into_any();
+    }
+    let link = issued_reset_link();
+    view! {
+        <Title text=lang.pick("账号管理 · 善桥", "Accounts · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("重置用户密码", "Reset a user's password")}</h1>
+            <p class="muted">
+                {lang.pick(
+                    "为用户生成一次性重置链接（24 小时内有效），请通过可靠渠道转交本人。",
+                    "Creates a one-time reset link (valid 24 hours); pass it to the person through a channel you trust.",
+                )}
+            </p>
+            {link.map(|IssuedResetLink(url)| view! {
+                <div class="notice" role="status" data-testid="reset-link">
+                    <p>{lang.pick("重置链接（只显示这一次）：", "Reset link (shown only this once):")}</p>
+                    <p><code>{url}</code></p>
+                </div>
+            })}
+            <ErrorSummary/>
+            <form method="post" action="/admin/users/reset-links" class="stack" novalidate>
+                <crate::components::form::Field name="account" label=lang.pick("用户的邮箱或手机号", "The user's e-mail or mobile number") autocomplete="off"/>
+                <button type="submit" class="button">{lang.pick("生成重置链接", "Create reset link")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
 }

@@ -7,3 +7,4 @@ pub mod home;
 pub mod need;
 pub mod not_found;
 pub mod office;
+pub mod reset;
