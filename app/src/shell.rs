@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminUsersPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
-use crate::pages::office::OfficeNeedPage;
+use crate::pages::office::{OfficeNeedPage, OfficePortalPage};
 use crate::pages::reset::ResetPasswordPage;
 use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/charities") view=AdminCharitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/needs/:code") view=OfficeNeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office") view=OfficePortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 </Routes>

@@ -7,9 +7,10 @@ use crate::pages::render_with_reply;
 use app::accounts::{
     check_new_password, problems as account_problems, CurrentUser, Email, FormReply,
 };
-use app::domain::organization::Role;
+use app::domain::organization::{OrganizationKind, Role};
 use app::organizations::store::{self, OrgError};
 use app::organizations::{problems, CharityRegistration, RegistrationInput};
+use app::pages::charity::portal_base;
 use app::pages::charity::IssuedLink;
 use app::state::AppState;
 use axum::extract::{Path, Request, State};
@@ -142,13 +143,31 @@ pub async fn reject_charity(
     decide(state, viewer, id, false, request).await
 }
 
-pub async fn invite_member(
+pub async fn invite_charity_member(
     State(state): State<AppState>,
     viewer: Option<Extension<CurrentUser>>,
     request: Request,
 ) -> Response {
+    invite_member(OrganizationKind::Charity, state, viewer, request).await
+}
+
+pub async fn invite_office_member(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    invite_member(OrganizationKind::CivilAffairs, state, viewer, request).await
+}
+
+async fn invite_member(
+    kind: OrganizationKind,
+    state: AppState,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    let portal = portal_base(kind);
     let Some(Extension(viewer)) = viewer else {
-        return Redirect::to("/signin?next=/charity").into_response();
+        return Redirect::to(&format!("/signin?next={portal}")).into_response();
     };
     let (parts, fields) = match read_form(request).await {
         Ok(p) => p,
@@ -163,7 +182,7 @@ pub async fn invite_member(
             return render_with_reply(
                 &state,
                 parts,
-                "/charity",
+                portal,
                 reply,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
@@ -171,17 +190,21 @@ pub async fn invite_member(
         }
     };
     let role = Role::parse(field(&fields, "role")).unwrap_or(Role::CharityMember);
-    let charity = match store::my_charity(&state.db, &viewer).await {
+    let charity = match store::my_organization(&state.db, &viewer, kind).await {
         Ok(c) => c,
         Err(OrgError::NotFound) => {
-            return (StatusCode::FORBIDDEN, "not a member of a charity\n").into_response()
+            return (
+                StatusCode::FORBIDDEN,
+                "not a member of such an organization\n",
+            )
+                .into_response()
         }
         Err(e) => {
             let reply = internal("loading a charity failed", e);
             return render_with_reply(
                 &state,
                 parts,
-                "/charity",
+                portal,
                 reply,
                 StatusCode::INTERNAL_SERVER_ERROR,
             )
@@ -223,7 +246,7 @@ pub async fn invite_member(
     if let Some(link) = link {
         parts.extensions.insert(link);
     }
-    render_with_reply(&state, parts, "/charity", reply, status).await
+    render_with_reply(&state, parts, portal, reply, status).await
 }
 
 pub async fn accept_invitation(
@@ -269,8 +292,8 @@ pub async fn accept_invitation(
     )
     .await;
     let (status, reply) = match outcome {
-        Ok(user) => match start_session(&session, user.id).await {
-            Ok(()) => return Redirect::to("/charity").into_response(),
+        Ok((user, kind)) => match start_session(&session, user.id).await {
+            Ok(()) => return Redirect::to(portal_base(kind)).into_response(),
             Err(e) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 internal("starting a session failed", e),
@@ -292,31 +315,53 @@ pub async fn accept_invitation(
     render_with_reply(&state, parts, path, reply, status).await
 }
 
-pub async fn create_token(
+pub async fn create_charity_token(
     State(state): State<AppState>,
     viewer: Option<Extension<CurrentUser>>,
     request: Request,
 ) -> Response {
+    create_token(OrganizationKind::Charity, state, viewer, request).await
+}
+
+pub async fn create_office_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    create_token(OrganizationKind::CivilAffairs, state, viewer, request).await
+}
+
+async fn create_token(
+    kind: OrganizationKind,
+    state: AppState,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    let portal = portal_base(kind);
     use app::accounts::tokens::{self, Issuer, TokenError};
     use app::pages::charity::IssuedToken;
     let Some(Extension(viewer)) = viewer else {
-        return Redirect::to("/signin?next=/charity").into_response();
+        return Redirect::to(&format!("/signin?next={portal}")).into_response();
     };
     let (mut parts, fields) = match read_form(request).await {
         Ok(p) => p,
         Err(r) => return r,
     };
-    let charity = match store::my_charity(&state.db, &viewer).await {
+    let charity = match store::my_organization(&state.db, &viewer, kind).await {
         Ok(c) => c,
         Err(OrgError::NotFound) => {
-            return (StatusCode::FORBIDDEN, "not a member of a charity\n").into_response()
+            return (
+                StatusCode::FORBIDDEN,
+                "not a member of such an organization\n",
+            )
+                .into_response()
         }
         Err(e) => {
             let reply = internal("loading a charity failed", e);
             return render_with_reply(
                 &state,
                 parts,
-                "/charity",
+                portal,
                 reply,
                 StatusCode::INTERNAL_SERVER_ERROR,
             )
@@ -351,20 +396,38 @@ pub async fn create_token(
             internal("issuing an API token failed", e),
         ),
     };
-    render_with_reply(&state, parts, "/charity", reply, status).await
+    render_with_reply(&state, parts, portal, reply, status).await
 }
 
-pub async fn revoke_token(
+pub async fn revoke_charity_token(
     State(state): State<AppState>,
     viewer: Option<Extension<CurrentUser>>,
     Path(id): Path<i64>,
 ) -> Response {
+    revoke_token(OrganizationKind::Charity, state, viewer, id).await
+}
+
+pub async fn revoke_office_token(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    Path(id): Path<i64>,
+) -> Response {
+    revoke_token(OrganizationKind::CivilAffairs, state, viewer, id).await
+}
+
+async fn revoke_token(
+    kind: OrganizationKind,
+    state: AppState,
+    viewer: Option<Extension<CurrentUser>>,
+    id: i64,
+) -> Response {
+    let portal = portal_base(kind);
     use app::accounts::tokens::{self, TokenError};
     let Some(Extension(viewer)) = viewer else {
-        return Redirect::to("/signin?next=/charity").into_response();
+        return Redirect::to(&format!("/signin?next={portal}")).into_response();
     };
     match tokens::revoke(&state.db, viewer.id, id, chrono::Utc::now()).await {
-        Ok(()) => Redirect::to("/charity").into_response(),
+        Ok(()) => Redirect::to(portal).into_response(),
         Err(TokenError::Forbidden) => (StatusCode::FORBIDDEN, "not allowed\n").into_response(),
         Err(TokenError::Invalid) => (StatusCode::NOT_FOUND, "no such token\n").into_response(),
         Err(e) => {

@@ -58,11 +58,23 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/admin/users/reset-links", post(accounts::issue_reset_link))
         .route("/reset/{token}", post(accounts::reset_password))
         .route("/charity/register", post(organizations::register_charity))
-        .route("/charity/invitations", post(organizations::invite_member))
-        .route("/charity/tokens", post(organizations::create_token))
+        .route(
+            "/charity/invitations",
+            post(organizations::invite_charity_member),
+        )
+        .route(
+            "/office/invitations",
+            post(organizations::invite_office_member),
+        )
+        .route("/office/tokens", post(organizations::create_office_token))
+        .route(
+            "/office/tokens/{id}/revoke",
+            post(organizations::revoke_office_token),
+        )
+        .route("/charity/tokens", post(organizations::create_charity_token))
         .route(
             "/charity/tokens/{id}/revoke",
-            post(organizations::revoke_token),
+            post(organizations::revoke_charity_token),
         )
         .route(
             "/invitations/{token}",

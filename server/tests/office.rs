@@ -100,3 +100,89 @@ async fn staff_open_needs_only_inside_their_region() {
         303
     );
 }
+
+#[tokio::test]
+async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() {
+    let app = common::spawn_demo_app().await;
+    let admin = sign_in(&app, "office-admin@shanqiao.test").await;
+    let (status, html) = app.get_with_cookie("/office", &admin).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("长春市民政局") && html.contains("生成邀请链接"));
+
+    let invited = app
+        .post_form(
+            "/office/invitations",
+            &[
+                ("email", "new-caseworker@example.org"),
+                ("role", "caseworker"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(invited.status().as_u16(), 200);
+    let body = invited.text().await.expect("body");
+    let token = body
+        .split("/invitations/")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a link")
+        .trim()
+        .to_owned();
+    let password = "a long enough password";
+    let accepted = app
+        .post_form(
+            &format!("/invitations/{token}"),
+            &[
+                ("display_name", "新经办人"),
+                ("password", password),
+                ("password_confirmation", password),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(accepted.status().as_u16(), 303);
+    assert_eq!(
+        accepted.headers()["location"],
+        "/office",
+        "staff land in the office portal"
+    );
+
+    // A charity role does not fit an office.
+    let wrong_role = app
+        .post_form(
+            "/office/invitations",
+            &[("email", "x@example.org"), ("role", "charity_member")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(wrong_role.status().as_u16(), 403);
+    // Caseworkers are not office admins.
+    let caseworker = sign_in(&app, "caseworker@shanqiao.test").await;
+    let by_caseworker = app
+        .post_form(
+            "/office/invitations",
+            &[("email", "y@example.org"), ("role", "caseworker")],
+            Some(&caseworker),
+        )
+        .await;
+    assert_eq!(by_caseworker.status().as_u16(), 403);
+    // Donors have no office.
+    let donor = sign_in(&app, "donor@shanqiao.test").await;
+    assert_eq!(app.get_with_cookie("/office", &donor).await.0, 403);
+
+    let me = common::integer(
+        &app.database.db,
+        "SELECT id FROM users WHERE email = 'office-admin@shanqiao.test'",
+    )
+    .await
+    .to_string();
+    let token = app
+        .post_form(
+            "/office/tokens",
+            &[("token_name", "监测平台"), ("token_user", &me)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(token.status().as_u16(), 200);
+    assert!(token.text().await.expect("body").contains("sq_"));
+}

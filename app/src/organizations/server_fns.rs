@@ -30,6 +30,17 @@ pub async fn my_charity() -> Result<MyOrganization, AppError> {
         .map_err(map_org_error("loading a charity failed"))
 }
 
+/// The signed-in person's civil-affairs office.
+#[server]
+pub async fn my_office() -> Result<MyOrganization, AppError> {
+    use crate::domain::organization::OrganizationKind;
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    super::store::my_organization(&state.db, &user, OrganizationKind::CivilAffairs)
+        .await
+        .map_err(map_org_error("loading an office failed"))
+}
+
 /// Charities awaiting verification (platform admins only).
 #[server]
 pub async fn pending_charities() -> Result<Vec<PendingCharity>, AppError> {
@@ -56,13 +67,15 @@ pub async fn registration_regions() -> Result<Vec<(String, String)>, AppError> {
     Ok(state.regions.provinces_and_cities())
 }
 
-/// The API tokens of the signed-in admin's charity.
+/// The API tokens of the signed-in admin's organization of `kind`.
 #[server]
-pub async fn my_tokens() -> Result<Vec<TokenRow>, AppError> {
+pub async fn my_tokens(
+    kind: crate::domain::organization::OrganizationKind,
+) -> Result<Vec<TokenRow>, AppError> {
     use crate::accounts::tokens;
     let user = signed_in()?;
     let state = crate::state::AppState::current()?;
-    let charity = super::store::my_charity(&state.db, &user)
+    let charity = super::store::my_organization(&state.db, &user, kind)
         .await
         .map_err(map_org_error("loading a charity failed"))?;
     let rows = tokens::list(&state.db, user.id, charity.id)

@@ -289,6 +289,16 @@ pub async fn my_charity(
     db: &DatabaseConnection,
     viewer: &CurrentUser,
 ) -> Result<MyOrganization, OrgError> {
+    my_organization(db, viewer, OrganizationKind::Charity).await
+}
+
+/// The viewer's first organization of `kind`, as its portal shows it; `NotFound` if
+/// they belong to none.
+pub async fn my_organization(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    wanted: OrganizationKind,
+) -> Result<MyOrganization, OrgError> {
     for m in memberships(db, viewer.id).await? {
         let Some(org) = organization::Entity::find_by_id(m.organization_id)
             .one(db)
@@ -296,7 +306,7 @@ pub async fn my_charity(
         else {
             continue;
         };
-        if org.kind != OrganizationKind::Charity.code() {
+        if org.kind != wanted.code() {
             continue;
         }
         let mut members = Vec::new();
@@ -317,7 +327,7 @@ pub async fn my_charity(
         }
         return Ok(MyOrganization {
             id: org.id,
-            kind: OrganizationKind::Charity,
+            kind: wanted,
             name: org.name,
             verification: Verification::parse(&org.verification)?,
             verification_reason: org.verification_reason,
@@ -443,8 +453,15 @@ pub async fn accept_invitation(
     display_name: &str,
     new_password: String,
     now: DateTime<Utc>,
-) -> Result<CurrentUser, OrgError> {
+) -> Result<(CurrentUser, OrganizationKind), OrgError> {
     let inv = open_invitation(db, token, now).await?;
+    let kind = match organization::Entity::find_by_id(inv.organization_id)
+        .one(db)
+        .await?
+    {
+        Some(org) => OrganizationKind::parse(&org.kind)?,
+        None => return Err(OrgError::InvitationGone),
+    };
     let hash = password::hash(new_password).await?;
     let txn = db.begin().await?;
     let claimed = invitation::Entity::update_many()
@@ -511,9 +528,12 @@ pub async fn accept_invitation(
     )
     .await?;
     txn.commit().await?;
-    Ok(CurrentUser {
-        id: created.id,
-        display_name: created.display_name,
-        is_platform_admin: false,
-    })
+    Ok((
+        CurrentUser {
+            id: created.id,
+            display_name: created.display_name,
+            is_platform_admin: false,
+        },
+        kind,
+    ))
 }

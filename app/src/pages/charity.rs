@@ -4,7 +4,7 @@
 use crate::accounts::FormReply;
 use crate::components::form::{use_form_reply, ErrorSummary, Field};
 use crate::components::lang::use_lang;
-use crate::domain::organization::{Role, Verification};
+use crate::domain::organization::{OrganizationKind, Role, Verification};
 use crate::error::AppError;
 use crate::organizations::{
     my_charity, my_tokens, open_invitation, registration_regions, MemberView, MyOrganization,
@@ -135,7 +135,7 @@ pub fn CharityPortalPage() -> impl IntoView {
 }
 
 /// The link the server just issued, if this page answers an invitation post.
-fn issued_link() -> Option<IssuedLink> {
+pub fn issued_link() -> Option<IssuedLink> {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
@@ -164,9 +164,10 @@ fn issued_token() -> Option<IssuedToken> {
 }
 
 #[component]
-fn Tokens(members: Vec<MemberView>) -> impl IntoView {
+fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
     let lang = use_lang();
-    let tokens = Resource::new(|| (), |_| my_tokens());
+    let base = portal_base(kind);
+    let tokens = Resource::new(move || kind, my_tokens);
     let issued = issued_token();
     view! {
         <h2>{lang.pick("API 令牌", "API tokens")}</h2>
@@ -197,7 +198,7 @@ fn Tokens(members: Vec<MemberView>) -> impl IntoView {
                         </thead>
                         <tbody>
                             {rows.into_iter().map(|t| {
-                                let revoke = format!("/charity/tokens/{}/revoke", t.id);
+                                let revoke = format!("{base}/tokens/{}/revoke", t.id);
                                 let used = t.last_used_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
                                 view! {
                                     <tr>
@@ -223,7 +224,7 @@ fn Tokens(members: Vec<MemberView>) -> impl IntoView {
                 })
             })}
         </Suspense>
-        <form method="post" action="/charity/tokens" class="stack" novalidate>
+        <form method="post" action=format!("{base}/tokens") class="stack" novalidate>
             <Field name="token_name" label=lang.pick("令牌名称", "Token name") hint=lang.pick("例如“机构业务系统”。", "For example “our case system”.")/>
             <div class="field">
                 <label for="field-token_user">{lang.pick("以哪位成员的身份", "Acting as member")}</label>
@@ -240,8 +241,16 @@ fn Tokens(members: Vec<MemberView>) -> impl IntoView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedLink(pub String);
 
+/// Where an organization kind's portal lives.
+pub fn portal_base(kind: OrganizationKind) -> &'static str {
+    match kind {
+        OrganizationKind::Charity => "/charity",
+        OrganizationKind::CivilAffairs => "/office",
+    }
+}
+
 #[component]
-fn Portal(
+pub fn Portal(
     org: MyOrganization,
     registered: bool,
     invited_link: Option<IssuedLink>,
@@ -255,7 +264,9 @@ fn Portal(
         Verification::Verified => lang.pick("已通过平台认证。", "Verified by the platform."),
         Verification::Rejected => lang.pick("未通过平台审核。", "Not verified by the platform."),
     };
-    let is_admin = org.my_role == Role::CharityAdmin;
+    let kind = org.kind;
+    let is_admin = matches!(org.my_role, Role::CharityAdmin | Role::OfficeAdmin);
+    let is_charity = kind == OrganizationKind::Charity;
     let members_for_tokens = org.members.clone();
     view! {
         <section class="portal">
@@ -263,10 +274,12 @@ fn Portal(
             {registered.then(|| view! {
                 <p class="notice" role="status">{lang.pick("注册成功。", "Registration received.")}</p>
             })}
-            <p data-testid="verification-status">
-                <strong>{org.verification.label(lang)}</strong>" · "{status_line}
-            </p>
-            {org.verification_reason.clone().map(|r| view! {
+            {is_charity.then(|| view! {
+                <p data-testid="verification-status">
+                    <strong>{org.verification.label(lang)}</strong>" · "{status_line}
+                </p>
+            })}
+            {org.verification_reason.clone().filter(|_| is_charity).map(|r| view! {
                 <p>{lang.pick("审核意见：", "Reviewer's note: ")}{r}</p>
             })}
             <h2>{lang.pick("机构成员", "Members")}</h2>
@@ -291,15 +304,19 @@ fn Portal(
                         .collect_view()}
                 </tbody>
             </table>
-            {is_admin.then(|| view! { <InviteForm link=invited_link/> })}
-            {is_admin.then(|| view! { <Tokens members=members_for_tokens/> })}
+            {is_admin.then(|| view! { <InviteForm link=invited_link kind/> })}
+            {is_admin.then(|| view! { <Tokens members=members_for_tokens kind/> })}
         </section>
     }
 }
 
 #[component]
-fn InviteForm(link: Option<IssuedLink>) -> impl IntoView {
+fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView {
     let lang = use_lang();
+    let roles: &[Role] = match kind {
+        OrganizationKind::Charity => &[Role::CharityMember, Role::CharityAdmin],
+        OrganizationKind::CivilAffairs => &[Role::Caseworker, Role::Reviewer, Role::OfficeAdmin],
+    };
     view! {
         <h2>{lang.pick("邀请成员", "Invite a member")}</h2>
         {link.map(|IssuedLink(url)| view! {
@@ -309,13 +326,12 @@ fn InviteForm(link: Option<IssuedLink>) -> impl IntoView {
             </div>
         })}
         <ErrorSummary/>
-        <form method="post" action="/charity/invitations" class="stack" novalidate>
+        <form method="post" action=format!("{}/invitations", portal_base(kind)) class="stack" novalidate>
             <Field name="email" label=lang.pick("对方邮箱", "Their e-mail") kind="email" autocomplete="off"/>
             <div class="field">
                 <label for="field-role">{lang.pick("角色", "Role")}</label>
                 <select id="field-role" name="role">
-                    <option value="charity_member">{Role::CharityMember.label(lang)}</option>
-                    <option value="charity_admin">{Role::CharityAdmin.label(lang)}</option>
+                    {roles.iter().map(|r| view! { <option value=r.code()>{r.label(lang)}</option> }).collect_view()}
                 </select>
             </div>
             <button type="submit" class="button">{lang.pick("生成邀请链接", "Create invitation link")}</button>

@@ -79,3 +79,48 @@ pub fn OfficeNeedPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The office portal: the office, its staff, inviting staff and API tokens.
+#[component]
+pub fn OfficePortalPage() -> impl IntoView {
+    use crate::organizations::my_office;
+    use crate::pages::charity::{issued_link, Portal};
+    let lang = use_lang();
+    let office = Resource::new(|| (), |_| my_office());
+    let invited_link = issued_link();
+    view! {
+        <Title text=lang.pick("民政工作台 · 善桥", "Office portal · Shanqiao")/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let invited_link = invited_link.clone();
+                Suspend::new(async move {
+                    match office.await {
+                        Ok(org) => view! { <Portal org registered=false invited_link/> }.into_any(),
+                        Err(AppError::Unauthorized) => {
+                            #[cfg(feature = "ssr")]
+                            {
+                                leptos_axum::redirect("/signin?next=/office");
+                                if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                                    r.set_status(axum::http::StatusCode::SEE_OTHER);
+                                }
+                            }
+                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
+                        }
+                        Err(AppError::NotFound) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                                r.set_status(axum::http::StatusCode::FORBIDDEN);
+                            }
+                            view! {
+                                <h1>{lang.pick("民政工作台", "Office portal")}</h1>
+                                <p>{lang.pick("您的账号不属于任何民政部门。", "Your account does not belong to a civil-affairs office.")}</p>
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
