@@ -3,7 +3,7 @@
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
-use crate::pages::admin::{AdminCharitiesPage, AdminUsersPage};
+use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
 use crate::pages::office::{OfficeNeedPage, OfficePortalPage};
 use crate::pages::reset::ResetPasswordPage;
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/office/needs/:code") view=OfficeNeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/office") view=OfficePortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/offices") view=AdminOfficesPage/>
                     <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>

@@ -440,3 +440,71 @@ async fn revoke_token(
         }
     }
 }
+
+pub async fn create_office(
+    State(state): State<AppState>,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Response {
+    let Some(Extension(viewer)) = viewer else {
+        return Redirect::to("/signin?next=/admin/offices").into_response();
+    };
+    let (mut parts, fields) = match read_form(request).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let name = field(&fields, "name").trim();
+    let region = field(&fields, "region_code").trim();
+    let mut found = Vec::new();
+    if name.is_empty() || name.chars().count() > app::organizations::MAX_NAME_CHARS {
+        found.push(("name", problems::NAME));
+    }
+    if state.regions.name(region).is_none() {
+        found.push(("region_code", problems::REGION_CODE));
+    }
+    let email = Email::parse(field(&fields, "admin_email"));
+    if email.is_err() {
+        found.push(("admin_email", account_problems::BAD_SIGN_IN_NAME));
+    }
+    let email = match email {
+        Ok(e) if found.is_empty() => e,
+        _ => {
+            let reply = with_problems(&fields, found);
+            return render_with_reply(
+                &state,
+                parts,
+                "/admin/offices",
+                reply,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let outcome =
+        store::create_office(&state.db, &viewer, name, region, &email, chrono::Utc::now()).await;
+    let (status, reply) = match outcome {
+        Ok(token) => {
+            parts.extensions.insert(IssuedLink(format!(
+                "{}/invitations/{token}",
+                state.base_url
+            )));
+            (StatusCode::OK, FormReply::default())
+        }
+        Err(OrgError::Forbidden) => {
+            return (StatusCode::FORBIDDEN, "not allowed\n").into_response()
+        }
+        Err(OrgError::UsccTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("region_code", problems::OFFICE_EXISTS),
+        ),
+        Err(OrgError::NameTaken) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormReply::keeping(&fields).with_error("admin_email", problems::EMAIL_TAKEN),
+        ),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            internal("creating an office failed", e),
+        ),
+    };
+    render_with_reply(&state, parts, "/admin/offices", reply, status).await
+}

@@ -56,6 +56,7 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/signout", post(accounts::sign_out))
         .route("/account/password", post(accounts::change_password))
         .route("/admin/users/reset-links", post(accounts::issue_reset_link))
+        .route("/admin/offices", post(organizations::create_office))
         .route("/reset/{token}", post(accounts::reset_password))
         .route("/charity/register", post(organizations::register_charity))
         .route(

@@ -186,3 +186,77 @@ async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() 
     assert_eq!(token.status().as_u16(), 200);
     assert!(token.text().await.expect("body").contains("sq_"));
 }
+
+#[tokio::test]
+async fn a_platform_admin_creates_an_office_whose_admin_accepts_the_invitation() {
+    let app = common::spawn_demo_app().await;
+    let admin = sign_in(&app, "admin@shanqiao.test").await;
+    let fields = |region: &'static str, email: &'static str| {
+        [
+            ("name", "梨树县民政局"),
+            ("region_code", region),
+            ("admin_email", email),
+        ]
+    };
+    let bad = app
+        .post_form(
+            "/admin/offices",
+            &fields("999999", "lishu@example.org"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(bad.status().as_u16(), 422);
+    assert!(bad.text().await.expect("body").contains("行政区划代码"));
+    let taken = app
+        .post_form(
+            "/admin/offices",
+            &fields("220122", "x@example.org"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(taken.status().as_u16(), 422, "农安县 already has an office");
+
+    let caseworker = sign_in(&app, "caseworker@shanqiao.test").await;
+    let forbidden = app
+        .post_form(
+            "/admin/offices",
+            &fields("220322", "lishu@example.org"),
+            Some(&caseworker),
+        )
+        .await;
+    assert_eq!(forbidden.status().as_u16(), 403);
+
+    let created = app
+        .post_form(
+            "/admin/offices",
+            &fields("220322", "lishu@example.org"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 200);
+    let body = created.text().await.expect("body");
+    let token = body
+        .split("/invitations/")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a link")
+        .trim()
+        .to_owned();
+    let password = "a long enough password";
+    let accepted = app
+        .post_form(
+            &format!("/invitations/{token}"),
+            &[
+                ("display_name", "梨树县管理员"),
+                ("password", password),
+                ("password_confirmation", password),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(accepted.headers()["location"], "/office");
+    let office_admin = session_cookie(&accepted).expect("signed in");
+    let (status, html) = app.get_with_cookie("/office", &office_admin).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("梨树县民政局") && html.contains("部门管理员"));
+}

@@ -44,6 +44,14 @@ pub mod problems {
         "请选择机构登记所在地。",
         "Choose where the organization is registered.",
     );
+    pub const REGION_CODE: Problem = Problem::new(
+        "请填写有效的 6 位行政区划代码。",
+        "Enter a valid 6-digit administrative division code.",
+    );
+    pub const OFFICE_EXISTS: Problem = Problem::new(
+        "该辖区已有民政部门。",
+        "This region already has a civil-affairs office.",
+    );
     pub const DESCRIPTION: Problem = Problem::new(
         "机构简介不超过 300 个字。",
         "The description can have at most 300 characters.",

@@ -537,3 +537,105 @@ pub async fn accept_invitation(
         kind,
     ))
 }
+
+/// Creates a civil-affairs office for a region, with an invitation for its first office
+/// admin (`admin_email`), in one transaction. Platform admins only. Returns the
+/// invitation's token.
+pub async fn create_office(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    name: &str,
+    region_code: &str,
+    admin_email: &crate::accounts::Email,
+    now: DateTime<Utc>,
+) -> Result<String, OrgError> {
+    if !viewer.is_platform_admin {
+        return Err(OrgError::Forbidden);
+    }
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(admin_email.as_str()))
+        .count(db)
+        .await?
+        > 0
+    {
+        return Err(OrgError::NameTaken);
+    }
+    let token = new_secret();
+    let txn = db.begin().await?;
+    let office = organization::ActiveModel {
+        kind: Set(OrganizationKind::CivilAffairs.code().to_owned()),
+        name: Set(name.trim().to_owned()),
+        slug: Set(format!("office-{region_code}")),
+        region_code: Set(Some(region_code.to_owned())),
+        uscc: Set(None),
+        public_fundraising: Set(false),
+        verification: Set(Verification::Verified.code().to_owned()),
+        verification_reason: Set(None),
+        verified_at: Set(Some(now)),
+        verified_by: Set(Some(viewer.id)),
+        description: Set(String::new()),
+        review_time_limit_days: Set(7),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            OrgError::UsccTaken
+        } else {
+            e.into()
+        }
+    })?;
+    let invitation = invitation::ActiveModel {
+        organization_id: Set(office.id),
+        role: Set(Role::OfficeAdmin.code().to_owned()),
+        email: Set(admin_email.as_str().to_owned()),
+        token_hash: Set(digest(&token)),
+        invited_by: Set(viewer.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        accepted_at: Set(None),
+        accepted_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let actor = Actor::User {
+        user_id: viewer.id,
+        organization_id: None,
+    };
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "organization.create_office",
+            entity_kind: "organization",
+            entity_id: office.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "name": office.name, "region_code": region_code })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Change {
+            action: "invitation.create",
+            entity_kind: "invitation",
+            entity_id: invitation.id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({ "email": admin_email.as_str(), "role": "office_admin" }),
+            ),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}

@@ -151,3 +151,51 @@ pub fn AdminUsersPage() -> impl IntoView {
     }
     .into_any()
 }
+
+/// The platform admin creates civil-affairs offices, each with an invitation for its
+/// first office admin.
+#[component]
+pub fn AdminOfficesPage() -> impl IntoView {
+    use crate::components::form::Field;
+    use crate::pages::charity::issued_link;
+    let lang = use_lang();
+    let Some(user) = crate::components::session::use_current_user() else {
+        #[cfg(feature = "ssr")]
+        {
+            leptos_axum::redirect("/signin?next=/admin/offices");
+            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                r.set_status(axum::http::StatusCode::SEE_OTHER);
+            }
+        }
+        return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
+    };
+    if !user.is_platform_admin {
+        #[cfg(feature = "ssr")]
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(axum::http::StatusCode::FORBIDDEN);
+        }
+        return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
+            .into_any();
+    }
+    let link = issued_link();
+    view! {
+        <Title text=lang.pick("民政部门管理 · 善桥", "Offices · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("新建民政部门", "Create a civil-affairs office")}</h1>
+            {link.map(|crate::pages::charity::IssuedLink(url)| view! {
+                <div class="notice" role="status" data-testid="invitation-link">
+                    <p>{lang.pick("已创建。请把部门管理员的邀请链接发给对方（7 天内有效，只能使用一次）：", "Created. Send the office admin's invitation link (valid 7 days, once):")}</p>
+                    <p><code>{url}</code></p>
+                </div>
+            })}
+            <ErrorSummary/>
+            <form method="post" action="/admin/offices" class="stack" novalidate>
+                <Field name="name" label=lang.pick("部门名称", "Office name") hint=lang.pick("例如“梨树县民政局”。", "For example “Lishu County Civil Affairs Bureau”.")/>
+                <Field name="region_code" label=lang.pick("辖区行政区划代码", "Region code (GB/T 2260)") hint=lang.pick("6 位，例如 220322。", "6 digits, e.g. 220322.")/>
+                <Field name="admin_email" label=lang.pick("部门管理员邮箱", "Office admin's e-mail") kind="email"/>
+                <button type="submit" class="button">{lang.pick("创建并生成邀请链接", "Create and make invitation link")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
