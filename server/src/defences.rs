@@ -43,17 +43,24 @@ pub enum OriginVerdict {
 /// Decides whether a request may change state: safe methods always may; others must name
 /// the site's own origin in `Origin` (or, when a browser sends none, in `Referer`), or carry
 /// an API token (`Authorization: Bearer …`), which the API layer itself verifies.
-pub fn check_origin(method: &Method, headers: &HeaderMap, site: &SiteOrigin) -> OriginVerdict {
+pub fn check_origin(
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    site: &SiteOrigin,
+) -> OriginVerdict {
     if matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     ) {
         return OriginVerdict::Allowed;
     }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("Bearer "));
+    // Only the API accepts tokens; forms and server functions always need the origin.
+    let bearer = path.starts_with("/api/v1/")
+        && headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("Bearer "));
     if bearer {
         return OriginVerdict::Allowed;
     }
@@ -78,7 +85,12 @@ pub fn check_origin(method: &Method, headers: &HeaderMap, site: &SiteOrigin) -> 
 
 /// Middleware: 403 for state-changing requests from elsewhere (CSRF defence).
 pub async fn same_origin(State(site): State<SiteOrigin>, request: Request, next: Next) -> Response {
-    match check_origin(request.method(), request.headers(), &site) {
+    match check_origin(
+        request.method(),
+        request.uri().path(),
+        request.headers(),
+        &site,
+    ) {
         OriginVerdict::Allowed => next.run(request).await,
         verdict => {
             tracing::warn!(?verdict, method = %request.method(), path = %request.uri().path(), "refused a cross-origin request");
@@ -118,12 +130,13 @@ mod tests {
         let site = SiteOrigin::from_base_url("https://shanqiao.example.org/");
         let post = Method::POST;
         assert_eq!(
-            check_origin(&Method::GET, &headers(&[]), &site),
+            check_origin(&Method::GET, "/", &headers(&[]), &site),
             OriginVerdict::Allowed
         );
         assert_eq!(
             check_origin(
                 &post,
+                "/signup",
                 &headers(&[("origin", "https://shanqiao.example.org")]),
                 &site
             ),
@@ -132,6 +145,7 @@ mod tests {
         assert_eq!(
             check_origin(
                 &post,
+                "/signup",
                 &headers(&[("origin", "https://evil.example")]),
                 &site
             ),
@@ -140,6 +154,7 @@ mod tests {
         assert_eq!(
             check_origin(
                 &post,
+                "/signup",
                 &headers(&[("referer", "https://shanqiao.example.org/needs/x")]),
                 &site
             ),
@@ -148,22 +163,38 @@ mod tests {
         assert_eq!(
             check_origin(
                 &post,
+                "/signup",
                 &headers(&[("referer", "https://shanqiao.example.org.evil.example/")]),
                 &site
             ),
             OriginVerdict::CrossOrigin
         );
         assert_eq!(
-            check_origin(&post, &headers(&[("origin", "null")]), &site),
+            check_origin(&post, "/signup", &headers(&[("origin", "null")]), &site),
             OriginVerdict::NoOrigin
         );
         assert_eq!(
-            check_origin(&Method::DELETE, &headers(&[]), &site),
+            check_origin(&Method::DELETE, "/x", &headers(&[]), &site),
             OriginVerdict::NoOrigin
         );
         assert_eq!(
-            check_origin(&post, &headers(&[("authorization", "Bearer abc")]), &site),
+            check_origin(
+                &post,
+                "/api/v1/needs",
+                &headers(&[("authorization", "Bearer abc")]),
+                &site
+            ),
             OriginVerdict::Allowed
+        );
+        assert_eq!(
+            check_origin(
+                &post,
+                "/signup",
+                &headers(&[("authorization", "Bearer abc")]),
+                &site
+            ),
+            OriginVerdict::NoOrigin,
+            "a bearer header does not open the forms"
         );
     }
 }

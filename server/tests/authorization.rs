@@ -1,4 +1,4 @@
-//! Who may do what, as a table: every state-changing route (and the scoped office read)
+//! Who may do what, as a table: the state-changing routes (and the scoped office read)
 //! against every role, on a demo database. A new action joins this table.
 
 mod common;
@@ -95,6 +95,20 @@ async fn every_action_by_every_role() {
     .await[0]
         .clone();
 
+    // A token of the first demo charity, which none of the roles administers.
+    let first_charity = common::integer(db, "SELECT organization_id FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = 'charity-admin@shanqiao.test')").await;
+    app::accounts::tokens::issue(
+        db,
+        app::accounts::tokens::Issuer::Cli,
+        first_charity,
+        first_charity_admin,
+        "theirs",
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("a token");
+    let first_charity_token = common::integer(db, "SELECT id FROM api_tokens").await;
+
     let mut cookies = Vec::new();
     for who in EVERYONE {
         cookies.push((who, cookie(&app, who).await));
@@ -127,6 +141,14 @@ async fn every_action_by_every_role() {
             "open a 农安县 need in the office portal",
             vec![CountyCaseworker, Reviewer, OfficeAdmin],
         ),
+        ("invite staff into one's own office", vec![OfficeAdmin]),
+        (
+            "issue an office API token acting as oneself",
+            vec![OfficeAdmin],
+        ),
+        ("revoke another charity's API token", vec![]),
+        ("issue a password reset link", vec![PlatformAdmin]),
+        ("create an office", vec![PlatformAdmin]),
     ];
     for (action, may) in &table {
         for (who, cookie) in &cookies {
@@ -201,6 +223,60 @@ async fn every_action_by_every_role() {
                     }
                     None => app.get(&format!("/office/needs/{nongan_need}")).await,
                 },
+                "invite staff into one's own office" => {
+                    app.post_form(
+                        "/office/invitations",
+                        &[("email", "new-staff@example.org"), ("role", "caseworker")],
+                        c,
+                    )
+                    .await
+                }
+                "issue an office API token acting as oneself" => {
+                    let me = match account(*who) {
+                        Some(email) => {
+                            common::integer(
+                                db,
+                                &format!("SELECT id FROM users WHERE email = '{email}'"),
+                            )
+                            .await
+                        }
+                        None => 0,
+                    };
+                    app.post_form(
+                        "/office/tokens",
+                        &[("token_name", "x"), ("token_user", &me.to_string())],
+                        c,
+                    )
+                    .await
+                }
+                "revoke another charity's API token" => {
+                    app.post_form(
+                        &format!("/charity/tokens/{first_charity_token}/revoke"),
+                        &[],
+                        c,
+                    )
+                    .await
+                }
+                "issue a password reset link" => {
+                    app.post_form(
+                        "/admin/users/reset-links",
+                        &[("account", "donor@shanqiao.test")],
+                        c,
+                    )
+                    .await
+                }
+                "create an office" => {
+                    app.post_form(
+                        "/admin/offices",
+                        &[
+                            ("name", "梨树县民政局"),
+                            ("region_code", "220322"),
+                            ("admin_email", "lishu-admin@example.org"),
+                        ],
+                        c,
+                    )
+                    .await
+                }
                 other => panic!("no request for {other}"),
             };
             assert_eq!(

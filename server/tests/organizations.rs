@@ -238,8 +238,60 @@ async fn a_charity_admin_invites_a_member_who_signs_in_with_the_link_once() {
         403,
         "only the charity's admin may invite"
     );
-    assert_eq!(
-        sign_in(&app, "member@charity.example").await.is_empty(),
-        false
+    assert!(!sign_in(&app, "member@charity.example").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_charity_portal_lists_its_own_claims_funds_and_pledges_only() {
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    let owner = |email: &str| {
+        format!("SELECT organization_id FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = '{email}')")
+    };
+    let ours = common::integer(db, &owner("charity-admin@shanqiao.test")).await;
+    let theirs = common::integer(db, &owner("charity-admin-2@shanqiao.test")).await;
+    let code_of = |charity: i64| {
+        format!("SELECT n.public_code FROM claims c JOIN needs n ON n.id = c.need_id WHERE c.charity_id = {charity} ORDER BY c.id DESC LIMIT 1")
+    };
+    let our_claim = common::strings(db, &code_of(ours)).await.remove(0);
+    let their_claim = common::strings(db, &code_of(theirs)).await.remove(0);
+    let our_receipt = common::strings(
+        db,
+        &format!(
+            "SELECT receipt_code FROM pledges WHERE charity_id = {ours} ORDER BY id DESC LIMIT 1"
+        ),
+    )
+    .await
+    .remove(0);
+    let their_receipt = common::strings(
+        db,
+        &format!(
+            "SELECT receipt_code FROM pledges WHERE charity_id = {theirs} ORDER BY id DESC LIMIT 1"
+        ),
+    )
+    .await
+    .remove(0);
+
+    let response = app
+        .post_form(
+            "/signin",
+            &[
+                ("account", "charity-admin@shanqiao.test"),
+                ("password", app::demo::DEMO_PASSWORD),
+                ("next", "/"),
+            ],
+            None,
+        )
+        .await;
+    let cookie = session_cookie(&response).expect("signed in");
+    let (status, html) = app.get_with_cookie("/charity", &cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&our_claim) && html.contains(&our_receipt),
+        "its own claims and pledges"
+    );
+    assert!(
+        !html.contains(&their_claim) && !html.contains(&their_receipt),
+        "nobody else's"
     );
 }

@@ -255,3 +255,40 @@ mod tests {
         assert_eq!(unknown_region.expect_err("bad")[0].0, "region_code");
     }
 }
+
+/// A claim in its charity's portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    pub need_code: String,
+    pub need_title: String,
+    pub mode: crate::domain::support::ClaimMode,
+    pub status: crate::domain::support::ClaimStatus,
+    pub due_on: chrono::NaiveDate,
+}
+
+/// A fund in its charity's portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FundRow {
+    pub code: String,
+    pub name: String,
+    pub kind: crate::domain::support::FundKind,
+    pub status: crate::domain::support::FundStatus,
+}
+
+/// A pledge in the receiving charity's portal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PledgeRow {
+    pub receipt_code: String,
+    pub target: String,
+    pub amount: crate::domain::Fen,
+    pub status: crate::domain::support::PledgeStatus,
+    pub pledged_on: chrono::NaiveDate,
+}
+
+/// What a charity's portal lists: its own claims, funds and pledges, and nobody else's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CharityActivity {
+    pub claims: Vec<ClaimRow>,
+    pub funds: Vec<FundRow>,
+    pub pledges: Vec<PledgeRow>,
+}

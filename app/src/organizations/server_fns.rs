@@ -96,3 +96,13 @@ pub async fn my_tokens(
         })
         .collect())
 }
+
+/// The signed-in person's charity's own claims, funds and pledges.
+#[server]
+pub async fn my_charity_activity() -> Result<super::CharityActivity, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    super::store::charity_activity(&state.db, &user)
+        .await
+        .map_err(map_org_error("loading a charity's activity failed"))
+}

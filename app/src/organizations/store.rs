@@ -639,3 +639,77 @@ pub async fn create_office(
     txn.commit().await?;
     Ok(token)
 }
+
+/// How many rows of each kind the portal lists.
+const ACTIVITY_ROWS: u64 = 50;
+
+/// The viewer's charity's own claims, funds and pledges (newest first), selected by the
+/// charity's id here in the data layer.
+pub async fn charity_activity(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+) -> Result<super::CharityActivity, OrgError> {
+    use super::{ClaimRow, FundRow, PledgeRow};
+    use crate::domain::support::{ClaimMode, ClaimStatus, FundKind, FundStatus, PledgeStatus};
+    use crate::entities::{claim, fund, need, pledge};
+    use sea_orm::QuerySelect;
+    let charity = my_charity(db, viewer).await?;
+    let mut activity = super::CharityActivity::default();
+    for c in claim::Entity::find()
+        .filter(claim::Column::CharityId.eq(charity.id))
+        .order_by_desc(claim::Column::Id)
+        .limit(ACTIVITY_ROWS)
+        .all(db)
+        .await?
+    {
+        let n = need::Entity::find_by_id(c.need_id).one(db).await?;
+        activity.claims.push(ClaimRow {
+            need_code: n
+                .as_ref()
+                .map(|n| n.public_code.clone())
+                .unwrap_or_default(),
+            need_title: n.map(|n| n.title).unwrap_or_default(),
+            mode: ClaimMode::parse(&c.mode)?,
+            status: ClaimStatus::parse(&c.status)?,
+            due_on: c.due_at.date_naive(),
+        });
+    }
+    for f in fund::Entity::find()
+        .filter(fund::Column::CharityId.eq(charity.id))
+        .order_by_desc(fund::Column::Id)
+        .limit(ACTIVITY_ROWS)
+        .all(db)
+        .await?
+    {
+        activity.funds.push(FundRow {
+            code: f.public_code,
+            name: f.name,
+            kind: FundKind::parse(&f.kind)?,
+            status: FundStatus::parse(&f.status)?,
+        });
+    }
+    for p in pledge::Entity::find()
+        .filter(pledge::Column::CharityId.eq(charity.id))
+        .order_by_desc(pledge::Column::Id)
+        .limit(ACTIVITY_ROWS)
+        .all(db)
+        .await?
+    {
+        let target = match (p.need_id, p.fund_id) {
+            (Some(id), _) => need::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .map(|n| n.public_code),
+            (_, Some(id)) => fund::Entity::find_by_id(id).one(db).await?.map(|f| f.name),
+            _ => None,
+        };
+        activity.pledges.push(PledgeRow {
+            receipt_code: p.receipt_code,
+            target: target.unwrap_or_default(),
+            amount: crate::domain::Fen(p.amount_fen),
+            status: PledgeStatus::parse(&p.status)?,
+            pledged_on: p.pledged_at.date_naive(),
+        });
+    }
+    Ok(activity)
+}

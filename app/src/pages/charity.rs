@@ -304,6 +304,7 @@ pub fn Portal(
                         .collect_view()}
                 </tbody>
             </table>
+            {is_charity.then(|| view! { <Activity/> })}
             {is_admin.then(|| view! { <InviteForm link=invited_link kind/> })}
             {is_admin.then(|| view! { <Tokens members=members_for_tokens kind/> })}
         </section>
@@ -392,5 +393,87 @@ pub fn InvitationPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// A charity's own claims, funds and pledges.
+#[component]
+fn Activity() -> impl IntoView {
+    use crate::organizations::my_charity_activity;
+    let lang = use_lang();
+    let activity = Resource::new(|| (), |_| my_charity_activity());
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let a = activity.await.unwrap_or_default();
+                view! {
+                    <h2>{lang.pick("本机构的认领", "Our claims")}</h2>
+                    {if a.claims.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无认领。", "No claims yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-scroll"><table class="items" data-testid="our-claims">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("需求", "Need")}</th>
+                                    <th scope="col">{lang.pick("方式", "Mode")}</th>
+                                    <th scope="col">{lang.pick("状态", "Status")}</th>
+                                    <th scope="col">{lang.pick("到期", "Due")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {a.claims.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><a href=format!("/needs/{}", c.need_code)>{c.need_code.clone()}</a>" "{c.need_title}</td>
+                                            <td>{c.mode.label(lang)}</td>
+                                            <td>{c.status.label(lang)}</td>
+                                            <td>{date(c.due_on)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }}
+                    <h2>{lang.pick("本机构的基金与项目", "Our funds and projects")}</h2>
+                    {if a.funds.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无基金。", "No funds yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul data-testid="our-funds">
+                                {a.funds.into_iter().map(|f| view! {
+                                    <li>{f.code}" · "{f.name}" · "{f.kind.label(lang)}" · "{f.status.label(lang)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <h2>{lang.pick("收到的认捐", "Pledges to us")}</h2>
+                    {if a.pledges.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无认捐。", "No pledges yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-scroll"><table class="items" data-testid="our-pledges">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("回执号", "Receipt")}</th>
+                                    <th scope="col">{lang.pick("认捐对象", "For")}</th>
+                                    <th scope="col">{lang.pick("金额", "Amount")}</th>
+                                    <th scope="col">{lang.pick("状态", "Status")}</th>
+                                    <th scope="col">{lang.pick("日期", "Date")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {a.pledges.into_iter().map(|p| view! {
+                                        <tr>
+                                            <td>{p.receipt_code}</td>
+                                            <td>{p.target}</td>
+                                            <td>{p.amount.to_string()}</td>
+                                            <td>{p.status.label(lang)}</td>
+                                            <td>{date(p.pledged_on)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }}
+                }
+            })}
+        </Suspense>
     }
 }
