@@ -8,6 +8,29 @@ use sea_orm::{
     QueryFilter, Set, TransactionTrait,
 };
 
+/// A new account row: enabled, not a demo account.
+pub fn new_user(
+    email: Option<String>,
+    phone: Option<String>,
+    display_name: String,
+    password_hash: String,
+    platform_admin: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> user::ActiveModel {
+    user::ActiveModel {
+        email: Set(email),
+        phone: Set(phone),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        is_platform_admin: Set(platform_admin),
+        is_demo: Set(false),
+        disabled_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateAccountError {
     #[error("an account with this e-mail address already exists")]
@@ -34,18 +57,14 @@ pub async fn create_platform_admin(
     if taken {
         return Err(CreateAccountError::EmailTaken);
     }
-    let created = user::ActiveModel {
-        email: Set(Some(email.as_str().to_owned())),
-        phone: Set(None),
-        display_name: Set(display_name.to_owned()),
-        password_hash: Set(password_hash),
-        is_platform_admin: Set(true),
-        is_demo: Set(false),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let created = new_user(
+        Some(email.as_str().to_owned()),
+        None,
+        display_name.to_owned(),
+        password_hash,
+        true,
+        now,
+    )
     .insert(&txn)
     .await?;
     audit::record(
@@ -109,24 +128,13 @@ pub async fn create_donor(
     if taken {
         return Err(SignUpError::NameTaken);
     }
-    let created = user::ActiveModel {
-        email: Set(email),
-        phone: Set(phone),
-        display_name: Set(sign_up.display_name.clone()),
-        password_hash: Set(hash),
-        is_platform_admin: Set(false),
-        is_demo: Set(false),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => SignUpError::NameTaken,
-        _ => SignUpError::Database(e),
-    })?;
+    let created = new_user(email, phone, sign_up.display_name.clone(), hash, false, now)
+        .insert(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => SignUpError::NameTaken,
+            _ => SignUpError::Database(e),
+        })?;
     audit::record(
         &txn,
         Actor::User {

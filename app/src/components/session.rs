@@ -17,3 +17,27 @@ pub fn use_current_user() -> Option<CurrentUser> {
         None
     }
 }
+
+/// Sends the reader to sign in, then back to `next` (on the server: 303 and Location).
+pub fn redirect_to_sign_in(next: &str) {
+    #[cfg(feature = "ssr")]
+    {
+        leptos_axum::redirect(&format!("/signin?next={next}"));
+        set_status(303);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = next;
+}
+
+/// Sets the status of the response being rendered (on the server).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

@@ -3,6 +3,7 @@
 
 use super::{CharityRegistration, InvitationView, MemberView, MyOrganization, PendingCharity};
 use crate::accounts::secret::{digest, new_secret};
+use crate::accounts::store::new_user;
 use crate::accounts::{password, CurrentUser, SignInName};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
@@ -93,18 +94,14 @@ pub async fn register_charity(
             e.into()
         }
     })?;
-    let admin = user::ActiveModel {
-        email: Set(email),
-        phone: Set(phone),
-        display_name: Set(registration.admin_display_name.clone()),
-        password_hash: Set(hash),
-        is_platform_admin: Set(false),
-        is_demo: Set(false),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let admin = new_user(
+        email,
+        phone,
+        registration.admin_display_name.clone(),
+        hash,
+        false,
+        now,
+    )
     .insert(&txn)
     .await
     .map_err(|e| {
@@ -473,18 +470,14 @@ pub async fn accept_invitation(
     if claimed.rows_affected == 0 {
         return Err(OrgError::InvitationGone);
     }
-    let created = user::ActiveModel {
-        email: Set(Some(inv.email.clone())),
-        phone: Set(None),
-        display_name: Set(display_name.trim().to_owned()),
-        password_hash: Set(hash),
-        is_platform_admin: Set(false),
-        is_demo: Set(false),
-        disabled_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let created = new_user(
+        Some(inv.email.clone()),
+        None,
+        display_name.trim().to_owned(),
+        hash,
+        false,
+        now,
+    )
     .insert(&txn)
     .await
     .map_err(|e| {

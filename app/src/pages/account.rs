@@ -4,7 +4,7 @@
 
 use crate::components::form::{use_form_reply, ErrorSummary, Field};
 use crate::components::lang::use_lang;
-use crate::components::session::use_current_user;
+use crate::components::session::{redirect_to_sign_in, use_current_user};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -120,13 +120,7 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let Some(user) = use_current_user() else {
-        #[cfg(feature = "ssr")]
-        {
-            leptos_axum::redirect("/signin?next=/account");
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(axum::http::StatusCode::SEE_OTHER);
-            }
-        }
+        redirect_to_sign_in("/account");
         return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
     };
     let changed = query.read_untracked().get("changed").is_some();

@@ -2,6 +2,7 @@
 
 use crate::components::form::ErrorSummary;
 use crate::components::lang::use_lang;
+use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::error::AppError;
 use crate::organizations::{pending_charities, PendingCharity};
 use leptos::prelude::*;
@@ -14,46 +15,37 @@ pub fn AdminCharitiesPage() -> impl IntoView {
     let pending = Resource::new(|| (), |_| pending_charities());
     let decided = use_query_map().read_untracked().get("decided").is_some();
     view! {
-        <Title text=lang.pick("慈善组织审核 · 善桥", "Charity verification · Shanqiao")/>
-        <h1>{lang.pick("慈善组织审核", "Charity verification")}</h1>
-        {decided.then(|| view! { <p class="notice" role="status">{lang.pick("已记录审核结果。", "Decision recorded.")}</p> })}
-        <ErrorSummary/>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match pending.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p>{lang.pick("没有待审核的机构。", "No charity is waiting for verification.")}</p>
-                    }
-                    .into_any(),
-                    Ok(list) => view! {
-                        <ul class="queue" data-testid="verification-queue">
-                            {list.into_iter().map(|c| view! { <PendingItem charity=c/> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(AppError::Unauthorized) => {
-                        #[cfg(feature = "ssr")]
-                        {
-                            leptos_axum::redirect("/signin?next=/admin/charities");
-                            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                r.set_status(axum::http::StatusCode::SEE_OTHER);
-                            }
+            <Title text=lang.pick("慈善组织审核 · 善桥", "Charity verification · Shanqiao")/>
+            <h1>{lang.pick("慈善组织审核", "Charity verification")}</h1>
+            {decided.then(|| view! { <p class="notice" role="status">{lang.pick("已记录审核结果。", "Decision recorded.")}</p> })}
+            <ErrorSummary/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p>{lang.pick("没有待审核的机构。", "No charity is waiting for verification.")}</p>
                         }
-                        view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
-                    }
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if e == AppError::Forbidden {
-                            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                r.set_status(axum::http::StatusCode::FORBIDDEN);
-                            }
+                        .into_any(),
+                        Ok(list) => view! {
+                            <ul class="queue" data-testid="verification-queue">
+                                {list.into_iter().map(|c| view! { <PendingItem charity=c/> }).collect_view()}
+                            </ul>
                         }
-                        view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                        .into_any(),
+                        Err(AppError::Unauthorized) => {
+                            redirect_to_sign_in("/admin/charities");
+                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
+                        }
+                        Err(e) => {
+                            if e == AppError::Forbidden {
+        set_status(403);
     }
+                            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        }
 }
 
 #[component]
@@ -108,20 +100,11 @@ pub fn AdminUsersPage() -> impl IntoView {
     let lang = use_lang();
     let user = crate::components::session::use_current_user();
     let Some(user) = user else {
-        #[cfg(feature = "ssr")]
-        {
-            leptos_axum::redirect("/signin?next=/admin/users");
-            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                r.set_status(axum::http::StatusCode::SEE_OTHER);
-            }
-        }
+        redirect_to_sign_in("/admin/users");
         return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
     };
     if !user.is_platform_admin {
-        #[cfg(feature = "ssr")]
-        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-            r.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
+        set_status(403);
         return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
             .into_any();
     }
@@ -160,20 +143,11 @@ pub fn AdminOfficesPage() -> impl IntoView {
     use crate::pages::charity::issued_link;
     let lang = use_lang();
     let Some(user) = crate::components::session::use_current_user() else {
-        #[cfg(feature = "ssr")]
-        {
-            leptos_axum::redirect("/signin?next=/admin/offices");
-            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                r.set_status(axum::http::StatusCode::SEE_OTHER);
-            }
-        }
+        redirect_to_sign_in("/admin/offices");
         return view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any();
     };
     if !user.is_platform_admin {
-        #[cfg(feature = "ssr")]
-        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-            r.set_status(axum::http::StatusCode::FORBIDDEN);
-        }
+        set_status(403);
         return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
             .into_any();
     }

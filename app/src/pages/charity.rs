@@ -4,6 +4,7 @@
 use crate::accounts::FormReply;
 use crate::components::form::{use_form_reply, ErrorSummary, Field};
 use crate::components::lang::use_lang;
+use crate::components::session::redirect_to_sign_in;
 use crate::domain::organization::{OrganizationKind, Role, Verification};
 use crate::error::AppError;
 use crate::organizations::{
@@ -12,19 +13,6 @@ use crate::organizations::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Redirects to sign-in (on the server) when a portal page finds nobody signed in.
-fn to_sign_in(next: &str) {
-    #[cfg(feature = "ssr")]
-    {
-        leptos_axum::redirect(&format!("/signin?next={next}"));
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(axum::http::StatusCode::SEE_OTHER);
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = next;
-}
 
 #[component]
 pub fn CharityRegisterPage() -> impl IntoView {
@@ -117,7 +105,7 @@ pub fn CharityPortalPage() -> impl IntoView {
                     match charity.await {
                         Ok(org) => view! { <Portal org registered invited_link/> }.into_any(),
                         Err(AppError::Unauthorized) => {
-                            to_sign_in("/charity");
+                            redirect_to_sign_in("/charity");
                             view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
                         }
                         Err(AppError::NotFound) => view! {

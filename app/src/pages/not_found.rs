@@ -28,8 +28,5 @@ pub fn NotFound() -> impl IntoView {
 /// Makes the response a 404 (on the server; the page must be rendered with
 /// `SsrMode::Async` for this to reach the status line when called after an await).
 pub fn set_not_found_status() {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    crate::components::session::set_status(404);
 }

@@ -3,6 +3,7 @@
 
 use super::not_found::NotFound;
 use crate::components::lang::use_lang;
+use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::error::AppError;
 use crate::needs::need_for_staff;
 use leptos::prelude::*;
@@ -17,67 +18,56 @@ pub fn OfficeNeedPage() -> impl IntoView {
     let next = format!("/office/needs/{code}");
     let need = Resource::new(move || code.clone(), need_for_staff);
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let next = next.clone();
-                Suspend::new(async move {
-                    match need.await {
-                        Ok(n) => {
-                            let private = n.private.clone();
-                            view! {
-                                <Title text=format!("{} · {}", n.public_code, lang.pick("民政工作台", "Office portal"))/>
-                                <article class="need" data-testid="office-need">
-                                    <p class="need-code">{n.public_code.clone()}" · "{n.status.label(lang)}" · "{n.office.clone()}</p>
-                                    <h1>{n.title.clone()}</h1>
-                                    <p class="need-place">{n.place.clone()}</p>
-                                    <section class="story">
-                                        <h2>{lang.pick("公开内容", "Public copy")}</h2>
-                                        <p>{n.story.clone()}</p>
-                                    </section>
-                                    {private.map(|p| view! {
-                                        <section class="private-box" aria-labelledby="private-heading">
-                                            <h2 id="private-heading">{lang.pick("内部信息（不公开）", "Internal information (never published)")}</h2>
-                                            <dl class="facts">
-                                                <div class="fact"><dt>{lang.pick("案件编号", "Case reference")}</dt><dd>{p.case_reference}</dd></div>
-                                                <div class="fact"><dt>{lang.pick("家庭成员", "Household members")}</dt><dd>{p.household_names.join("、")}</dd></div>
-                                                <div class="fact"><dt>{lang.pick("授权记录人", "Consent recorded by")}</dt><dd>{p.consent_recorded_by}</dd></div>
-                                                <div class="fact"><dt>{lang.pick("授权日期", "Consent recorded on")}</dt><dd>{p.consent_recorded_on.format("%Y-%m-%d").to_string()}</dd></div>
-                                                <div class="fact"><dt>{lang.pick("授权范围", "Consent scope")}</dt><dd>{p.consent_scope}</dd></div>
-                                                <div class="fact"><dt>{lang.pick("授权状态", "Consent")}</dt><dd>{if p.consent_withdrawn { lang.pick("已撤回", "Withdrawn") } else { lang.pick("有效", "In force") }}</dd></div>
-                                            </dl>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let next = next.clone();
+                    Suspend::new(async move {
+                        match need.await {
+                            Ok(n) => {
+                                let private = n.private.clone();
+                                view! {
+                                    <Title text=format!("{} · {}", n.public_code, lang.pick("民政工作台", "Office portal"))/>
+                                    <article class="need" data-testid="office-need">
+                                        <p class="need-code">{n.public_code.clone()}" · "{n.status.label(lang)}" · "{n.office.clone()}</p>
+                                        <h1>{n.title.clone()}</h1>
+                                        <p class="need-place">{n.place.clone()}</p>
+                                        <section class="story">
+                                            <h2>{lang.pick("公开内容", "Public copy")}</h2>
+                                            <p>{n.story.clone()}</p>
                                         </section>
-                                    })}
-                                </article>
-                            }
-                            .into_any()
-                        }
-                        Err(AppError::Unauthorized) => {
-                            #[cfg(feature = "ssr")]
-                            {
-                                leptos_axum::redirect(&format!("/signin?next={next}"));
-                                if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                    r.set_status(axum::http::StatusCode::SEE_OTHER);
+                                        {private.map(|p| view! {
+                                            <section class="private-box" aria-labelledby="private-heading">
+                                                <h2 id="private-heading">{lang.pick("内部信息（不公开）", "Internal information (never published)")}</h2>
+                                                <dl class="facts">
+                                                    <div class="fact"><dt>{lang.pick("案件编号", "Case reference")}</dt><dd>{p.case_reference}</dd></div>
+                                                    <div class="fact"><dt>{lang.pick("家庭成员", "Household members")}</dt><dd>{p.household_names.join("、")}</dd></div>
+                                                    <div class="fact"><dt>{lang.pick("授权记录人", "Consent recorded by")}</dt><dd>{p.consent_recorded_by}</dd></div>
+                                                    <div class="fact"><dt>{lang.pick("授权日期", "Consent recorded on")}</dt><dd>{p.consent_recorded_on.format("%Y-%m-%d").to_string()}</dd></div>
+                                                    <div class="fact"><dt>{lang.pick("授权范围", "Consent scope")}</dt><dd>{p.consent_scope}</dd></div>
+                                                    <div class="fact"><dt>{lang.pick("授权状态", "Consent")}</dt><dd>{if p.consent_withdrawn { lang.pick("已撤回", "Withdrawn") } else { lang.pick("有效", "In force") }}</dd></div>
+                                                </dl>
+                                            </section>
+                                        })}
+                                    </article>
                                 }
+                                .into_any()
                             }
-                            #[cfg(not(feature = "ssr"))]
-                            let _ = &next;
-                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
-                        }
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => {
-                            #[cfg(feature = "ssr")]
-                            if e == AppError::Forbidden {
-                                if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                    r.set_status(axum::http::StatusCode::FORBIDDEN);
-                                }
+                            Err(AppError::Unauthorized) => {
+                                redirect_to_sign_in(&next);
+                                view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
                             }
-                            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
+                            Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                            Err(e) => {
+                                if e == AppError::Forbidden {
+        set_status(403);
     }
+                                view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
+                            }
+                        }
+                    })
+                }}
+            </Suspense>
+        }
 }
 
 /// The office portal: the office, its staff, inviting staff and API tokens.
@@ -97,20 +87,11 @@ pub fn OfficePortalPage() -> impl IntoView {
                     match office.await {
                         Ok(org) => view! { <Portal org registered=false invited_link/> }.into_any(),
                         Err(AppError::Unauthorized) => {
-                            #[cfg(feature = "ssr")]
-                            {
-                                leptos_axum::redirect("/signin?next=/office");
-                                if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                    r.set_status(axum::http::StatusCode::SEE_OTHER);
-                                }
-                            }
+                            redirect_to_sign_in("/office");
                             view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
                         }
                         Err(AppError::NotFound) => {
-                            #[cfg(feature = "ssr")]
-                            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                r.set_status(axum::http::StatusCode::FORBIDDEN);
-                            }
+                            set_status(403);
                             view! {
                                 <h1>{lang.pick("民政工作台", "Office portal")}</h1>
                                 <p>{lang.pick("您的账号不属于任何民政部门。", "Your account does not belong to a civil-affairs office.")}</p>
