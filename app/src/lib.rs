@@ -30,4 +30,6 @@ pub mod entities;
 #[cfg(feature = "ssr")]
 pub mod state;
 
+#[cfg(feature = "ssr")]
+pub use shell::page_policy;
 pub use shell::{shell, App};

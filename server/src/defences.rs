@@ -107,6 +107,50 @@ pub async fn same_origin(State(site): State<SiteOrigin>, request: Request, next:
     }
 }
 
+/// Middleware: a page whose policy did not reach its headers (Leptos applies response
+/// options after the first chunk, which was seen to miss now and then under load) gets
+/// it here, from the nonce its scripts carry. Pages are rendered whole (async mode), so
+/// buffering them costs nothing the client would notice.
+pub async fn page_csp(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html
+        || response
+            .headers()
+            .contains_key(header::CONTENT_SECURITY_POLICY)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(value) =
+        find_nonce(&bytes).and_then(|n| HeaderValue::from_str(&app::page_policy(n)).ok())
+    {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The first `nonce="…"` of a page, if it is a plausible nonce.
+fn find_nonce(html: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(html).ok()?;
+    let start = text.find("nonce=\"")? + 7;
+    let len = text[start..].find('"')?;
+    let nonce = &text[start..start + len];
+    let plausible = !nonce.is_empty()
+        && nonce.len() <= 64
+        && nonce
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'='));
+    plausible.then_some(nonce)
+}
+
 /// The policy of responses that are not pages (pages set their own, with a nonce).
 pub const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -123,6 +167,16 @@ mod tests {
             );
         }
         h
+    }
+
+    #[test]
+    fn finds_the_pages_nonce() {
+        assert_eq!(
+            find_nonce(b"<script nonce=\"Ab-9_\">x</script>"),
+            Some("Ab-9_")
+        );
+        assert_eq!(find_nonce(b"<p>no scripts</p>"), None);
+        assert_eq!(find_nonce(b"<script nonce=\"a b\">"), None);
     }
 
     #[test]

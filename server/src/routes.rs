@@ -105,6 +105,7 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             config.origin,
             defences::same_origin,
         ))
+        .layer(middleware::from_fn(defences::page_csp))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(defences::FALLBACK_CSP),
