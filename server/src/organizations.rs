@@ -159,6 +159,49 @@ pub async fn invite_office_member(
     invite_member(OrganizationKind::CivilAffairs, state, viewer, request).await
 }
 
+/// The common start of a portal form post: the form, the signed-in viewer and their
+/// organization of `kind`; or the response that ends the request (sign in first, not a
+/// member, or a failure).
+async fn portal_post(
+    kind: OrganizationKind,
+    state: &AppState,
+    viewer: Option<Extension<CurrentUser>>,
+    request: Request,
+) -> Result<
+    (
+        axum::http::request::Parts,
+        std::collections::HashMap<String, String>,
+        CurrentUser,
+        app::organizations::MyOrganization,
+    ),
+    Response,
+> {
+    let portal = portal_base(kind);
+    let Some(Extension(viewer)) = viewer else {
+        return Err(Redirect::to(&format!("/signin?next={portal}")).into_response());
+    };
+    let (parts, fields) = read_form(request).await?;
+    match store::my_organization(&state.db, &viewer, kind).await {
+        Ok(org) => Ok((parts, fields, viewer, org)),
+        Err(OrgError::NotFound) => Err((
+            StatusCode::FORBIDDEN,
+            "not a member of such an organization\n",
+        )
+            .into_response()),
+        Err(e) => {
+            let reply = internal("loading an organization failed", e);
+            Err(render_with_reply(
+                state,
+                parts,
+                portal,
+                reply,
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+            .await)
+        }
+    }
+}
+
 async fn invite_member(
     kind: OrganizationKind,
     state: AppState,
@@ -166,10 +209,7 @@ async fn invite_member(
     request: Request,
 ) -> Response {
     let portal = portal_base(kind);
-    let Some(Extension(viewer)) = viewer else {
-        return Redirect::to(&format!("/signin?next={portal}")).into_response();
-    };
-    let (parts, fields) = match read_form(request).await {
+    let (parts, fields, viewer, charity) = match portal_post(kind, &state, viewer, request).await {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -190,27 +230,6 @@ async fn invite_member(
         }
     };
     let role = Role::parse(field(&fields, "role")).unwrap_or(Role::CharityMember);
-    let charity = match store::my_organization(&state.db, &viewer, kind).await {
-        Ok(c) => c,
-        Err(OrgError::NotFound) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "not a member of such an organization\n",
-            )
-                .into_response()
-        }
-        Err(e) => {
-            let reply = internal("loading a charity failed", e);
-            return render_with_reply(
-                &state,
-                parts,
-                portal,
-                reply,
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
-            .await;
-        }
-    };
     let (status, reply, link) = match store::invite(
         &state.db,
         &viewer,
@@ -340,34 +359,11 @@ async fn create_token(
     let portal = portal_base(kind);
     use app::accounts::tokens::{self, Issuer, TokenError};
     use app::pages::charity::IssuedToken;
-    let Some(Extension(viewer)) = viewer else {
-        return Redirect::to(&format!("/signin?next={portal}")).into_response();
-    };
-    let (mut parts, fields) = match read_form(request).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let charity = match store::my_organization(&state.db, &viewer, kind).await {
-        Ok(c) => c,
-        Err(OrgError::NotFound) => {
-            return (
-                StatusCode::FORBIDDEN,
-                "not a member of such an organization\n",
-            )
-                .into_response()
-        }
-        Err(e) => {
-            let reply = internal("loading a charity failed", e);
-            return render_with_reply(
-                &state,
-                parts,
-                portal,
-                reply,
-                StatusCode::INTERNAL_SERVER_ERROR,
-            )
-            .await;
-        }
-    };
+    let (mut parts, fields, viewer, charity) =
+        match portal_post(kind, &state, viewer, request).await {
+            Ok(p) => p,
+            Err(r) => return r,
+        };
     let member: i64 = field(&fields, "token_user").parse().unwrap_or(0);
     let issued = tokens::issue(
         &state.db,
