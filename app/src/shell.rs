@@ -5,7 +5,9 @@ use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
-use crate::pages::office::{OfficeNeedPage, OfficePortalPage};
+use crate::pages::office::{
+    EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
+};
 use crate::pages::reset::ResetPasswordPage;
 use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
@@ -64,6 +66,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/charities") view=AdminCharitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/needs") view=OfficeNeedsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/needs/new") view=NewNeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/needs/import") view=ImportNeedsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/needs/:code/edit") view=EditNeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/needs/:code") view=OfficeNeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/office") view=OfficePortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>

@@ -18,6 +18,7 @@ mod m20261129_000007_load_regions;
 mod m20261129_000008_create_sign_in_failures;
 mod m20261129_000009_create_invitations;
 mod m20261129_000010_create_password_resets;
+mod m20261129_000011_create_pii_overrides;
 pub mod regions;
 mod sql;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_create_sign_in_failures::Migration),
             Box::new(m20261129_000009_create_invitations::Migration),
             Box::new(m20261129_000010_create_password_resets::Migration),
+            Box::new(m20261129_000011_create_pii_overrides::Migration),
         ]
     }
 }

@@ -24,10 +24,26 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 pub async fn read_form(
     request: Request,
 ) -> Result<(axum::http::request::Parts, HashMap<String, String>), Response> {
+    read_form_up_to(request, MAX_FORM_BYTES).await
+}
+
+/// [`read_form`] for forms with long texts, refusing bodies above `limit` bytes.
+pub async fn read_form_up_to(
+    request: Request,
+    limit: usize,
+) -> Result<(axum::http::request::Parts, HashMap<String, String>), Response> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response())?;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "表单内容过大（上限 {} KB）/ The form is too large ({} KB at most)\n",
+                limit / 1024,
+                limit / 1024
+            ),
+        )
+            .into_response()
+    })?;
     let fields: HashMap<String, String> = serde_urlencoded::from_bytes(&bytes)
         .map_err(|_| (StatusCode::BAD_REQUEST, "malformed form\n").into_response())?;
     Ok((parts, fields))

@@ -38,6 +38,16 @@ pub enum Command {
         #[arg(long, default_value = "平台管理员")]
         name: String,
     },
+    /// Check a text (on stdin) for personal data; one JSON line per finding. Exit status
+    /// 0: nothing blocks; 1: something blocks; 2: the input cannot be read.
+    PiiCheck {
+        /// Names of the household's members, separated by commas.
+        #[arg(long)]
+        names: Option<String>,
+    },
+    /// Send needs whose review took longer than their office's limit back to draft
+    /// (the server also does this every few minutes).
+    ExpireReviews,
     /// Issue an API token acting as a user within an organization; printed once.
     CreateToken {
         /// The organization's id or slug.
@@ -82,5 +92,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateToken { org, user, name } => {
             commands::create_token::run(db, &org, &user, &name).await
         }
+        Command::ExpireReviews => commands::expire_reviews::run(db).await,
+        // Handled in `main` before a runtime or a database is needed.
+        Command::PiiCheck { .. } => Ok(()),
     }
 }

@@ -7,6 +7,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod defences;
+pub mod jobs;
+pub mod needs;
 pub mod organizations;
 pub mod pages;
 pub mod routes;

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let server::cli::Command::PiiCheck { names } = &cli.command {
+        return server::commands::pii_check::run(names.as_deref());
+    }
     server::telemetry::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -3,7 +3,7 @@
 
 use crate::defences::{self, SiteOrigin};
 use crate::sessions::DbSessionStore;
-use crate::{accounts, api, organizations};
+use crate::{accounts, api, needs, organizations};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
@@ -50,6 +50,15 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
         .route("/api/v1/me", get(api::me))
+        .route("/api/v1/openapi.json", get(api::openapi::document))
+        .route("/api/v1/pii-check", post(api::pii_check))
+        .route("/api/v1/needs", get(api::list_needs).post(api::create_need))
+        .route(
+            "/api/v1/needs/{code}",
+            get(api::read_need).put(api::update_need),
+        )
+        .route("/api/v1/needs/{code}/submit", post(api::submit_need))
+        .route("/api/v1/needs/{code}/withdraw", post(api::withdraw_need))
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .route("/signin", post(accounts::sign_in))
         .route("/signup", post(accounts::sign_up))
@@ -66,6 +75,31 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route(
             "/office/invitations",
             post(organizations::invite_office_member),
+        )
+        .route("/office/settings", post(needs::save_settings))
+        .route("/office/needs/new", post(needs::create_need))
+        .route(
+            "/office/needs/import",
+            post(needs::import_needs).layer(axum::extract::DefaultBodyLimit::max(
+                app::needs::import::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/office/needs/import/template.csv",
+            get(needs::import_template),
+        )
+        .route("/office/needs/{code}/edit", post(needs::edit_need))
+        .route("/office/needs/{code}/submit", post(needs::submit_need))
+        .route("/office/needs/{code}/approve", post(needs::approve_need))
+        .route("/office/needs/{code}/return", post(needs::return_need))
+        .route("/office/needs/{code}/withdraw", post(needs::withdraw_need))
+        .route(
+            "/office/needs/{code}/consent-withdrawn",
+            post(needs::record_consent_withdrawn),
+        )
+        .route(
+            "/office/needs/{code}/override",
+            post(needs::override_finding),
         )
         .route("/office/tokens", post(organizations::create_office_token))
         .route(

@@ -49,6 +49,17 @@ impl FormReply {
         self
     }
 
+    pub fn with_value(mut self, field: &str, value: &str) -> Self {
+        self.values.insert(field.to_owned(), value.to_owned());
+        self
+    }
+
+    /// The same errors over other values (e.g. a stored need's fields).
+    pub fn with_values(mut self, values: HashMap<String, String>) -> Self {
+        self.values = values;
+        self
+    }
+
     pub fn with_form_error(mut self, problem: Problem) -> Self {
         self.form_error = Some(problem);
         self
@@ -60,6 +71,24 @@ impl FormReply {
 
     pub fn error(&self, field: &str) -> Option<Problem> {
         self.errors.get(field).copied()
+    }
+
+    /// Whether this reply carries typed values (the page answers a post).
+    pub fn has_values(&self) -> bool {
+        !self.values.is_empty()
+    }
+
+    /// A reply that fills a form with stored values, e.g. an editor opened on a draft.
+    pub fn filled(values: HashMap<String, String>) -> Self {
+        FormReply {
+            values,
+            ..Default::default()
+        }
+    }
+
+    /// Makes this the reply the form fields below read (server-rendered pages).
+    pub fn provide(self) {
+        leptos::prelude::provide_context(self);
     }
 
     pub fn has_errors(&self) -> bool {

@@ -6,4 +6,5 @@ pub mod lang;
 pub mod layout;
 pub mod need_browser;
 pub mod need_card;
+pub mod pii;
 pub mod session;

@@ -42,6 +42,25 @@ macro_rules! code_enum {
             }
         }
 
+        impl $name {
+            /// Parses a code or either label (as people type them in spreadsheets).
+            pub fn parse_loose(text: &str) -> Result<Self, $crate::domain::UnknownCode> {
+                let text = text.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| {
+                        v.code() == text
+                            || v.label($crate::i18n::Lang::Zh) == text
+                            || v.label($crate::i18n::Lang::En).eq_ignore_ascii_case(text)
+                    })
+                    .ok_or_else(|| $crate::domain::UnknownCode {
+                        kind: stringify!($name),
+                        code: text.to_owned(),
+                    })
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())

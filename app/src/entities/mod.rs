@@ -14,6 +14,7 @@ pub mod ledger_transaction;
 pub mod membership;
 pub mod need;
 pub mod need_item;
+pub mod need_pii_override;
 pub mod need_private;
 pub mod organization;
 pub mod password_reset;

@@ -8,8 +8,19 @@ use crate::domain::need::{
 use crate::domain::Fen;
 use serde::{Deserialize, Serialize};
 
+pub mod draft;
+pub mod import;
+#[cfg(feature = "ssr")]
+pub mod importing;
+#[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
+pub mod office;
+pub mod preview;
+pub mod problems;
 #[cfg(feature = "ssr")]
 pub mod queries;
+pub mod screening;
 mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod staff;
@@ -77,7 +88,7 @@ pub struct NeedTotals {
 }
 
 /// The private part of a need, for staff in scope only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateCase {
     pub case_reference: String,
     pub household_names: Vec<String>,
@@ -87,14 +98,53 @@ pub struct PrivateCase {
     pub consent_withdrawn: bool,
 }
 
-/// A need as staff see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaffNeedView {
+/// One line of the office portal's list of needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNeedRow {
     pub public_code: String,
     pub title: String,
-    pub story: String,
+    pub status: NeedStatus,
+    pub place: String,
+    pub author: String,
+    pub updated_on: chrono::NaiveDate,
+    /// The reviewer's comment on a returned draft.
+    pub review_comment: Option<String>,
+}
+
+/// How many needs of each status the viewer's regions hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNeedList {
+    pub status: Option<NeedStatus>,
+    pub counts: Vec<(NeedStatus, u64)>,
+    pub rows: Vec<StaffNeedRow>,
+}
+
+/// What the editor and the review page show beside the form: the guard's findings,
+/// the quasi-identifier advice and the public copy as it would be published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditorFeedback {
+    pub findings: Vec<screening::FieldFinding>,
+    pub quasi: Option<screening::QuasiAdvice>,
+    pub preview: Option<NeedDetail>,
+}
+
+/// Everything staff see of one need in the office portal, and what they may do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeedWorkspace {
+    pub public_code: String,
     pub status: NeedStatus,
     pub place: String,
     pub office: String,
-    pub private: Option<PrivateCase>,
+    pub author: String,
+    /// The stored need as editor input (public copy and private part).
+    pub input: draft::NeedInput,
+    pub private: PrivateCase,
+    pub review_comment: Option<String>,
+    pub withdraw_reason: Option<String>,
+    pub feedback: EditorFeedback,
+    pub can_edit: bool,
+    pub can_review: bool,
+    /// Reviewer role but the viewer wrote it (four eyes).
+    pub is_author_reviewer: bool,
+    pub can_withdraw: bool,
 }

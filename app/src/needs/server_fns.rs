@@ -47,18 +47,69 @@ pub async fn need_by_code(public_code: String) -> Result<NeedDetail, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// A need with its private case data, for civil-affairs staff whose region contains it.
-#[server]
-pub async fn need_for_staff(public_code: String) -> Result<super::StaffNeedView, AppError> {
-    use super::staff::StaffError;
-    use crate::state::AppState;
+#[cfg(feature = "ssr")]
+fn staff_error(e: super::lifecycle::NeedError) -> AppError {
+    use super::lifecycle::NeedError;
+    match e {
+        NeedError::NotFound => AppError::NotFound,
+        NeedError::Forbidden => AppError::Forbidden,
+        other => AppError::internal("loading needs for staff failed", other),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn current_staff() -> Result<(crate::state::AppState, super::staff::Staff), AppError> {
     let user = crate::components::session::use_current_user().ok_or(AppError::Unauthorized)?;
-    let state = AppState::current()?;
-    super::staff::need_for_staff(&state.db, &state.regions, &user, &public_code)
+    let state = crate::state::AppState::current()?;
+    let staff = super::staff::Staff::of_user(&state.db, user.id)
         .await
-        .map_err(|e| match e {
-            StaffError::NotFound => AppError::NotFound,
-            StaffError::Forbidden => AppError::Forbidden,
-            other => AppError::internal("loading a need for staff failed", other),
+        .map_err(|e| AppError::internal("loading staff offices failed", e))?;
+    if !staff.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, staff))
+}
+
+/// One need with its private case data, the guard's findings and what the viewer may
+/// do, for civil-affairs staff whose region contains it.
+#[server]
+pub async fn need_workspace(public_code: String) -> Result<super::NeedWorkspace, AppError> {
+    let (state, staff) = current_staff().await?;
+    super::office::workspace(
+        &state.db,
+        &state.regions,
+        &staff,
+        &public_code,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .map_err(staff_error)
+}
+
+/// The needs of the viewer's regions, optionally of one status (by its code).
+#[server]
+pub async fn office_needs(status: Option<String>) -> Result<super::StaffNeedList, AppError> {
+    use crate::domain::need::NeedStatus;
+    let (state, staff) = current_staff().await?;
+    let status = status.as_deref().and_then(|s| NeedStatus::parse(s).ok());
+    super::office::list_for_staff(&state.db, &state.regions, &staff, status)
+        .await
+        .map_err(staff_error)
+}
+
+/// The counties the viewer may write needs for, labelled with their path.
+#[server]
+pub async fn office_counties() -> Result<Vec<(String, String)>, AppError> {
+    let (state, staff) = current_staff().await?;
+    let scopes: Vec<_> = staff
+        .offices
+        .iter()
+        .filter(|o| {
+            o.roles
+                .iter()
+                .any(|r| super::lifecycle::WRITERS.contains(r))
         })
+        .map(|o| o.region.clone())
+        .collect();
+    Ok(state.regions.counties_within(&scopes))
 }

@@ -1,111 +1,123 @@
-//! What civil-affairs staff see of a need: the public copy and the private case data,
-//! only for needs inside the region of an office they belong to. The scope is checked
-//! here, in the data layer, not only hidden in the UI.
+//! Who acts on needs, and where: a staff member's civil-affairs offices with their
+//! regions and roles. Every read and change of a need checks its county against these
+//! regions here, in the data layer, not only in the UI.
 
-use super::{PrivateCase, StaffNeedView};
-use crate::accounts::CurrentUser;
-use crate::domain::need::NeedStatus;
 use crate::domain::organization::OrganizationKind;
 use crate::domain::RegionCode;
-use crate::entities::{membership, need, need_private, organization, user};
-use crate::regions::RegionDirectory;
+use crate::entities::{membership, organization};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StaffError {
-    /// Unknown, or outside every region the viewer works in (the same answer, so that
-    /// codes of other counties' drafts are not confirmed).
-    #[error("not found")]
-    NotFound,
-    /// The viewer is not civil-affairs staff.
-    #[error("forbidden")]
-    Forbidden,
-    #[error(transparent)]
-    Database(#[from] DbErr),
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
+/// One office a staff member acts in, with their roles there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffOffice {
+    pub office_id: i64,
+    pub region: RegionCode,
+    pub roles: Vec<crate::domain::organization::Role>,
 }
 
-/// The regions of the civil-affairs offices the viewer belongs to.
-pub async fn staff_regions<C: ConnectionTrait>(
-    db: &C,
-    viewer: &CurrentUser,
-) -> Result<Vec<RegionCode>, DbErr> {
-    let mut regions = Vec::new();
-    for m in membership::Entity::find()
-        .filter(membership::Column::UserId.eq(viewer.id))
-        .all(db)
-        .await?
-    {
-        if let Some(org) = organization::Entity::find_by_id(m.organization_id)
-            .one(db)
-            .await?
-        {
-            if org.kind == OrganizationKind::CivilAffairs.code() {
-                if let Some(code) = org
-                    .region_code
+/// Who is acting on needs, and where: a signed-in staff member with all their offices,
+/// or an API token limited to the one office that issued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub user_id: i64,
+    pub offices: Vec<StaffOffice>,
+    pub via_token: bool,
+}
+
+impl Staff {
+    /// The civil-affairs offices of a user (none for other users).
+    pub async fn of_user<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<Staff, DbErr> {
+        Self::load(db, user_id, None).await
+    }
+
+    /// The office of an API token, with its user's roles there.
+    pub async fn of_token<C: ConnectionTrait>(
+        db: &C,
+        user_id: i64,
+        organization_id: i64,
+    ) -> Result<Staff, DbErr> {
+        Self::load(db, user_id, Some(organization_id)).await
+    }
+
+    async fn load<C: ConnectionTrait>(
+        db: &C,
+        user_id: i64,
+        only: Option<i64>,
+    ) -> Result<Staff, DbErr> {
+        use crate::domain::organization::Role;
+        let mut offices: Vec<StaffOffice> = Vec::new();
+        let mut query = membership::Entity::find().filter(membership::Column::UserId.eq(user_id));
+        if let Some(org) = only {
+            query = query.filter(membership::Column::OrganizationId.eq(org));
+        }
+        for m in query.all(db).await? {
+            let Some(org) = organization::Entity::find_by_id(m.organization_id)
+                .one(db)
+                .await?
+            else {
+                continue;
+            };
+            if org.kind != OrganizationKind::CivilAffairs.code() {
+                continue;
+            }
+            let (Some(region), Ok(role)) = (
+                org.region_code
                     .as_deref()
-                    .and_then(|c| RegionCode::parse(c).ok())
-                {
-                    regions.push(code);
-                }
+                    .and_then(|c| RegionCode::parse(c).ok()),
+                Role::parse(&m.role),
+            ) else {
+                continue;
+            };
+            match offices.iter_mut().find(|o| o.office_id == org.id) {
+                Some(o) => o.roles.push(role),
+                None => offices.push(StaffOffice {
+                    office_id: org.id,
+                    region,
+                    roles: vec![role],
+                }),
+            }
+        }
+        Ok(Staff {
+            user_id,
+            offices,
+            via_token: only.is_some(),
+        })
+    }
+
+    pub fn is_staff(&self) -> bool {
+        !self.offices.is_empty()
+    }
+
+    /// The most local office whose region holds `county` and where the member has one
+    /// of `roles`.
+    pub fn office_for(
+        &self,
+        county: &RegionCode,
+        roles: &[crate::domain::organization::Role],
+    ) -> Option<&StaffOffice> {
+        self.offices
+            .iter()
+            .filter(|o| o.region.contains(county) && o.roles.iter().any(|r| roles.contains(r)))
+            .max_by_key(|o| o.region.as_str().trim_end_matches('0').len())
+    }
+
+    /// Whether `county` lies in any of the member's regions.
+    pub fn sees(&self, county: &RegionCode) -> bool {
+        self.offices.iter().any(|o| o.region.contains(county))
+    }
+
+    /// The audit actor for a change made through `office_id`.
+    pub fn actor(&self, office_id: i64) -> crate::audit::Actor {
+        if self.via_token {
+            crate::audit::Actor::ApiToken {
+                user_id: self.user_id,
+                organization_id: office_id,
+            }
+        } else {
+            crate::audit::Actor::User {
+                user_id: self.user_id,
+                organization_id: Some(office_id),
             }
         }
     }
-    Ok(regions)
-}
-
-/// One need, with its private case data, if it lies in the viewer's regions.
-pub async fn need_for_staff<C: ConnectionTrait>(
-    db: &C,
-    regions_dir: &RegionDirectory,
-    viewer: &CurrentUser,
-    public_code: &str,
-) -> Result<StaffNeedView, StaffError> {
-    let scope = staff_regions(db, viewer).await?;
-    if scope.is_empty() {
-        return Err(StaffError::Forbidden);
-    }
-    let row = need::Entity::find()
-        .filter(need::Column::PublicCode.eq(public_code))
-        .one(db)
-        .await?
-        .ok_or(StaffError::NotFound)?;
-    let county =
-        RegionCode::parse(&row.region_code).map_err(|e| StaffError::Corrupt(e.to_string()))?;
-    if !scope.iter().any(|r| r.contains(&county)) {
-        return Err(StaffError::NotFound);
-    }
-    let office = organization::Entity::find_by_id(row.office_id)
-        .one(db)
-        .await?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let private = match need_private::Entity::find_by_id(row.id).one(db).await? {
-        Some(p) => {
-            let recorder = user::Entity::find_by_id(p.consent_recorded_by)
-                .one(db)
-                .await?
-                .map(|u| u.display_name)
-                .unwrap_or_default();
-            Some(PrivateCase {
-                household_names: serde_json::from_str(&p.household_names).unwrap_or_default(),
-                case_reference: p.case_reference,
-                consent_recorded_by: recorder,
-                consent_recorded_on: p.consent_recorded_at.date_naive(),
-                consent_scope: p.consent_scope,
-                consent_withdrawn: p.consent_withdrawn_at.is_some(),
-            })
-        }
-        None => None,
-    };
-    Ok(StaffNeedView {
-        status: NeedStatus::parse(&row.status).map_err(|e| StaffError::Corrupt(e.to_string()))?,
-        place: regions_dir.display(&row.region_code),
-        public_code: row.public_code,
-        title: row.title,
-        story: row.story,
-        office,
-        private,
-    })
 }

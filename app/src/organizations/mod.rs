@@ -199,6 +199,8 @@ pub struct MyOrganization {
     pub verification_reason: Option<String>,
     pub my_role: Role,
     pub members: Vec<MemberView>,
+    /// Days a need may wait in review before it goes back to its author (offices).
+    pub review_time_limit_days: i32,
 }
 
 /// An API token as the organization's admin sees it (never the secret).

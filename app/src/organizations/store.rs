@@ -330,6 +330,7 @@ pub async fn my_organization(
             verification_reason: org.verification_reason,
             my_role: Role::parse(&m.role)?,
             members,
+            review_time_limit_days: org.review_time_limit_days,
         });
     }
     Err(OrgError::NotFound)

@@ -23,7 +23,7 @@ pub fn NeedPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
                 match need.await {
-                    Ok(detail) => view! { <NeedView detail lang/> }.into_any(),
+                    Ok(detail) => view! { <NeedView detail lang preview=false/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                 }
@@ -32,8 +32,10 @@ pub fn NeedPage() -> impl IntoView {
     }
 }
 
+/// The public copy of a need. With `preview`, as the office portal shows it before
+/// publication: the same content without the page's title, meta and breadcrumb.
 #[component]
-fn NeedView(detail: NeedDetail, lang: Lang) -> impl IntoView {
+pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView {
     let s = detail.summary;
     let goal = s.goal;
     let percent = detail.received.percent_of(goal);
@@ -62,24 +64,34 @@ fn NeedView(detail: NeedDetail, lang: Lang) -> impl IntoView {
             )
             .to_owned(),
     };
+    let code = s.public_code.clone();
+    let page_head = (!preview).then(|| {
+        view! {
+            <Title text=title/>
+            <Meta name="description" content=description/>
+            <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>
+                <a href="/">{lang.pick("首页", "Home")}</a>
+                " / "
+                <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
+                " / "
+                <span aria-current="page">{code}</span>
+            </nav>
+        }
+    });
     view! {
-        <Title text=title/>
-        <Meta name="description" content=description/>
-        <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>
-            <a href="/">{lang.pick("首页", "Home")}</a>
-            " / "
-            <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
-            " / "
-            <span aria-current="page">{s.public_code.clone()}</span>
-        </nav>
-        <article class="need" data-testid="need-detail">
+        {page_head}
+        <article class="need" data-testid=if preview { "need-preview" } else { "need-detail" }>
             <header>
                 <p class="badges">
                     <TypeBadge value=s.assistance_type lang/>
                     <UrgencyBadge value=s.urgency lang/>
                     <StatusBadge value=s.status lang/>
                 </p>
-                <h1>{s.title}</h1>
+                {if preview {
+                    view! { <h3 class="preview-title">{s.title}</h3> }.into_any()
+                } else {
+                    view! { <h1>{s.title}</h1> }.into_any()
+                }}
                 <p class="need-place">{s.place}</p>
                 <p class="need-code">{lang.pick("需求编号 ", "Need code ")}{s.public_code}</p>
             </header>

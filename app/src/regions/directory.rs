@@ -69,6 +69,27 @@ impl RegionDirectory {
         rows
     }
 
+    /// Whether `code` is a known county-level region.
+    pub fn is_county(&self, code: &str) -> bool {
+        code.len() == 6 && !code.ends_with("00") && self.entries.contains_key(code)
+    }
+
+    /// The counties inside any of `scopes`, sorted by code and labelled with their path.
+    pub fn counties_within(&self, scopes: &[crate::domain::RegionCode]) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = self
+            .entries
+            .keys()
+            .filter(|code| self.is_county(code))
+            .filter(|code| {
+                crate::domain::RegionCode::parse(code)
+                    .is_ok_and(|c| scopes.iter().any(|s| s.contains(&c)))
+            })
+            .map(|code| (code.clone(), self.display(code)))
+            .collect();
+        rows.sort();
+        rows
+    }
+
     /// Names from the province down to `code`, skipping placeholder cities:
     /// `["吉林省", "长春市", "农安县"]`.
     pub fn path(&self, code: &str) -> Vec<&str> {

@@ -3,7 +3,9 @@
 pub mod create_admin;
 pub mod create_token;
 pub mod database;
+pub mod expire_reviews;
 pub mod migrate;
+pub mod pii_check;
 pub mod reindex;
 pub mod seed_demo;
 pub mod serve;

@@ -31,6 +31,7 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         session_idle_minutes: args.session_idle_minutes,
         session_max_hours: args.session_max_hours,
     };
+    crate::jobs::spawn_review_expiry(db.clone());
     let application = Application::build(db, &config).await?;
     let addr = application.addr();
     tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");

@@ -242,3 +242,30 @@ fn replaces_the_database_name_in_urls() {
         "postgres://h:5432/x"
     );
 }
+
+/// Signs in a demo account; its session cookie.
+pub async fn sign_in_demo(app: &TestApp, account: &str) -> String {
+    let response = app
+        .post_form(
+            "/signin",
+            &[
+                ("account", account),
+                ("password", app::demo::DEMO_PASSWORD),
+                ("next", "/"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 303, "{account} signs in");
+    session_cookie(&response).expect("session")
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -14,35 +14,83 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod needs;
+pub mod openapi;
+mod pii_check;
+
+pub use needs::{create_need, list_needs, read_need, submit_need, update_need, withdraw_need};
+pub use pii_check::pii_check;
+
 /// An API error as clients receive it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
     pub status: StatusCode,
+    /// A stable code to branch on, e.g. `invalid`, `pii_blocked`, `not_found`.
     pub code: &'static str,
-    pub message: &'static str,
+    /// What went wrong, in Chinese and English.
+    pub message: String,
+    /// Field-by-field messages, keyed by the request's field path (`story`,
+    /// `items[0].quantity`, `private.household_names`).
     pub fields: BTreeMap<String, String>,
+    /// For `pii_blocked`: the guard's blocking findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<pii_check::FindingBody>>)]
+    pub findings: Option<serde_json::Value>,
 }
 
 impl ApiError {
-    pub fn unauthorized() -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "unauthorized",
-            message:
-                "缺少有效的 API 令牌 / A valid API token is required (Authorization: Bearer …)",
+            status,
+            code,
+            message: message.into(),
             fields: BTreeMap::new(),
+            findings: None,
         }
     }
 
-    pub fn internal() -> Self {
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
-            message: "服务暂时出现问题 / Something went wrong on our side",
-            fields: BTreeMap::new(),
-        }
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "缺少有效的 API 令牌 / A valid API token is required (Authorization: Bearer …)",
+        )
     }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务暂时出现问题 / Something went wrong on our side",
+        )
+    }
+}
+
+/// Reads a JSON body of at most `limit` bytes into `T`, answering malformed or
+/// oversized bodies with a typed error.
+pub async fn json_body<T: serde::de::DeserializeOwned>(
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!(
+                "请求体超过 {} KB / The request body is larger than {} KB",
+                limit / 1024,
+                limit / 1024
+            ),
+        )
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("请求体不是有效的 JSON / The body is not valid JSON for this endpoint: {e}"),
+        )
+    })
 }
 
 impl IntoResponse for ApiError {
@@ -152,10 +200,9 @@ pub async fn me(
 
 /// Unknown API paths answer in the API's own error format.
 pub async fn not_found() -> ApiError {
-    ApiError {
-        status: StatusCode::NOT_FOUND,
-        code: "not_found",
-        message: "没有这个 API / No such API endpoint",
-        fields: BTreeMap::new(),
-    }
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "没有这个 API / No such API endpoint",
+    )
 }

@@ -1,0 +1,73 @@
+//! The OpenAPI document of `/api/v1`, generated from the handlers and types above and
+//! served at `/api/v1/openapi.json`.
+
+use super::needs::{
+    ItemBody, NeedList, NeedListItem, NeedRequest, NeedState, PrivateBody, WithdrawRequest,
+};
+use super::pii_check::{FindingBody, PiiCheckRequest, PiiCheckResponse};
+use super::ApiError;
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Shanqiao 善桥 API",
+        version = "1",
+        description = "Office systems push anonymized needs and follow their state. \
+            Authenticate with an office API token: `Authorization: Bearer sq_…`. \
+            Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+    ),
+    paths(
+        super::needs::list_needs,
+        super::needs::create_need,
+        super::needs::read_need,
+        super::needs::update_need,
+        super::needs::submit_need,
+        super::needs::withdraw_need,
+        super::pii_check::pii_check,
+    ),
+    components(schemas(
+        ApiError,
+        NeedRequest,
+        NeedState,
+        ItemBody,
+        PrivateBody,
+        NeedList,
+        NeedListItem,
+        WithdrawRequest,
+        PiiCheckRequest,
+        PiiCheckResponse,
+        FindingBody,
+    )),
+    modifiers(&BearerToken),
+    tags(
+        (name = "needs", description = "Needs of the token's office region"),
+        (name = "pii", description = "The PII guard"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("sq_ API token")
+                        .build(),
+                ),
+            );
+        }
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
