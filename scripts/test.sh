@@ -24,6 +24,9 @@ cargo fmt --all -- --check
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 test_cmd=(cargo test --locked -p migrations -p app -p shanqiao --features app/ssr)
 
+say "the PII guard (a pure crate: unit, corpus and property tests; no database)"
+cargo test --locked -p shanqiao-pii
+
 say "unit and integration tests on SQLite"
 env -u DATABASE_URL -u TEST_DATABASE_URL "${test_cmd[@]}"
 

@@ -61,7 +61,9 @@ pub(crate) fn valid18(d: &[u8]) -> bool {
 
 /// 15-digit rule on digit values.
 pub(crate) fn valid15(d: &[u8]) -> bool {
-    if d.len() != 15 || d.iter().any(|&v| v > 9) {
+    // Without a check character, a run of one repeated digit (111111111111111) would
+    // pass: no real number looks like that.
+    if d.len() != 15 || d.iter().any(|&v| v > 9) || d.iter().all(|&v| v == d[0]) {
         return false;
     }
     let province = d[0] * 10 + d[1];
@@ -159,6 +161,7 @@ mod tests {
     #[test]
     fn fifteen_digit_numbers() {
         assert!(is_valid("220102900101123"));
+        assert!(!is_valid("111111111111111"), "one repeated digit");
         assert!(!is_valid("220102901301123"), "month 13");
         assert!(!is_valid("990102900101123"), "no province 99");
         assert!(

@@ -63,6 +63,84 @@ async fn cookie(app: &TestApp, who: Who) -> Option<String> {
     session_cookie(&response)
 }
 
+/// A fresh 农安县 need written by the county caseworker, as a draft or submitted.
+async fn fresh_need(app: &TestApp, story: &str, submit: bool) -> String {
+    let db = &app.database.db;
+    let author = common::integer(
+        db,
+        "SELECT id FROM users WHERE email = 'caseworker@shanqiao.test'",
+    )
+    .await;
+    let staff = app::needs::staff::Staff::of_user(db, author)
+        .await
+        .expect("staff");
+    let input = app::needs::draft::NeedInput {
+        title: "为困难家庭购置冬衣".into(),
+        story: story.into(),
+        assistance_type: "basic_living".into(),
+        household_category: "dibao".into(),
+        coverage: "outside".into(),
+        region_code: "220122".into(),
+        age_band: "30-44".into(),
+        household_size: "4".into(),
+        urgency: "normal".into(),
+        target_amount: "800".into(),
+        case_reference: "AUTH-1".into(),
+        household_names: "钱一、钱二".into(),
+        consent_recorded_on: "2026-01-01".into(),
+        consent_scope: "同意匿名公开".into(),
+        ..Default::default()
+    };
+    let draft =
+        app::needs::draft::NeedDraft::parse(&input, |_| true, chrono::Utc::now().date_naive())
+            .expect("valid draft");
+    app::needs::lifecycle::create(db, &staff, &draft, submit, chrono::Utc::now())
+        .await
+        .expect("need created")
+}
+
+/// A fresh 农安县 need, published by the county's reviewer.
+async fn published_need(app: &TestApp) -> String {
+    let db = &app.database.db;
+    let code = fresh_need(app, CLEAN, true).await;
+    let reviewer = common::integer(
+        db,
+        "SELECT id FROM users WHERE email = 'reviewer@shanqiao.test'",
+    )
+    .await;
+    let staff = app::needs::staff::Staff::of_user(db, reviewer)
+        .await
+        .expect("staff");
+    app::needs::lifecycle::approve(db, &staff, &code, chrono::Utc::now())
+        .await
+        .expect("published");
+    code
+}
+
+const CLEAN: &str = "一家四口依靠低保生活，冬季来临，孩子们缺少御寒衣物，需要购置冬衣。";
+const HOTLINE: &str = "一家四口依靠低保生活，冬季来临，可拨打热线0431-88886666咨询，需要购置冬衣。";
+
+/// A need form for the editor, in 农安县.
+fn editor_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("title", "为困难家庭购置冬衣"),
+        ("story", CLEAN),
+        ("assistance_type", "basic_living"),
+        ("household_category", "dibao"),
+        ("coverage", "outside"),
+        ("region_code", "220122"),
+        ("age_band", "30-44"),
+        ("household_size", "4"),
+        ("urgency", "normal"),
+        ("target_amount", "800"),
+        ("case_reference", "AUTH-2"),
+        ("household_names", "孙一"),
+        ("consent_recorded_on", "2026-01-01"),
+        ("consent_scope", "同意匿名公开"),
+        ("action", "save"),
+    ]
+}
+
 /// Allowed means the action took effect (2xx, or a redirect that is not to sign-in).
 fn allowed(response: &reqwest::Response) -> bool {
     let status = response.status().as_u16();
@@ -149,6 +227,33 @@ async fn every_action_by_every_role() {
         ("revoke another charity's API token", vec![]),
         ("issue a password reset link", vec![PlatformAdmin]),
         ("create an office", vec![PlatformAdmin]),
+        ("write a 农安县 need", vec![CountyCaseworker, OfficeAdmin]),
+        ("submit a 农安县 draft", vec![CountyCaseworker, OfficeAdmin]),
+        (
+            "publish a 农安县 need in review",
+            vec![Reviewer, OfficeAdmin],
+        ),
+        (
+            "return a 农安县 need in review",
+            vec![Reviewer, OfficeAdmin],
+        ),
+        (
+            "withdraw a published 农安县 need",
+            vec![CountyCaseworker, Reviewer, OfficeAdmin],
+        ),
+        (
+            "record a 农安县 family's withdrawn consent",
+            vec![CountyCaseworker, Reviewer, OfficeAdmin],
+        ),
+        (
+            "override a finding in a 农安县 draft",
+            vec![Reviewer, OfficeAdmin],
+        ),
+        (
+            "import 农安县 needs from CSV",
+            vec![CountyCaseworker, OfficeAdmin],
+        ),
+        ("set the office's review time limit", vec![OfficeAdmin]),
     ];
     for (action, may) in &table {
         for (who, cookie) in &cookies {
@@ -276,6 +381,82 @@ async fn every_action_by_every_role() {
                         c,
                     )
                     .await
+                }
+                "write a 农安县 need" => {
+                    app.post_form("/office/needs/new", &editor_form(), c).await
+                }
+                "submit a 农安县 draft" => {
+                    let code = fresh_need(&app, CLEAN, false).await;
+                    app.post_form(&format!("/office/needs/{code}/submit"), &[], c)
+                        .await
+                }
+                "publish a 农安县 need in review" => {
+                    let code = fresh_need(&app, CLEAN, true).await;
+                    app.post_form(&format!("/office/needs/{code}/approve"), &[], c)
+                        .await
+                }
+                "return a 农安县 need in review" => {
+                    let code = fresh_need(&app, CLEAN, true).await;
+                    app.post_form(
+                        &format!("/office/needs/{code}/return"),
+                        &[("comment", "请补充")],
+                        c,
+                    )
+                    .await
+                }
+                "withdraw a published 农安县 need" => {
+                    let code = published_need(&app).await;
+                    app.post_form(
+                        &format!("/office/needs/{code}/withdraw"),
+                        &[("reason", "重复录入")],
+                        c,
+                    )
+                    .await
+                }
+                "record a 农安县 family's withdrawn consent" => {
+                    let code = published_need(&app).await;
+                    app.post_form(
+                        &format!("/office/needs/{code}/consent-withdrawn"),
+                        &[("confirm", "on")],
+                        c,
+                    )
+                    .await
+                }
+                "override a finding in a 农安县 draft" => {
+                    let code = fresh_need(&app, HOTLINE, false).await;
+                    app.post_form(
+                        &format!("/office/needs/{code}/override"),
+                        &[
+                            ("kind", "landline"),
+                            ("text", "0431-88886666"),
+                            ("reason", "公开的服务热线"),
+                        ],
+                        c,
+                    )
+                    .await
+                }
+                "import 农安县 needs from CSV" => {
+                    let csv = format!(
+                        "标题,情况说明,帮扶类型,家庭类别,救助情况,县区代码,年龄段,家庭人口,紧急程度,资金需求,案件编号,家庭成员姓名,授权日期,授权范围\n\
+                         为困难家庭购置冬衣,{CLEAN},basic_living,dibao,outside,220122,30-44,4,normal,800,AUTH-3,周一,2026-01-01,同意匿名公开\n"
+                    );
+                    let form = reqwest::multipart::Form::new().part(
+                        "file",
+                        reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("n.csv"),
+                    );
+                    let mut request = app
+                        .client
+                        .post(app.url("/office/needs/import"))
+                        .header("origin", format!("http://{}", app.addr))
+                        .multipart(form);
+                    if let Some(c) = c {
+                        request = request.header("cookie", c);
+                    }
+                    request.send().await.expect("request")
+                }
+                "set the office's review time limit" => {
+                    app.post_form("/office/settings", &[("review_time_limit_days", "5")], c)
+                        .await
                 }
                 other => panic!("no request for {other}"),
             };

@@ -195,3 +195,60 @@ async fn create_admin_reads_the_password_from_stdin() {
         "{hash}"
     );
 }
+
+#[test]
+fn pii_check_prints_findings_as_json_lines_and_exits_by_severity() {
+    let out = shanqiao(
+        &["pii-check", "--names", "王秀兰,王建国"],
+        &[],
+        Some("王秀兰老人，电话 139-1234-5678，住在解放路88号。"),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let kinds: Vec<&str> = lines.iter().filter_map(|l| l["kind"].as_str()).collect();
+    assert_eq!(kinds, ["household_name", "mobile", "address"]);
+    assert_eq!(lines[0]["start"], 0);
+    assert_eq!(lines[0]["end"], 3);
+    assert_eq!(lines[0]["text"], "王秀兰");
+    assert_eq!(lines[1]["severity"], "blocking");
+    assert_eq!(lines[1]["text"], "139-1234-5678");
+    for l in &lines {
+        let keys: Vec<&String> = l.as_object().expect("object").keys().collect();
+        assert_eq!(keys, ["end", "kind", "severity", "start", "text"]);
+    }
+
+    let clean = shanqiao(
+        &["pii-check"],
+        &[],
+        Some("2026年需资金12000元，已自付35%，吉民发〔2026〕15号文件。"),
+    );
+    assert_eq!(clean.status.code(), Some(0));
+    assert_eq!(stdout(&clean), "");
+
+    let huge = "字".repeat(pii::MAX_TEXT_CHARS + 1);
+    let refused = shanqiao(&["pii-check"], &[], Some(&huge));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("longer than"));
+}
+
+#[test]
+fn pii_check_refuses_bytes_that_are_not_utf8() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shanqiao"));
+    cmd.arg("pii-check")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&[0xB5, 0xE7, 0xBB, 0xB0, 0xFF])
+        .expect("write");
+    let out = child.wait_with_output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not UTF-8"));
+}
