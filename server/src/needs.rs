@@ -149,6 +149,10 @@ async fn editor_post(
         Ok(p) => p,
         Err(r) => return r,
     };
+    if !staff.has_any_role(WRITERS) {
+        let reply = FormReply::keeping(&fields).with_form_error(problems::FORBIDDEN);
+        return render(&state, parts, &path, reply, None, StatusCode::FORBIDDEN).await;
+    }
     let now = chrono::Utc::now();
     let today = now.date_naive();
     let action = field(&fields, "action").to_owned();

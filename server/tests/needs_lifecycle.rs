@@ -146,6 +146,22 @@ async fn a_need_goes_from_draft_through_review_to_the_public_site() {
         "the author sees the comment"
     );
 
+    // The editor opens on the stored draft, private part included, with the comment.
+    let (status, editor) = app
+        .get_with_cookie(&format!("/office/needs/{code}/edit"), &caseworker)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        editor.contains("value=\"为独居老人更换取暖设备\""),
+        "title filled in"
+    );
+    assert!(
+        editor.contains("value=\"NA-TEST-0001\""),
+        "case reference filled in"
+    );
+    assert!(editor.contains("请补充已享受的救助情况"));
+    assert!(editor.contains("data-testid=\"need-preview\""));
+
     // Edited and resubmitted; then the reviewer publishes.
     let edited = app
         .post_form(

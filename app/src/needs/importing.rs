@@ -22,11 +22,7 @@ pub async fn import(
     partial: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, NeedError> {
-    if !staff
-        .offices
-        .iter()
-        .any(|o| o.roles.iter().any(|r| WRITERS.contains(r)))
-    {
+    if !staff.has_any_role(WRITERS) {
         return Err(NeedError::Forbidden);
     }
     let rows = match import::decode(bytes).and_then(|text| import::parse(&text)) {

@@ -214,7 +214,7 @@ pub(crate) async fn county_keys<C: ConnectionTrait>(
 
 /// Checks that the draft's county is inside an office where `staff` writes needs.
 fn writing_office<'s>(staff: &'s Staff, draft: &NeedDraft) -> Result<&'s StaffOffice, NeedError> {
-    if !staff.is_staff() {
+    if !staff.has_any_role(WRITERS) {
         return Err(NeedError::Forbidden);
     }
     staff

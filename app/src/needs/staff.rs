@@ -88,6 +88,13 @@ impl Staff {
         !self.offices.is_empty()
     }
 
+    /// Whether the member holds one of `roles` in any of their offices.
+    pub fn has_any_role(&self, roles: &[crate::domain::organization::Role]) -> bool {
+        self.offices
+            .iter()
+            .any(|o| o.roles.iter().any(|r| roles.contains(r)))
+    }
+
     /// The most local office whose region holds `county` and where the member has one
     /// of `roles`.
     pub fn office_for(

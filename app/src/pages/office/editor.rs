@@ -221,7 +221,7 @@ pub fn GuardFeedback(
                             ))}
                         </p>
                         {offer_generalize.then(|| view! {
-                            <button type="submit" form="need-form" name="action" value="generalize" class="button-secondary">
+                            <button type="submit" form="need-form" name="action" value="generalize" class="button button-secondary">
                                 {lang.pick("现在就采用概括值", "Use the wider values now")}
                             </button>
                         })}
@@ -283,7 +283,7 @@ fn NeedForm(
             <div class="actions">
                 <button type="submit" name="action" value="save" class="button">{lang.pick("保存草稿", "Save draft")}</button>
                 " "
-                <button type="submit" name="action" value="preview" class="button-secondary">{lang.pick("隐私检查并预览", "Check and preview")}</button>
+                <button type="submit" name="action" value="preview" class="button button-secondary">{lang.pick("隐私检查并预览", "Check and preview")}</button>
                 " "
                 <button type="submit" name="action" value="submit" class="button">{lang.pick("提交审核", "Submit for review")}</button>
             </div>

@@ -134,7 +134,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                             <label for="field-comment">{lang.pick("退回意见", "Comment for the author")}</label>
                             <textarea id="field-comment" name="comment" rows="3" required></textarea>
                         </div>
-                        <button type="submit" class="button-secondary">{lang.pick("退回修改", "Return for changes")}</button>
+                        <button type="submit" class="button button-secondary">{lang.pick("退回修改", "Return for changes")}</button>
                     </form>
                 })}
                 {ws.can_withdraw.then(|| view! {
@@ -143,7 +143,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                             <label for="field-reason">{lang.pick("撤回原因", "Reason for withdrawing")}</label>
                             <input id="field-reason" name="reason" type="text" required/>
                         </div>
-                        <button type="submit" class="button-secondary">{lang.pick("撤回需求", "Withdraw the need")}</button>
+                        <button type="submit" class="button button-secondary">{lang.pick("撤回需求", "Withdraw the need")}</button>
                     </form>
                 })}
                 {(!private.consent_withdrawn).then(|| view! {
@@ -158,7 +158,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                                 )}
                             </label>
                         </div>
-                        <button type="submit" class="button-danger">{lang.pick("记录撤回授权", "Record withdrawn consent")}</button>
+                        <button type="submit" class="button button-danger">{lang.pick("记录撤回授权", "Record withdrawn consent")}</button>
                     </form>
                 })}
             </section>
@@ -185,7 +185,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                                         </label>
                                         <input id=id name="reason" type="text" required/>
                                     </div>
-                                    <button type="submit" class="button-secondary">{lang.pick("放行", "Override")}</button>
+                                    <button type="submit" class="button button-secondary">{lang.pick("放行", "Override")}</button>
                                 </form>
                             }
                         })
