@@ -24,7 +24,9 @@ pub async fn render_with_reply(
         .unwrap_or_else(|_| axum::http::Uri::from_static("/"));
     let context_state = state.clone();
     let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_to_stream_with_context(
+    // Async, as the page routes are: the whole page (Suspense content included) is in
+    // the HTML, so that it is complete without JavaScript.
+    let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(context_state.clone());
             provide_context(reply.clone());
