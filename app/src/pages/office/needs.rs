@@ -51,7 +51,7 @@ pub fn OfficeNeedsPage() -> impl IntoView {
                                         .collect_view()}
                                 </nav>
                                 {empty.then(|| view! { <p>{lang.pick("没有符合条件的需求。", "No needs here.")}</p> })}
-                                <div class="table-scroll">
+                                <div class="table-scroll" hidden=empty>
                                     <table class="items" data-testid="office-needs">
                                         <thead>
                                             <tr>
