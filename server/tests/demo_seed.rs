@@ -90,3 +90,21 @@ async fn the_ledger_balances_and_no_need_gets_more_than_it_asks() {
     .await;
     assert!(over.is_empty(), "needs over target: {over:?}");
 }
+
+#[tokio::test]
+async fn the_demo_review_queue_survives_the_review_expiry_job() {
+    let database = common::demo_database().await;
+    let waiting = common::integer(
+        &database.db,
+        "SELECT COUNT(*) FROM needs WHERE status = 'in_review'",
+    )
+    .await;
+    assert!(waiting > 0);
+    let expired = app::needs::lifecycle::expire_reviews(&database.db, chrono::Utc::now())
+        .await
+        .expect("expiry runs");
+    assert_eq!(
+        expired, 0,
+        "demo needs in review are within the 7-day limit"
+    );
+}

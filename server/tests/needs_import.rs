@@ -173,6 +173,14 @@ async fn gb18030_and_bom_files_import_and_broken_files_are_refused_whole() {
 async fn only_office_staff_import() {
     let app = common::spawn_demo_app().await;
     let donor = sign_in_demo(&app, "donor@shanqiao.test").await;
+    let (status, html) = app.get_with_cookie("/office/needs/import", &donor).await;
+    assert_eq!(status, 403);
+    assert!(!html.contains("enctype=\"multipart/form-data\""));
+    let caseworker = sign_in_demo(&app, "caseworker@shanqiao.test").await;
+    let (status, html) = app.get_with_cookie("/office/needs/import", &caseworker).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    assert_eq!(app.get_text("/office/needs/import").await.0, 303, "sign in first");
     let file = [
         HEADER.to_owned(),
         row("为老人购置轮椅丙", STORY, "220122", "陈大娘"),

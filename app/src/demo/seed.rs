@@ -404,6 +404,13 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let target = template
             .target_amount_yuan
             .map(|y| ((y * scale / 100).max(100) / 100 * 100) * 100);
+        // Needs still in review were submitted within the default review time limit
+        // (7 days), so that the review expiry job leaves the demo's review queue alone.
+        let created = if status == NeedStatus::InReview {
+            self.now - Duration::hours(24 + (n % 96) as i64)
+        } else {
+            created
+        };
         let submitted = (status != NeedStatus::Draft).then(|| created + Duration::hours(6));
         let published = (!matches!(status, NeedStatus::Draft | NeedStatus::InReview))
             .then(|| created + Duration::hours(30 + (n % 48) as i64));

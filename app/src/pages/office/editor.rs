@@ -130,7 +130,8 @@ pub fn EditNeedPage() -> impl IntoView {
     }
 }
 
-fn denied(e: AppError, next: &str, lang: Lang) -> AnyView {
+/// What a portal page shows when the viewer may not see it.
+pub(super) fn denied(e: AppError, next: &str, lang: Lang) -> AnyView {
     match e {
         AppError::Unauthorized => {
             redirect_to_sign_in(next);

@@ -3,12 +3,11 @@
 
 use crate::components::lang::use_lang;
 use crate::components::pii::field_label;
-use crate::components::session::{
-    redirect_to_sign_in, set_status, use_current_user, use_request_extension,
-};
+use crate::components::session::{set_status, use_request_extension};
 use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, Urgency,
 };
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::needs::import::{ImportReport, COLUMNS, MAX_ROWS};
 use leptos::prelude::*;
@@ -82,12 +81,30 @@ fn allowed(field: &str, lang: Lang) -> String {
 #[component]
 pub fn ImportNeedsPage() -> impl IntoView {
     let lang = use_lang();
-    if use_current_user().is_none() {
-        redirect_to_sign_in("/office/needs/import");
-    }
+    // Only staff who write needs get the form: the counties they write for say so.
+    let counties = Resource::new(|| (), |_| crate::needs::office_counties());
     let report = use_request_extension::<ImportReport>();
     view! {
         <Title text=lang.pick("批量导入需求 · 民政工作台", "Import needs · Office portal")/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let report = report.clone();
+                Suspend::new(async move {
+                    match counties.await {
+                        Ok(c) if !c.is_empty() => view! { <ImportForm report/> }.into_any(),
+                        Ok(_) => super::editor::denied(AppError::Forbidden, "/office/needs/import", lang),
+                        Err(e) => super::editor::denied(e, "/office/needs/import", lang),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ImportForm(report: Option<ImportReport>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
         <section class="form-page import">
             <h1>{lang.pick("批量导入需求（CSV）", "Import needs from CSV")}</h1>
             <p><a href="/office/needs">{lang.pick("返回需求列表", "Back to the needs")}</a></p>
