@@ -177,10 +177,16 @@ async fn only_office_staff_import() {
     assert_eq!(status, 403);
     assert!(!html.contains("enctype=\"multipart/form-data\""));
     let caseworker = sign_in_demo(&app, "caseworker@shanqiao.test").await;
-    let (status, html) = app.get_with_cookie("/office/needs/import", &caseworker).await;
+    let (status, html) = app
+        .get_with_cookie("/office/needs/import", &caseworker)
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("enctype=\"multipart/form-data\""));
-    assert_eq!(app.get_text("/office/needs/import").await.0, 303, "sign in first");
+    assert_eq!(
+        app.get_text("/office/needs/import").await.0,
+        303,
+        "sign in first"
+    );
     let file = [
         HEADER.to_owned(),
         row("为老人购置轮椅丙", STORY, "220122", "陈大娘"),

@@ -622,3 +622,90 @@ async fn staff_lists_needs_by_state_within_their_region() {
     let (status, _) = app.get_text("/office/needs").await;
     assert_eq!(status, 303, "signed-out visitors go to sign in");
 }
+
+#[tokio::test]
+async fn the_editor_offers_the_wider_values_and_applies_them_on_request() {
+    let app = common::spawn_demo_app().await;
+    let caseworker = sign_in_demo(&app, CASEWORKER).await;
+    // A combination no published need of the county has.
+    let mut form = need_form(CLEAN_STORY, "generalize");
+    form.retain(|(k, _)| !matches!(*k, "age_band" | "household_size" | "household_category"));
+    form.push(("age_band", "0-5"));
+    form.push(("household_size", "6+"));
+    form.push(("household_category", "relapse_watch"));
+    let response = app
+        .post_form("/office/needs/new", &form, Some(&caseworker))
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let html = response.text().await.expect("body");
+    assert!(html.contains("data-testid=\"quasi-warning\""));
+    assert!(
+        html.contains("<option value=\"0-17\" selected"),
+        "age band widened"
+    );
+    assert!(
+        html.contains("<option value=\"5+\" selected"),
+        "household size bucketed"
+    );
+    assert_eq!(
+        common::integer(
+            &app.database.db,
+            "SELECT COUNT(*) FROM need_private WHERE case_reference = 'NA-TEST-0001'"
+        )
+        .await,
+        0,
+        "nothing stored by a check"
+    );
+}
+
+#[tokio::test]
+async fn two_reviewers_acting_at_once_one_wins() {
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    let caseworker = sign_in_demo(&app, CASEWORKER).await;
+    let submitted = app
+        .post_form(
+            "/office/needs/new",
+            &need_form(CLEAN_STORY, "submit"),
+            Some(&caseworker),
+        )
+        .await;
+    let code = code_from(&location(&submitted));
+    let staff_of = |email: &'static str| async move {
+        let id =
+            common::integer(db, &format!("SELECT id FROM users WHERE email = '{email}'")).await;
+        app::needs::staff::Staff::of_user(db, id)
+            .await
+            .expect("staff")
+    };
+    let reviewer = staff_of(REVIEWER).await;
+    let admin = staff_of("office-admin@shanqiao.test").await;
+    let now = chrono::Utc::now();
+    let (approved, returned) = tokio::join!(
+        app::needs::lifecycle::approve(db, &reviewer, &code, now),
+        app::needs::lifecycle::return_to_author(db, &admin, &code, "请补充", now),
+    );
+    let wins = [approved.is_ok(), returned.is_ok()];
+    assert_eq!(
+        wins.iter().filter(|w| **w).count(),
+        1,
+        "{approved:?} {returned:?}"
+    );
+    let loser = if approved.is_ok() { returned } else { approved };
+    assert!(
+        matches!(
+            loser,
+            Err(app::needs::lifecycle::NeedError::WrongState(_))
+                | Err(app::needs::lifecycle::NeedError::Database(_))
+        ),
+        "the other is refused: {loser:?}"
+    );
+    let transitions = common::integer(
+        db,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log WHERE entity_id = '{code}' AND action IN ('need.publish', 'need.return')"
+        ),
+    )
+    .await;
+    assert_eq!(transitions, 1, "one transition recorded");
+}
