@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{session_cookie, TestApp};
+use common::TestApp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -47,20 +47,7 @@ fn account(who: Who) -> Option<&'static str> {
 }
 
 async fn cookie(app: &TestApp, who: Who) -> Option<String> {
-    let account = account(who)?;
-    let response = app
-        .post_form(
-            "/signin",
-            &[
-                ("account", account),
-                ("password", app::demo::DEMO_PASSWORD),
-                ("next", "/"),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303, "{account} signs in");
-    session_cookie(&response)
+    Some(common::sign_in_demo(app, account(who)?).await)
 }
 
 /// A fresh 农安县 need written by the county caseworker, as a draft or submitted.

@@ -3,23 +3,7 @@
 
 mod common;
 
-use common::{session_cookie, TestApp};
-
-async fn sign_in(app: &TestApp, account: &str) -> String {
-    let response = app
-        .post_form(
-            "/signin",
-            &[
-                ("account", account),
-                ("password", app::demo::DEMO_PASSWORD),
-                ("next", "/"),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303, "{account} signs in");
-    session_cookie(&response).expect("session")
-}
+use common::{session_cookie, sign_in_demo, TestApp};
 
 async fn need_in(app: &TestApp, county: &str) -> (String, String) {
     let rows = common::strings(
@@ -40,7 +24,7 @@ async fn staff_open_needs_only_inside_their_region() {
     let (nongan, nongan_case) = need_in(&app, "220122").await;
     let (tongwei, _) = need_in(&app, "621121").await;
 
-    let caseworker = sign_in(&app, "caseworker@shanqiao.test").await;
+    let caseworker = sign_in_demo(&app, "caseworker@shanqiao.test").await;
     let (status, html) = app
         .get_with_cookie(&format!("/office/needs/{nongan}"), &caseworker)
         .await;
@@ -56,7 +40,7 @@ async fn staff_open_needs_only_inside_their_region() {
     assert!(!html.contains("内部信息"));
 
     // A city office sees its counties; a province office its cities' counties.
-    let city = sign_in(&app, "office-admin@shanqiao.test").await;
+    let city = sign_in_demo(&app, "office-admin@shanqiao.test").await;
     assert_eq!(
         app.get_with_cookie(&format!("/office/needs/{nongan}"), &city)
             .await
@@ -69,7 +53,7 @@ async fn staff_open_needs_only_inside_their_region() {
             .0,
         404
     );
-    let province = sign_in(&app, "caseworker-620000@shanqiao.test").await;
+    let province = sign_in_demo(&app, "caseworker-620000@shanqiao.test").await;
     assert_eq!(
         app.get_with_cookie(&format!("/office/needs/{tongwei}"), &province)
             .await
@@ -78,14 +62,14 @@ async fn staff_open_needs_only_inside_their_region() {
     );
 
     // Not staff at all.
-    let donor = sign_in(&app, "donor@shanqiao.test").await;
+    let donor = sign_in_demo(&app, "donor@shanqiao.test").await;
     assert_eq!(
         app.get_with_cookie(&format!("/office/needs/{nongan}"), &donor)
             .await
             .0,
         403
     );
-    let charity = sign_in(&app, "charity-admin@shanqiao.test").await;
+    let charity = sign_in_demo(&app, "charity-admin@shanqiao.test").await;
     assert_eq!(
         app.get_with_cookie(&format!("/office/needs/{nongan}"), &charity)
             .await
@@ -104,7 +88,7 @@ async fn staff_open_needs_only_inside_their_region() {
 #[tokio::test]
 async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() {
     let app = common::spawn_demo_app().await;
-    let admin = sign_in(&app, "office-admin@shanqiao.test").await;
+    let admin = sign_in_demo(&app, "office-admin@shanqiao.test").await;
     let (status, html) = app.get_with_cookie("/office", &admin).await;
     assert_eq!(status, 200);
     assert!(html.contains("长春市民政局") && html.contains("生成邀请链接"));
@@ -157,7 +141,7 @@ async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() 
         .await;
     assert_eq!(wrong_role.status().as_u16(), 403);
     // Caseworkers are not office admins.
-    let caseworker = sign_in(&app, "caseworker@shanqiao.test").await;
+    let caseworker = sign_in_demo(&app, "caseworker@shanqiao.test").await;
     let by_caseworker = app
         .post_form(
             "/office/invitations",
@@ -167,7 +151,7 @@ async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() 
         .await;
     assert_eq!(by_caseworker.status().as_u16(), 403);
     // Donors have no office.
-    let donor = sign_in(&app, "donor@shanqiao.test").await;
+    let donor = sign_in_demo(&app, "donor@shanqiao.test").await;
     assert_eq!(app.get_with_cookie("/office", &donor).await.0, 403);
 
     let me = common::integer(
@@ -190,7 +174,7 @@ async fn an_office_admin_invites_staff_and_issues_tokens_in_the_office_portal() 
 #[tokio::test]
 async fn a_platform_admin_creates_an_office_whose_admin_accepts_the_invitation() {
     let app = common::spawn_demo_app().await;
-    let admin = sign_in(&app, "admin@shanqiao.test").await;
+    let admin = sign_in_demo(&app, "admin@shanqiao.test").await;
     let fields = |region: &'static str, email: &'static str| {
         [
             ("name", "梨树县民政局"),
@@ -216,7 +200,7 @@ async fn a_platform_admin_creates_an_office_whose_admin_accepts_the_invitation()
         .await;
     assert_eq!(taken.status().as_u16(), 422, "农安县 already has an office");
 
-    let caseworker = sign_in(&app, "caseworker@shanqiao.test").await;
+    let caseworker = sign_in_demo(&app, "caseworker@shanqiao.test").await;
     let forbidden = app
         .post_form(
             "/admin/offices",
