@@ -188,6 +188,23 @@ async fn a_need_goes_from_draft_through_review_to_the_public_site() {
         .await;
     assert_eq!(published.status().as_u16(), 303);
     assert_eq!(status_of(&app, &code).await, "published");
+    let (_, page) = app
+        .get_with_cookie(&format!("/office/needs/{code}"), &caseworker)
+        .await;
+    let history = page
+        .split("data-testid=\"need-history\"")
+        .nth(1)
+        .and_then(|h| h.split("</ol>").next())
+        .expect("a history");
+    for step in [
+        "创建草稿",
+        "提交审核",
+        "退回修改",
+        "请补充已享受的救助情况",
+        "审核通过并发布",
+    ] {
+        assert!(history.contains(step), "{step} in the history");
+    }
 
     // The public page has the public copy and nothing private; the lone 80+ one-person
     // tekun household of the county was generalized.

@@ -147,4 +147,19 @@ pub struct NeedWorkspace {
     /// Reviewer role but the viewer wrote it (four eyes).
     pub is_author_reviewer: bool,
     pub can_withdraw: bool,
+    /// What happened to the need, oldest first (from the audit log).
+    pub history: Vec<NeedEvent>,
+}
+
+/// One entry of a need's history as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedEvent {
+    /// China Standard Time, `YYYY-MM-DD HH:MM`.
+    pub at: String,
+    /// The audit action, e.g. `need.submit`.
+    pub action: String,
+    /// Who acted: a staff member's name; empty for the system.
+    pub actor: String,
+    pub via_api: bool,
+    pub reason: Option<String>,
 }

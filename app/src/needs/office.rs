@@ -8,7 +8,7 @@ use super::lifecycle::{
 };
 use super::screening::{self, QuasiKey};
 use super::staff::Staff;
-use super::{EditorFeedback, NeedWorkspace, PrivateCase, StaffNeedList, StaffNeedRow};
+use super::{EditorFeedback, NeedEvent, NeedWorkspace, PrivateCase, StaffNeedList, StaffNeedRow};
 use crate::domain::need::NeedStatus;
 use crate::domain::region::RegionLevel;
 use crate::entities::{need, need_private, organization, user};
@@ -198,11 +198,53 @@ pub async fn workspace<C: ConnectionTrait>(
         can_edit: can_write && status == NeedStatus::Draft,
         can_review: reviewer && !is_author,
         is_author_reviewer: reviewer && is_author,
+        history: history(db, &row.public_code).await?,
         can_withdraw: matches!(
             status,
             NeedStatus::Draft | NeedStatus::InReview | NeedStatus::Published | NeedStatus::Claimed
         ),
     })
+}
+
+/// The audit entries of a need, oldest first, with the actors' names.
+async fn history<C: ConnectionTrait>(db: &C, code: &str) -> Result<Vec<NeedEvent>, NeedError> {
+    use crate::entities::audit_entry;
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut events = Vec::new();
+    for e in audit_entry::Entity::find()
+        .filter(audit_entry::Column::EntityKind.eq("need"))
+        .filter(audit_entry::Column::EntityId.eq(code))
+        .order_by_asc(audit_entry::Column::Id)
+        .all(db)
+        .await?
+    {
+        let actor = match e.actor_user_id {
+            Some(id) => match names.get(&id) {
+                Some(n) => n.clone(),
+                None => {
+                    let n = user::Entity::find_by_id(id)
+                        .one(db)
+                        .await?
+                        .map(|u| u.display_name)
+                        .unwrap_or_default();
+                    names.insert(id, n.clone());
+                    n
+                }
+            },
+            None => String::new(),
+        };
+        events.push(NeedEvent {
+            // China Standard Time is UTC+8 all year.
+            at: (e.occurred_at + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            action: e.action,
+            actor,
+            via_api: e.actor_kind == "api_token",
+            reason: e.reason,
+        });
+    }
+    Ok(events)
 }
 
 /// The id of a need in the viewer's scope, for the editor (which re-checks on save).

@@ -204,6 +204,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                     <NeedView detail lang preview=true/>
                 </section>
             })}
+            <History events=ws.history.clone()/>
             <section class="private-box" aria-labelledby="private-heading">
                 <h2 id="private-heading">{lang.pick("内部信息（不公开）", "Internal information (never published)")}</h2>
                 <dl class="facts">
@@ -216,5 +217,55 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                 </dl>
             </section>
         </article>
+    }
+}
+
+fn action_label(action: &str, lang: crate::i18n::Lang) -> &'static str {
+    match action {
+        "need.create" => lang.pick("创建草稿", "Draft created"),
+        "need.update" => lang.pick("修改草稿", "Draft edited"),
+        "need.submit" => lang.pick("提交审核", "Submitted for review"),
+        "need.publish" => lang.pick("审核通过并发布", "Approved and published"),
+        "need.return" => lang.pick("退回修改", "Returned for changes"),
+        "need.review_expired" => lang.pick("审核超时退回", "Review time limit passed"),
+        "need.withdraw" => lang.pick("撤回", "Withdrawn"),
+        "need.consent_withdrawn" => lang.pick("家庭撤回授权", "Family withdrew consent"),
+        "need.pii_override" => lang.pick("放行隐私提示", "Finding overridden"),
+        _ => lang.pick("其他操作", "Other change"),
+    }
+}
+
+/// What happened to the need, from the audit log.
+#[component]
+fn History(events: Vec<crate::needs::NeedEvent>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section aria-labelledby="history-heading">
+            <h2 id="history-heading">{lang.pick("处理记录", "History")}</h2>
+            <ol class="history" data-testid="need-history">
+                {events
+                    .into_iter()
+                    .map(|e| {
+                        let who = if e.actor.is_empty() {
+                            lang.pick("系统", "System").to_owned()
+                        } else if e.via_api {
+                            format!("{}{}", e.actor, lang.pick("（API）", " (API)"))
+                        } else {
+                            e.actor.clone()
+                        };
+                        view! {
+                            <li>
+                                <time>{e.at}</time>
+                                " · "
+                                <strong>{action_label(&e.action, lang)}</strong>
+                                " · "
+                                {who}
+                                {e.reason.map(|r| view! { <span class="muted">{format!(" — {r}")}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
     }
 }
