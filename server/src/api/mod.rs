@@ -39,6 +39,12 @@ pub struct ApiError {
     pub findings: Option<serde_json::Value>,
 }
 
+/// Every error response: `{"error": {…}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         ApiError {

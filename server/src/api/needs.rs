@@ -3,7 +3,7 @@
 //! region are visible; everything is checked by the same domain code as the portal.
 
 use super::pii_check::FindingBody;
-use super::{json_body, ApiError, ApiPrincipal};
+use super::{json_body, ApiError, ApiPrincipal, ErrorBody};
 use app::domain::need::NeedStatus;
 use app::domain::Fen;
 use app::needs::draft::{ItemInput, NeedDraft, NeedInput};
@@ -362,8 +362,9 @@ pub struct NeedList {
     params(ListQuery),
     responses(
         (status = 200, description = "Needs of the token's office region, newest change first (500 at most)", body = NeedList),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 422, description = "Unknown status", body = ApiError),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "Unknown status", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -407,10 +408,11 @@ pub async fn list_needs(
     request_body = NeedRequest,
     responses(
         (status = 201, description = "Created as a draft (or submitted, with `submit`)", body = NeedState),
-        (status = 400, description = "Not JSON of this shape", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 413, description = "Body larger than 256 KB", body = ApiError),
-        (status = 422, description = "Invalid fields (`invalid`) or personal data in the public text (`pii_blocked`)", body = ApiError),
+        (status = 400, description = "Not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 413, description = "Body larger than 256 KB", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`invalid`) or personal data in the public text (`pii_blocked`)", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -435,8 +437,9 @@ pub async fn create_need(
     params(("code" = String, Path, description = "The need's public code, e.g. JL-2026-000123")),
     responses(
         (status = 200, description = "The need", body = NeedState),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 404, description = "No such need in the office's region", body = ApiError),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such need in the office's region", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -457,9 +460,13 @@ pub async fn read_need(
     request_body = NeedRequest,
     responses(
         (status = 200, description = "Replaced (drafts only)", body = NeedState),
-        (status = 404, description = "No such need in the office's region", body = ApiError),
-        (status = 409, description = "Not a draft (`wrong_state`)", body = ApiError),
-        (status = 422, description = "Invalid fields or personal data", body = ApiError),
+        (status = 404, description = "No such need in the office's region", body = ErrorBody),
+        (status = 409, description = "Not a draft (`wrong_state`)", body = ErrorBody),
+        (status = 422, description = "Invalid fields or personal data", body = ErrorBody),
+        (status = 400, description = "Not JSON of this shape (`invalid_json`)", body = ErrorBody),
+        (status = 401, description = "No valid token (`unauthorized`)", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
+        (status = 413, description = "Body larger than 256 KB (`payload_too_large`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -492,9 +499,11 @@ pub async fn update_need(
     params(("code" = String, Path, description = "The need's public code")),
     responses(
         (status = 200, description = "Now in review", body = NeedState),
-        (status = 404, description = "No such need in the office's region", body = ApiError),
-        (status = 409, description = "Not a draft, or consent withdrawn", body = ApiError),
-        (status = 422, description = "Personal data in the public text (`pii_blocked`)", body = ApiError),
+        (status = 404, description = "No such need in the office's region", body = ErrorBody),
+        (status = 409, description = "Not a draft, or consent withdrawn", body = ErrorBody),
+        (status = 422, description = "Personal data in the public text (`pii_blocked`)", body = ErrorBody),
+        (status = 401, description = "No valid token (`unauthorized`)", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -524,9 +533,13 @@ pub struct WithdrawRequest {
     request_body = WithdrawRequest,
     responses(
         (status = 200, description = "Withdrawn", body = NeedState),
-        (status = 404, description = "No such need in the office's region", body = ApiError),
-        (status = 409, description = "Cannot be withdrawn in its state", body = ApiError),
-        (status = 422, description = "Reason missing", body = ApiError),
+        (status = 404, description = "No such need in the office's region", body = ErrorBody),
+        (status = 409, description = "Cannot be withdrawn in its state", body = ErrorBody),
+        (status = 422, description = "Reason missing", body = ErrorBody),
+        (status = 400, description = "Not JSON of this shape (`invalid_json`)", body = ErrorBody),
+        (status = 401, description = "No valid token (`unauthorized`)", body = ErrorBody),
+        (status = 403, description = "The token is not an office's, or its role does not allow this (`forbidden`)", body = ErrorBody),
+        (status = 413, description = "Body larger than 256 KB (`payload_too_large`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

@@ -5,7 +5,7 @@ use super::needs::{
     ItemBody, NeedList, NeedListItem, NeedRequest, NeedState, PrivateBody, WithdrawRequest,
 };
 use super::pii_check::{FindingBody, PiiCheckRequest, PiiCheckResponse};
-use super::ApiError;
+use super::{ApiError, ErrorBody};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         ApiError,
+        ErrorBody,
         NeedRequest,
         NeedState,
         ItemBody,

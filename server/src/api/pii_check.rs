@@ -1,7 +1,7 @@
 //! `POST /api/v1/pii-check`: the PII guard over HTTP, for office systems that want to
 //! check a text before they send a need.
 
-use super::{json_body, ApiError, ApiPrincipal};
+use super::{json_body, ApiError, ApiPrincipal, ErrorBody};
 use app::needs::screening::{Finding, MAX_TEXT_CHARS};
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -60,9 +60,10 @@ pub struct PiiCheckResponse {
     request_body = PiiCheckRequest,
     responses(
         (status = 200, description = "The findings", body = PiiCheckResponse),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 413, description = "Body too large", body = ApiError),
-        (status = 422, description = "Text or names too long", body = ApiError),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Text or names too long", body = ErrorBody),
+        (status = 400, description = "Not JSON of this shape (`invalid_json`)", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
