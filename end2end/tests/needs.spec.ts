@@ -33,6 +33,8 @@ test('a caseworker sees a phone number blocked, removes it, submits, and a revie
   await caseworker.getByRole('link', { name: '新建需求' }).first().click();
   await expect(caseworker.getByRole('heading', { level: 1 })).toHaveText('新建需求');
 
+  // The story's live privacy check runs once the page's island is hydrated.
+  await expect(caseworker.getByTestId('live-guard')).toHaveAttribute('data-live', 'true');
   await caseworker.getByLabel('标题', { exact: true }).fill(title);
   await caseworker.getByLabel('所在县（区）').selectOption('220122');
   await caseworker.getByLabel('帮扶类型').selectOption('basic_living');
@@ -41,6 +43,8 @@ test('a caseworker sees a phone number blocked, removes it, submits, and a revie
   await caseworker.getByLabel('受助人年龄段').selectOption('70-79');
   await caseworker.getByLabel('家庭人口').selectOption('1');
   await caseworker.getByLabel('情况说明').fill(`${CLEAN_STORY}有事请联系其女儿，电话 139 1234 5678。`);
+  await expect(caseworker.getByTestId('live-guard')).toContainText('手机号');
+  await expect(caseworker.getByTestId('live-guard')).toContainText('139 1234 5678');
   await caseworker.getByLabel('资金需求（元，选填）').fill('1800');
   await caseworker.getByLabel('案件编号').fill(`E2E-${run}`);
   await caseworker.getByLabel('家庭成员姓名').fill('何淑芬');

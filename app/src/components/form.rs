@@ -98,39 +98,6 @@ fn field_ids(name: &str, has_error: bool, has_hint: bool) -> (String, Option<Str
     (id, described_by)
 }
 
-/// A labelled multi-line text field.
-#[component]
-pub fn TextArea(
-    name: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(default = 6)] rows: u32,
-    #[prop(default = true)] required: bool,
-) -> impl IntoView {
-    let lang = use_lang();
-    let reply = use_form_reply();
-    let error = reply.error(name).map(|p| p.message(lang));
-    let (id, described_by) = field_ids(name, error.is_some(), hint.is_some());
-    let value = reply.value(name);
-    view! {
-        <div class="field" class:field-invalid=error.is_some()>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="field-hint" id=format!("{id}-hint")>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })}
-            <textarea
-                id=id.clone()
-                name=name
-                rows=rows
-                required=required
-                aria-invalid=error.is_some().then_some("true")
-                aria-describedby=described_by
-            >
-                {value}
-            </textarea>
-        </div>
-    }
-}
-
 /// A labelled choice from a list of (code, label) options.
 #[component]
 pub fn Select(

@@ -8,3 +8,4 @@ pub mod need_browser;
 pub mod need_card;
 pub mod pii;
 pub mod session;
+pub mod story_input;

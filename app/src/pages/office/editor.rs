@@ -4,7 +4,7 @@
 //! posts normally; the server answers with this page again or with a redirect.
 
 use crate::accounts::FormReply;
-use crate::components::form::{use_form_reply, ErrorSummary, Field, Select, TextArea};
+use crate::components::form::{use_form_reply, ErrorSummary, Field, Select};
 use crate::components::lang::use_lang;
 use crate::components::pii::{FindingList, Highlighted};
 use crate::components::session::{redirect_to_sign_in, set_status, use_request_extension};
@@ -266,7 +266,7 @@ fn NeedForm(
                 <Select name="age_band" label=lang.pick("受助人年龄段", "Age band") options=options(AgeBand::ALL, AgeBand::code, AgeBand::label, lang) placeholder=lang.pick("请选择", "Choose")/>
                 <Select name="household_size" label=lang.pick("家庭人口", "Household size") options=options(HouseholdSize::ALL, HouseholdSize::code, HouseholdSize::label, lang) placeholder=lang.pick("请选择", "Choose")/>
                 <Select name="urgency" label=lang.pick("紧急程度", "Urgency") options=options(Urgency::ALL, Urgency::code, Urgency::label, lang)/>
-                <TextArea name="story" label=lang.pick("情况说明", "Story") rows=8 hint=lang.pick("20–5000 字。写清困难和所需帮助，不写可识别家庭的细节。", "20–5000 characters: the hardship and the help needed, without details that identify the family.")/>
+                <StoryField/>
                 <Field name="deadline" label=lang.pick("截止日期（选填）", "Deadline (optional)") kind="date" required=false/>
                 <Field name="target_amount" label=lang.pick("资金需求（元，选填）", "Money needed (yuan, optional)") required=false hint=lang.pick("资金需求与物品至少填一项。", "Give the money needed, items, or both.")/>
             </fieldset>
@@ -295,6 +295,40 @@ fn NeedForm(
                 <NeedView detail lang preview=true/>
             </section>
         })}
+    }
+}
+
+/// The story, with the privacy check running as one types (when scripts run).
+#[component]
+fn StoryField() -> impl IntoView {
+    use crate::components::story_input::StoryInput;
+    let lang = use_lang();
+    let reply = use_form_reply();
+    let error = reply.error("story").map(|p| p.message(lang));
+    let described_by = if error.is_some() {
+        "field-story-error field-story-hint"
+    } else {
+        "field-story-hint"
+    };
+    let names = crate::needs::draft::split_names(&reply.value("household_names"));
+    view! {
+        <div class="field" class:field-invalid=error.is_some()>
+            <label for="field-story">{lang.pick("情况说明", "Story")}</label>
+            <p class="field-hint" id="field-story-hint">
+                {lang.pick(
+                    "20–5000 字。写清困难和所需帮助，不写可识别家庭的细节。",
+                    "20–5000 characters: the hardship and the help needed, without details that identify the family.",
+                )}
+            </p>
+            {error.map(|e| view! { <p class="field-error" id="field-story-error">{e}</p> })}
+            <StoryInput
+                value=reply.value("story")
+                names
+                invalid=error.is_some()
+                described_by=Some(described_by.to_owned())
+                lang
+            />
+        </div>
     }
 }
 
