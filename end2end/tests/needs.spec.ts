@@ -49,6 +49,10 @@ test('a caseworker sees a phone number blocked, removes it, submits, and a revie
   await caseworker.getByLabel('案件编号').fill(`E2E-${run}`);
   await caseworker.getByLabel('家庭成员姓名').fill('何淑芬');
   await caseworker.getByLabel('授权范围').fill('同意在善桥平台匿名公开需求');
+  // The live check reads the names field as it stands.
+  await caseworker.getByLabel('情况说明').pressSequentially('何淑芬');
+  await expect(caseworker.getByTestId('live-guard')).toContainText('何淑芬');
+  await caseworker.getByLabel('情况说明').fill(`${CLEAN_STORY}有事请联系其女儿，电话 139 1234 5678。`);
   await caseworker.getByRole('button', { name: '提交审核' }).click();
 
   // Blocked: the problem is summarised, the field flagged, the number marked in place.

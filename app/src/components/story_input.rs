@@ -8,10 +8,27 @@
 use crate::i18n::Lang;
 use leptos::prelude::*;
 
+/// The names as they stand in the form's names field right now (in the browser).
+fn typed_names() -> Option<Vec<String>> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id("field-household_names")
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|input| crate::needs::draft::split_names(&input.value()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
 #[island]
 pub fn StoryInput(
     value: String,
-    /// The household's names as last typed in the form (checked too).
+    /// The household's names as the form was rendered with (checked too; in the browser
+    /// the names field's current value is read on every check).
     names: Vec<String>,
     invalid: bool,
     described_by: Option<String>,
@@ -21,7 +38,13 @@ pub fn StoryInput(
     let names = StoredValue::new(names);
     let live = RwSignal::new(false);
     Effect::new(move |_| live.set(true));
-    let findings = Memo::new(move |_| names.with_value(|n| pii::scan(&text.get(), n)));
+    let findings = Memo::new(move |_| {
+        let story = text.get();
+        match typed_names() {
+            Some(typed) => pii::scan(&story, &typed),
+            None => names.with_value(|n| pii::scan(&story, n)),
+        }
+    });
     let summary = move || {
         let found = findings.get();
         let blocking = found.iter().filter(|f| f.is_blocking()).count();
