@@ -104,7 +104,9 @@ pub fn Select(
     name: &'static str,
     label: &'static str,
     options: Vec<(String, String)>,
-    #[prop(optional)] placeholder: Option<&'static str>,
+    /// The label of an empty first option ("please choose"), for a choice with no default.
+    #[prop(optional)]
+    empty_choice: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -123,7 +125,7 @@ pub fn Select(
                 aria-invalid=error.is_some().then_some("true")
                 aria-describedby=described_by
             >
-                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {empty_choice.map(|p| view! { <option value="">{p}</option> })}
                 {options
                     .into_iter()
                     .map(|(code, text)| {

@@ -19,6 +19,25 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+/// Display names of users, each looked up once.
+#[derive(Default)]
+struct UserNames(HashMap<i64, String>);
+
+impl UserNames {
+    async fn of<C: ConnectionTrait>(&mut self, db: &C, id: i64) -> Result<String, NeedError> {
+        if let Some(name) = self.0.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = user::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        self.0.insert(id, name.clone());
+        Ok(name)
+    }
+}
+
 /// How many needs one list page shows.
 pub const LIST_LIMIT: u64 = 200;
 
@@ -64,21 +83,10 @@ pub async fn list_for_staff<C: ConnectionTrait>(
         .limit(LIST_LIMIT)
         .all(db)
         .await?;
-    let mut authors: HashMap<i64, String> = HashMap::new();
+    let mut authors = UserNames::default();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let author = match authors.get(&row.author_id) {
-            Some(a) => a.clone(),
-            None => {
-                let name = user::Entity::find_by_id(row.author_id)
-                    .one(db)
-                    .await?
-                    .map(|u| u.display_name)
-                    .unwrap_or_default();
-                authors.insert(row.author_id, name.clone());
-                name
-            }
-        };
+        let author = authors.of(db, row.author_id).await?;
         out.push(StaffNeedRow {
             status: status_of(&row)?,
             place: regions.display(&row.region_code),
@@ -158,15 +166,10 @@ pub async fn workspace<C: ConnectionTrait>(
             row.published_at.map(|t| t.date_naive()).unwrap_or(today),
         ));
     }
-    let name_of = |id: i64| async move {
-        user::Entity::find_by_id(id)
-            .one(db)
-            .await
-            .map(|u| u.map(|u| u.display_name).unwrap_or_default())
-    };
+    let mut names = UserNames::default();
     let private_row = need_private::Entity::find_by_id(row.id).one(db).await?;
     let consent_recorded_by = match &private_row {
-        Some(p) => name_of(p.consent_recorded_by).await?,
+        Some(p) => names.of(db, p.consent_recorded_by).await?,
         None => String::new(),
     };
     let office = organization::Entity::find_by_id(row.office_id)
@@ -182,7 +185,7 @@ pub async fn workspace<C: ConnectionTrait>(
         status,
         place: regions.display(&row.region_code),
         office,
-        author: name_of(row.author_id).await?,
+        author: names.of(db, row.author_id).await?,
         input: draft.to_input(),
         private: PrivateCase {
             case_reference: draft.private.case_reference.clone(),
@@ -209,7 +212,7 @@ pub async fn workspace<C: ConnectionTrait>(
 /// The audit entries of a need, oldest first, with the actors' names.
 async fn history<C: ConnectionTrait>(db: &C, code: &str) -> Result<Vec<NeedEvent>, NeedError> {
     use crate::entities::audit_entry;
-    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut names = UserNames::default();
     let mut events = Vec::new();
     for e in audit_entry::Entity::find()
         .filter(audit_entry::Column::EntityKind.eq("need"))
@@ -219,18 +222,7 @@ async fn history<C: ConnectionTrait>(db: &C, code: &str) -> Result<Vec<NeedEvent
         .await?
     {
         let actor = match e.actor_user_id {
-            Some(id) => match names.get(&id) {
-                Some(n) => n.clone(),
-                None => {
-                    let n = user::Entity::find_by_id(id)
-                        .one(db)
-                        .await?
-                        .map(|u| u.display_name)
-                        .unwrap_or_default();
-                    names.insert(id, n.clone());
-                    n
-                }
-            },
+            Some(id) => names.of(db, id).await?,
             None => String::new(),
         };
         events.push(NeedEvent {

@@ -7,12 +7,11 @@ use crate::accounts::FormReply;
 use crate::components::form::{use_form_reply, ErrorSummary, Field, Select};
 use crate::components::lang::use_lang;
 use crate::components::pii::{FindingList, Highlighted};
-use crate::components::session::{redirect_to_sign_in, set_status, use_request_extension};
+use crate::components::session::{set_status, use_request_extension};
 use crate::domain::need::NeedStatus;
 use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, Urgency,
 };
-use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::needs::draft::EDITOR_ITEM_ROWS;
 use crate::needs::{need_workspace, office_counties, EditorFeedback};
@@ -65,7 +64,7 @@ pub fn NewNeedPage() -> impl IntoView {
                                 <NeedForm action="/office/needs/new".to_owned() counties feedback/>
                             }
                             .into_any(),
-                            Err(e) => denied(e, "/office/needs/new", lang),
+                            Err(e) => super::denied(e, "/office/needs/new", lang),
                         }
                     })
                 }}
@@ -94,7 +93,7 @@ pub fn EditNeedPage() -> impl IntoView {
                             (Ok(ws), Ok(c)) => (ws, c),
                             (Err(e), _) | (_, Err(e)) => {
                                 let next = params.read_untracked().get("code").unwrap_or_default();
-                                return denied(e, &format!("/office/needs/{next}/edit"), lang);
+                                return super::denied(e, &format!("/office/needs/{next}/edit"), lang);
                             }
                         };
                         if !reply.has_values() {
@@ -127,26 +126,6 @@ pub fn EditNeedPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
-    }
-}
-
-/// What a portal page shows when the viewer may not see it.
-pub(super) fn denied(e: AppError, next: &str, lang: Lang) -> AnyView {
-    match e {
-        AppError::Unauthorized => {
-            redirect_to_sign_in(next);
-            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
-        }
-        AppError::NotFound => {
-            set_status(404);
-            view! { <crate::pages::not_found::NotFound/> }.into_any()
-        }
-        e => {
-            if e == AppError::Forbidden {
-                set_status(403);
-            }
-            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
-        }
     }
 }
 
@@ -258,13 +237,13 @@ fn NeedForm(
                     )}
                 </p>
                 <Field name="title" label=lang.pick("标题", "Title") hint=lang.pick("4–60 字，概括需求。", "4–60 characters summing up the need.")/>
-                <Select name="region_code" label=lang.pick("所在县（区）", "County") options=counties placeholder=lang.pick("请选择", "Choose")/>
-                <Select name="assistance_type" label=lang.pick("帮扶类型", "Assistance type") options=options(AssistanceType::ALL, AssistanceType::code, AssistanceType::label, lang) placeholder=lang.pick("请选择", "Choose")/>
-                <Select name="household_category" label=lang.pick("家庭类别", "Household category") options=options(HouseholdCategory::ALL, HouseholdCategory::code, HouseholdCategory::label, lang) placeholder=lang.pick("请选择", "Choose")/>
-                <Select name="coverage" label=lang.pick("救助情况", "Government assistance") options=options(Coverage::ALL, Coverage::code, Coverage::label, lang) placeholder=lang.pick("请选择", "Choose")/>
+                <Select name="region_code" label=lang.pick("所在县（区）", "County") options=counties empty_choice=lang.pick("请选择", "Choose")/>
+                <Select name="assistance_type" label=lang.pick("帮扶类型", "Assistance type") options=options(AssistanceType::ALL, AssistanceType::code, AssistanceType::label, lang) empty_choice=lang.pick("请选择", "Choose")/>
+                <Select name="household_category" label=lang.pick("家庭类别", "Household category") options=options(HouseholdCategory::ALL, HouseholdCategory::code, HouseholdCategory::label, lang) empty_choice=lang.pick("请选择", "Choose")/>
+                <Select name="coverage" label=lang.pick("救助情况", "Government assistance") options=options(Coverage::ALL, Coverage::code, Coverage::label, lang) empty_choice=lang.pick("请选择", "Choose")/>
                 <Field name="assistance_received" label=lang.pick("已享受的救助（选填）", "Assistance already received (optional)") required=false/>
-                <Select name="age_band" label=lang.pick("受助人年龄段", "Age band") options=options(AgeBand::ALL, AgeBand::code, AgeBand::label, lang) placeholder=lang.pick("请选择", "Choose")/>
-                <Select name="household_size" label=lang.pick("家庭人口", "Household size") options=options(HouseholdSize::ALL, HouseholdSize::code, HouseholdSize::label, lang) placeholder=lang.pick("请选择", "Choose")/>
+                <Select name="age_band" label=lang.pick("受助人年龄段", "Age band") options=options(AgeBand::ALL, AgeBand::code, AgeBand::label, lang) empty_choice=lang.pick("请选择", "Choose")/>
+                <Select name="household_size" label=lang.pick("家庭人口", "Household size") options=options(HouseholdSize::ALL, HouseholdSize::code, HouseholdSize::label, lang) empty_choice=lang.pick("请选择", "Choose")/>
                 <Select name="urgency" label=lang.pick("紧急程度", "Urgency") options=options(Urgency::ALL, Urgency::code, Urgency::label, lang)/>
                 <StoryField/>
                 <Field name="deadline" label=lang.pick("截止日期（选填）", "Deadline (optional)") kind="date" required=false/>

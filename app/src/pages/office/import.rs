@@ -92,8 +92,8 @@ pub fn ImportNeedsPage() -> impl IntoView {
                 Suspend::new(async move {
                     match counties.await {
                         Ok(c) if !c.is_empty() => view! { <ImportForm report/> }.into_any(),
-                        Ok(_) => super::editor::denied(AppError::Forbidden, "/office/needs/import", lang),
-                        Err(e) => super::editor::denied(e, "/office/needs/import", lang),
+                        Ok(_) => super::denied(AppError::Forbidden, "/office/needs/import", lang),
+                        Err(e) => super::denied(e, "/office/needs/import", lang),
                     }
                 })
             }}

@@ -18,6 +18,26 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// What a portal page shows when the viewer may not see it.
+pub(super) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyView {
+    match e {
+        AppError::Unauthorized => {
+            redirect_to_sign_in(next);
+            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
+        }
+        AppError::NotFound => {
+            set_status(404);
+            view! { <crate::pages::not_found::NotFound/> }.into_any()
+        }
+        e => {
+            if e == AppError::Forbidden {
+                set_status(403);
+            }
+            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
+        }
+    }
+}
+
 /// The office portal: the office, its staff, inviting staff and API tokens.
 #[component]
 pub fn OfficePortalPage() -> impl IntoView {

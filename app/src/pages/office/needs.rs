@@ -2,8 +2,6 @@
 
 use crate::components::badges::StatusBadge;
 use crate::components::lang::use_lang;
-use crate::components::session::{redirect_to_sign_in, set_status};
-use crate::error::AppError;
 use crate::needs::office_needs;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -88,16 +86,7 @@ pub fn OfficeNeedsPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(AppError::Unauthorized) => {
-                            redirect_to_sign_in("/office/needs");
-                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
-                        }
-                        Err(e) => {
-                            if e == AppError::Forbidden {
-                                set_status(403);
-                            }
-                            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
-                        }
+                        Err(e) => super::denied(e, "/office/needs", lang),
                     }
                 })}
             </Suspense>

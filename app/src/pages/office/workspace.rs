@@ -8,12 +8,9 @@ use crate::components::badges::StatusBadge;
 use crate::components::form::{use_form_reply, ErrorSummary};
 use crate::components::lang::use_lang;
 use crate::components::pii::kind_label;
-use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::domain::need::NeedStatus;
-use crate::error::AppError;
 use crate::needs::{need_workspace, NeedWorkspace};
 use crate::pages::need::NeedView;
-use crate::pages::not_found::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -53,17 +50,7 @@ pub fn OfficeNeedPage() -> impl IntoView {
                 Suspend::new(async move {
                     match need.await {
                         Ok(ws) => view! { <Workspace ws done/> }.into_any(),
-                        Err(AppError::Unauthorized) => {
-                            redirect_to_sign_in(&next);
-                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
-                        }
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(e) => {
-                            if e == AppError::Forbidden {
-                                set_status(403);
-                            }
-                            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
-                        }
+                        Err(e) => super::denied(e, &next, lang),
                     }
                 })
             }}
