@@ -6,8 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-say() { printf '\n==> %s\n' "$*" >&2; }
+started=$SECONDS
+n=0
+steps=7
+say() { n=$((n + 1)); printf '\n==> test [%s/%s] %s (%ds so far)\n' "$n" "$steps" "$*" "$((SECONDS - started))" >&2; }
 
+say "tools (installed when missing)"
 scripts/ensure-tools.sh --browser
 
 pg_url="${TEST_DATABASE_URL:-${DATABASE_URL:-}}"
@@ -43,8 +47,8 @@ else
 fi
 unset RUSTFLAGS
 
-say "release build (cargo leptos build --release)"
-cargo leptos build --release
+say "release build of the binary and the site (scripts/build.sh)"
+scripts/build.sh
 
 say "browser tests (Playwright + Debian Chromium)"
 export E2E_PORT="${E2E_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
@@ -53,4 +57,4 @@ rm -rf end2end/.data
 mkdir -p "$E2E_DATA_DIR"
 (cd end2end && npx playwright test)
 rm -rf end2end/.data
-say "all tests passed"
+printf '\n==> all tests passed in %ds\n' "$((SECONDS - started))" >&2
