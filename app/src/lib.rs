@@ -19,8 +19,11 @@ pub mod needs;
 pub mod organizations;
 pub mod pages;
 pub mod regions;
+pub mod routes;
 mod shell;
 
+#[cfg(feature = "ssr")]
+pub mod action;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

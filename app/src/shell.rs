@@ -1,10 +1,11 @@
-//! The HTML shell and the route table.
+//! The HTML shell and the page routes (their paths are checked against `routes::PAGES`).
 
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
-use crate::pages::charity::{CharityPortalPage, CharityRegisterPage, InvitationPage};
+use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
+use crate::pages::invitation::InvitationPage;
 use crate::pages::office::{
     EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
 };

@@ -1,16 +1,12 @@
 //! The `shanqiao` server: HTTP wiring, subcommands and start-up. The domain and the pages
 //! live in the `app` crate; this crate only puts them together.
 
-pub mod accounts;
 pub mod api;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod defences;
 pub mod jobs;
-pub mod needs;
-pub mod organizations;
-pub mod pages;
 pub mod routes;
 pub mod sessions;
 pub mod startup;

@@ -1,9 +1,9 @@
-//! The route table: pages and server functions from the app crate, plus the few plain
-//! HTTP endpoints below.
+//! The router: the app crate's route table (pages, server functions, form actions), the
+//! token API and the few plain endpoints below, with the layers every request passes.
 
+use crate::api;
 use crate::defences::{self, SiteOrigin};
-use crate::sessions::DbSessionStore;
-use crate::{accounts, api, needs, organizations};
+use crate::sessions::{self, DbSessionStore};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
@@ -40,12 +40,16 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
             config.session_idle_minutes,
         )));
-    let limits = accounts::SessionLimits {
+    let limits = sessions::SessionLimits {
         db: state.db.clone(),
         absolute_seconds: config.session_max_hours * 3600,
     };
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    // Form posts: each path with the typed action beside its page (app::routes).
+    let forms = app::routes::actions()
+        .into_iter()
+        .fold(Router::new(), |r, (path, action)| r.route(path, action));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_language))
@@ -60,69 +64,7 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/api/v1/needs/{code}/submit", post(api::submit_need))
         .route("/api/v1/needs/{code}/withdraw", post(api::withdraw_need))
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
-        .route("/signin", post(accounts::sign_in))
-        .route("/signup", post(accounts::sign_up))
-        .route("/signout", post(accounts::sign_out))
-        .route("/account/password", post(accounts::change_password))
-        .route("/admin/users/reset-links", post(accounts::issue_reset_link))
-        .route("/admin/offices", post(organizations::create_office))
-        .route("/reset/{token}", post(accounts::reset_password))
-        .route("/charity/register", post(organizations::register_charity))
-        .route(
-            "/charity/invitations",
-            post(organizations::invite_charity_member),
-        )
-        .route(
-            "/office/invitations",
-            post(organizations::invite_office_member),
-        )
-        .route("/office/settings", post(needs::save_settings))
-        .route("/office/needs/new", post(needs::create_need))
-        .route(
-            "/office/needs/import",
-            post(needs::import_needs).layer(axum::extract::DefaultBodyLimit::max(
-                app::needs::import::MAX_BYTES + 64 * 1024,
-            )),
-        )
-        .route(
-            "/office/needs/import/template.csv",
-            get(needs::import_template),
-        )
-        .route("/office/needs/{code}/edit", post(needs::edit_need))
-        .route("/office/needs/{code}/submit", post(needs::submit_need))
-        .route("/office/needs/{code}/approve", post(needs::approve_need))
-        .route("/office/needs/{code}/return", post(needs::return_need))
-        .route("/office/needs/{code}/withdraw", post(needs::withdraw_need))
-        .route(
-            "/office/needs/{code}/consent-withdrawn",
-            post(needs::record_consent_withdrawn),
-        )
-        .route(
-            "/office/needs/{code}/override",
-            post(needs::override_finding),
-        )
-        .route("/office/tokens", post(organizations::create_office_token))
-        .route(
-            "/office/tokens/{id}/revoke",
-            post(organizations::revoke_office_token),
-        )
-        .route("/charity/tokens", post(organizations::create_charity_token))
-        .route(
-            "/charity/tokens/{id}/revoke",
-            post(organizations::revoke_charity_token),
-        )
-        .route(
-            "/invitations/{token}",
-            post(organizations::accept_invitation),
-        )
-        .route(
-            "/admin/charities/{id}/verify",
-            post(organizations::verify_charity),
-        )
-        .route(
-            "/admin/charities/{id}/reject",
-            post(organizations::reject_charity),
-        )
+        .merge(forms)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -130,9 +72,15 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Inside the session layer: renders the page a form action answers with, for
+        // the signed-in user loaded just outside it.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::action::render::render_answers,
+        ))
         .layer(middleware::from_fn_with_state(
             limits,
-            accounts::load_current_user,
+            sessions::load_current_user,
         ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(

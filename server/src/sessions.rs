@@ -117,3 +117,36 @@ impl SessionStore for DbSessionStore {
         Ok(())
     }
 }
+
+/// What [`load_current_user`] needs.
+#[derive(Clone)]
+pub struct SessionLimits {
+    pub db: sea_orm::DatabaseConnection,
+    pub absolute_seconds: i64,
+}
+
+/// Middleware: puts the signed-in user (if any) into the request's extensions, ending
+/// sessions older than the absolute limit.
+pub async fn load_current_user(
+    axum::extract::State(limits): axum::extract::State<SessionLimits>,
+    session: tower_sessions::Session,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use app::accounts::session::{SIGNED_IN_AT, USER_ID};
+    if let Ok(Some(user_id)) = session.get::<i64>(USER_ID).await {
+        let started = session
+            .get::<i64>(SIGNED_IN_AT)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(0);
+        if chrono::Utc::now().timestamp() - started > limits.absolute_seconds {
+            let _ = session.flush().await;
+        } else if let Ok(Some(user)) = app::accounts::store::current_user(&limits.db, user_id).await
+        {
+            request.extensions_mut().insert(user);
+        }
+    }
+    next.run(request).await
+}

@@ -98,7 +98,7 @@ async fn published_need(app: &TestApp) -> String {
     let staff = app::needs::staff::Staff::of_user(db, reviewer)
         .await
         .expect("staff");
-    app::needs::lifecycle::approve(db, &staff, &code, chrono::Utc::now())
+    app::needs::lifecycle::publish(db, &staff, &code, chrono::Utc::now())
         .await
         .expect("published");
     code

@@ -699,7 +699,7 @@ async fn two_reviewers_acting_at_once_one_wins() {
     let admin = staff_of("office-admin@shanqiao.test").await;
     let now = chrono::Utc::now();
     let (approved, returned) = tokio::join!(
-        app::needs::lifecycle::approve(db, &reviewer, &code, now),
+        app::needs::lifecycle::publish(db, &reviewer, &code, now),
         app::needs::lifecycle::return_to_author(db, &admin, &code, "请补充", now),
     );
     let wins = [approved.is_ok(), returned.is_ok()];

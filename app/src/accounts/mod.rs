@@ -3,11 +3,15 @@
 mod forms;
 mod identity;
 #[cfg(feature = "ssr")]
+pub mod one_time_link;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod resets;
 #[cfg(feature = "ssr")]
 pub mod secret;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sign_in;
 #[cfg(feature = "ssr")]
@@ -128,6 +132,9 @@ pub mod problems {
     );
     pub const NO_SUCH_ACCOUNT: Problem =
         Problem::new("没有这个账号。", "There is no such account.");
+    /// Refused access: the same words on every page.
+    pub const FORBIDDEN: Problem =
+        Problem::new("您没有权限进行此操作。", "You are not allowed to do this.");
     pub const INTERNAL: Problem = Problem::new(
         "服务暂时出现问题，请稍后再试。",
         "Something went wrong on our side. Please try again later.",

@@ -1,6 +1,7 @@
 //! Password reset links: a platform admin issues a one-time link for an account and
 //! passes it on; whoever opens it sets a new password. Valid for 24 hours, once.
 
+use super::one_time_link::{self, LinkColumns};
 use super::secret::{digest, new_secret};
 use super::{password, CurrentUser, SignInName};
 use crate::audit::{self, Actor, Change};
@@ -16,6 +17,9 @@ pub const VALID_HOURS: i64 = 24;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResetError {
+    /// The new password is too short, too long, or its confirmation differs.
+    #[error("the new password is not acceptable")]
+    Invalid(Vec<(&'static str, super::Problem)>),
     #[error("not allowed")]
     Forbidden,
     #[error("no such account")]
@@ -32,12 +36,15 @@ pub enum ResetError {
 pub async fn issue(
     db: &DatabaseConnection,
     admin: &CurrentUser,
-    name: &SignInName,
+    account: &str,
     now: DateTime<Utc>,
 ) -> Result<String, ResetError> {
     if !admin.is_platform_admin {
         return Err(ResetError::Forbidden);
     }
+    let name = SignInName::parse(account)
+        .map_err(|_| ResetError::Invalid(vec![("account", super::problems::BAD_SIGN_IN_NAME)]))?;
+    let name = &name;
     let column = match name {
         SignInName::Email(_) => user::Column::Email,
         SignInName::Phone(_) => user::Column::Phone,
@@ -81,17 +88,21 @@ pub async fn issue(
     Ok(token)
 }
 
+/// Reset links are one-time links.
+const RESET_LINKS: LinkColumns<password_reset::Entity> = LinkColumns {
+    id: password_reset::Column::Id,
+    token_hash: password_reset::Column::TokenHash,
+    used_at: password_reset::Column::UsedAt,
+    expires_at: password_reset::Column::ExpiresAt,
+};
+
 /// Whether a reset link is still usable.
 pub async fn is_open(
     db: &DatabaseConnection,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    Ok(password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(digest(token)))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .filter(password_reset::Column::ExpiresAt.gt(now))
-        .one(db)
+    Ok(one_time_link::open(db, &RESET_LINKS, token, now)
         .await?
         .is_some())
 }
@@ -102,24 +113,24 @@ pub async fn reset(
     db: &DatabaseConnection,
     token: &str,
     new_password: String,
+    confirmation: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
-    let found = password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(digest(token)))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .filter(password_reset::Column::ExpiresAt.gt(now))
-        .one(db)
+    let found = super::check_new_password(
+        &new_password,
+        confirmation,
+        "password",
+        "password_confirmation",
+    );
+    if !found.is_empty() {
+        return Err(ResetError::Invalid(found));
+    }
+    let found = one_time_link::open(db, &RESET_LINKS, token, now)
         .await?
         .ok_or(ResetError::Gone)?;
     let hash = password::hash(new_password).await?;
     let txn = db.begin().await?;
-    let used = password_reset::Entity::update_many()
-        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
-        .filter(password_reset::Column::Id.eq(found.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected == 0 {
+    if !one_time_link::use_up(&txn, &RESET_LINKS, found.id, now).await? {
         return Err(ResetError::Gone);
     }
     user::Entity::update_many()

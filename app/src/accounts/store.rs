@@ -178,6 +178,9 @@ pub async fn current_user(
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChangePasswordError {
+    /// The new password is too short, too long, or its confirmation differs.
+    #[error("the new password is not acceptable")]
+    Invalid(Vec<(&'static str, super::Problem)>),
     #[error("the current password is wrong")]
     WrongCurrentPassword,
     #[error("the account no longer exists")]
@@ -195,8 +198,18 @@ pub async fn change_password(
     user_id: i64,
     current: String,
     new: String,
+    confirmation: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), ChangePasswordError> {
+    let found = super::check_new_password(
+        &new,
+        confirmation,
+        "new_password",
+        "new_password_confirmation",
+    );
+    if !found.is_empty() {
+        return Err(ChangePasswordError::Invalid(found));
+    }
     let Some(found) = user::Entity::find_by_id(user_id).one(db).await? else {
         return Err(ChangePasswordError::NoSuchUser);
     };

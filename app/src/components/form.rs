@@ -137,3 +137,15 @@ pub fn Select(
         </div>
     }
 }
+
+/// What a page says when the reader may not see it or do what they asked: the refusal of
+/// the form just posted if there is one (the same words wherever access is refused),
+/// else `error`'s message.
+#[component]
+pub fn Refusal(error: crate::error::AppError) -> impl IntoView {
+    let lang = use_lang();
+    let text = use_form_reply()
+        .form_error
+        .map_or_else(|| error.message(lang), |p| p.message(lang));
+    view! { <p class="error" role="alert" data-testid="refusal">{text}</p> }
+}

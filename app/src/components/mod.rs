@@ -7,5 +7,6 @@ pub mod layout;
 pub mod need_browser;
 pub mod need_card;
 pub mod pii;
+pub mod portal;
 pub mod session;
 pub mod story_input;

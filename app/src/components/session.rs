@@ -41,17 +41,3 @@ pub fn set_status(code: u16) {
     #[cfg(not(feature = "ssr"))]
     let _ = code;
 }
-
-/// A value the server handler attached to the request it renders this page for (e.g.
-/// the PII guard's findings on a draft that came back).
-pub fn use_request_extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<T>().cloned())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}

@@ -7,13 +7,16 @@ use super::DEMO_PASSWORD;
 use crate::accounts::password;
 use crate::audit::{self, Actor, Change};
 use crate::domain::need::{AssistanceType, NeedStatus, Urgency};
-use crate::domain::public_code;
 use crate::domain::uscc::Uscc;
 use crate::entities::*;
+use crate::needs::draft::{ItemInput, NeedDraft, NeedInput};
+use crate::needs::lifecycle;
+use crate::needs::staff::Staff;
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,6 +41,9 @@ pub enum SeedError {
     Corpus(#[from] serde_json::Error),
     #[error("the demo data is inconsistent: {0}")]
     Inconsistent(String),
+    /// The product's own write path refused a demo need.
+    #[error("a demo need was refused: {0}")]
+    Need(#[from] crate::needs::lifecycle::NeedError),
     #[error(transparent)]
     Password(#[from] password::PasswordError),
 }
@@ -79,6 +85,7 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedOut
         return Ok(SeedOutcome::AlreadyHasData);
     }
     let corpus = corpus::load()?;
+    let regions = crate::regions::RegionDirectory::load(db).await?;
     // One hash for every demo account: they share the demo password.
     let demo_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let txn = db.begin().await?;
@@ -87,6 +94,7 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedOut
         now,
         rng: Rng::new(0x5EED_2024),
         corpus: &corpus,
+        regions: &regions,
         hash: demo_hash,
         report: SeedReport::default(),
     };
@@ -115,6 +123,7 @@ struct Seeder<'a, C> {
     now: DateTime<Utc>,
     rng: Rng,
     corpus: &'a Corpus,
+    regions: &'a crate::regions::RegionDirectory,
     hash: String,
     report: SeedReport,
 }
@@ -127,7 +136,6 @@ struct Offices {
 
 #[derive(Clone, Copy)]
 struct OfficeStaff {
-    office_id: i64,
     caseworker: i64,
     reviewer: i64,
 }
@@ -246,7 +254,6 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             by_region.insert(
                 *region,
                 OfficeStaff {
-                    office_id: office.id,
                     caseworker,
                     reviewer,
                 },
@@ -329,9 +336,13 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
     }
 
     async fn needs(&mut self, offices: &Offices) -> Result<Vec<SeededNeed>, SeedError> {
-        let mut counters: BTreeMap<String, i64> = BTreeMap::new();
         let mut seeded = Vec::new();
-        let year = chrono::Datelike::year(&self.now);
+        let mut staff = BTreeMap::new();
+        for (region, office) in &offices.by_region {
+            let writer = Staff::of_user(self.db, office.caseworker).await?;
+            let reviewer = Staff::of_user(self.db, office.reviewer).await?;
+            staff.insert(*region, (writer, reviewer));
+        }
         let mut n = 0usize;
         for &(status, count) in NEEDS_BY_STATUS {
             for _ in 0..count {
@@ -348,11 +359,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                     })?;
                 let template = &templates[(n / AssistanceType::ALL.len()) % templates.len()];
                 let county = world::pick_county(&mut self.rng);
-                let staff = offices.by_region[world::office_for(county)];
-                let prefix = public_code::prefix(&county[..2], year);
-                let seq = counters.entry(prefix.clone()).or_insert(0);
-                *seq += 1;
-                let code = public_code::format(&prefix, *seq);
+                let region = world::office_for(county);
+                let people = (&staff[region].0, &staff[region].1);
                 // The template's own categories, so that the story fits the category.
                 let category = self.rng.pick(&template.household_categories).clone();
                 let need = self
@@ -363,8 +371,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                         assistance_type,
                         &category,
                         county,
-                        staff,
-                        &code,
+                        people,
                     )
                     .await?;
                 seeded.push(need);
@@ -372,16 +379,14 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 self.report.needs += 1;
             }
         }
-        for (prefix, last) in counters {
-            self.db
-                .execute_unprepared(&format!(
-                    "INSERT INTO public_code_counters (prefix, last_value) VALUES ('{prefix}', {last})"
-                ))
-                .await?;
-        }
         Ok(seeded)
     }
 
+    /// One need, written as the product writes needs: the editor's input checked into a
+    /// draft, created by the office's caseworker, submitted, returned or published by its
+    /// reviewer (with the quasi-identifier rule), withdrawn by staff, at the times the
+    /// demo's history says. Claims, fulfilment and expiry have no write path yet (they
+    /// come with claims): those states are set after publication.
     #[allow(clippy::too_many_arguments)]
     async fn need(
         &mut self,
@@ -391,115 +396,128 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         assistance_type: AssistanceType,
         category: &str,
         county: &str,
-        staff: OfficeStaff,
-        code: &str,
+        (writer, reviewer): (&Staff, &Staff),
     ) -> Result<SeededNeed, SeedError> {
         let rng = &mut self.rng;
-        let created = self.now - Duration::hours(rng.between(24 * 3, 24 * 120));
+        // Needs still in review were submitted within the default review time limit
+        // (7 days), so that the review expiry job leaves the demo's review queue alone;
+        // expired needs were written well before their deadline passed.
+        let created = match status {
+            NeedStatus::InReview => self.now - Duration::hours(24 + (n % 96) as i64),
+            NeedStatus::Expired => self.now - Duration::hours(rng.between(24 * 40, 24 * 120)),
+            _ => self.now - Duration::hours(rng.between(24 * 3, 24 * 120)),
+        };
         let urgency = *rng.pick(Urgency::ALL);
         let age_band = rng.pick(&template.age_bands).clone();
         let household_size = rng.pick(&["1", "2", "3", "4", "5", "6+"]).to_string();
         // Vary amounts a little around the template, in whole hundreds of yuan.
         let scale = rng.between(80, 125);
-        let target = template
+        let target_yuan = template
             .target_amount_yuan
-            .map(|y| ((y * scale / 100).max(100) / 100 * 100) * 100);
-        // Needs still in review were submitted within the default review time limit
-        // (7 days), so that the review expiry job leaves the demo's review queue alone.
-        let created = if status == NeedStatus::InReview {
-            self.now - Duration::hours(24 + (n % 96) as i64)
-        } else {
-            created
-        };
-        let submitted = (status != NeedStatus::Draft).then(|| created + Duration::hours(6));
-        let published = (!matches!(status, NeedStatus::Draft | NeedStatus::InReview))
-            .then(|| created + Duration::hours(30 + (n % 48) as i64));
+            .map(|y| (y * scale / 100).max(100) / 100 * 100);
+        let submitted = created + Duration::hours(6);
+        let published = created + Duration::hours(30 + (n % 48) as i64);
         let deadline = if status == NeedStatus::Expired {
-            Some((self.now - Duration::days(rng.between(2, 20))).date_naive())
+            (self.now - Duration::days(rng.between(2, 20))).date_naive()
         } else {
-            Some((self.now + Duration::days(rng.between(20, 150))).date_naive())
+            (self.now + Duration::days(rng.between(20, 150))).date_naive()
         };
-        let closed = matches!(
-            status,
-            NeedStatus::Verified | NeedStatus::Withdrawn | NeedStatus::Expired
-        )
-        .then(|| self.now - Duration::days(rng.between(1, 3)));
-        let (review_comment, reviewer) = match status {
-            NeedStatus::Draft if n.is_multiple_of(2) => (
-                Some(rng.pick(&self.corpus.review_comments).clone()),
-                Some(staff.reviewer),
-            ),
-            NeedStatus::Draft | NeedStatus::InReview => (None, None),
-            _ => (None, Some(staff.reviewer)),
-        };
-        let row = need::ActiveModel {
-            public_code: Set(code.to_owned()),
-            office_id: Set(staff.office_id),
-            author_id: Set(staff.caseworker),
-            region_code: Set(county.to_owned()),
-            title: Set(template.title.clone()),
-            story: Set(template.story.clone()),
-            assistance_type: Set(assistance_type.code().to_owned()),
-            household_category: Set(category.to_owned()),
-            coverage: Set(template.coverage.clone()),
-            assistance_received: Set(template.assistance_received.clone()),
-            age_band: Set(age_band),
-            household_size: Set(household_size),
-            urgency: Set(urgency.code().to_owned()),
-            deadline: Set(deadline),
-            target_amount_fen: Set(target),
-            status: Set(status.code().to_owned()),
-            submitted_at: Set(submitted),
-            reviewed_by: Set(reviewer),
-            review_comment: Set(review_comment),
-            published_at: Set(published),
-            closed_at: Set(closed),
-            close_reason: Set((status == NeedStatus::Verified).then(|| "met_fully".to_owned())),
-            withdraw_reason: Set((status == NeedStatus::Withdrawn)
-                .then(|| self.rng.pick(&self.corpus.withdraw_reasons).clone())),
-            created_at: Set(created),
-            updated_at: Set(closed.or(published).or(submitted).unwrap_or(created)),
-            ..Default::default()
-        }
-        .insert(self.db)
-        .await?;
-        let mut goal = target.unwrap_or(0);
-        for (position, item) in template.items.iter().enumerate() {
-            need_item::ActiveModel {
-                need_id: Set(row.id),
-                position: Set(position as i32),
-                name: Set(item.name.clone()),
-                unit: Set(item.unit.clone()),
-                quantity: Set(item.quantity),
-                unit_value_fen: Set(item.unit_value_yuan * 100),
-                ..Default::default()
-            }
-            .insert(self.db)
-            .await?;
-            goal += item.unit_value_yuan * 100 * i64::from(item.quantity);
-        }
-        let members: Vec<String> = (0..self.rng.between(1, 3))
-            .map(|_| world::person_name(&mut self.rng))
+        let closed = self.now - Duration::days(rng.between(1, 3));
+        let members: Vec<String> = (0..rng.between(1, 3))
+            .map(|_| world::person_name(rng))
             .collect();
-        need_private::ActiveModel {
-            need_id: Set(row.id),
-            case_reference: Set(format!("{}-{:05}", &county[..6], 10_000 + n)),
-            household_names: Set(serde_json::to_string(&members).unwrap_or_else(|_| "[]".into())),
-            consent_recorded_by: Set(staff.caseworker),
-            consent_recorded_at: Set(created - Duration::hours(2)),
-            consent_scope: Set(
-                "同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into(),
-            ),
-            consent_withdrawn_at: Set(None),
-            consent_withdrawn_by: Set(None),
+        let input = NeedInput {
+            title: template.title.clone(),
+            story: template.story.clone(),
+            assistance_type: assistance_type.code().to_owned(),
+            household_category: category.to_owned(),
+            coverage: template.coverage.clone(),
+            assistance_received: template.assistance_received.clone(),
+            region_code: county.to_owned(),
+            age_band,
+            household_size,
+            urgency: urgency.code().to_owned(),
+            deadline: deadline.format("%Y-%m-%d").to_string(),
+            target_amount: target_yuan.map(|y| y.to_string()).unwrap_or_default(),
+            items: template
+                .items
+                .iter()
+                .map(|item| ItemInput {
+                    name: item.name.clone(),
+                    unit: item.unit.clone(),
+                    quantity: item.quantity.to_string(),
+                    unit_value: item.unit_value_yuan.to_string(),
+                })
+                .collect(),
+            case_reference: format!("{}-{:05}", &county[..6], 10_000 + n),
+            household_names: members.join("、"),
+            consent_recorded_on: created.date_naive().format("%Y-%m-%d").to_string(),
+            consent_scope: "同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into(),
+        };
+        let draft =
+            NeedDraft::parse(&input, |c| self.regions.is_county(c), created.date_naive())
+                .map_err(|found| SeedError::Inconsistent(format!("demo need {n}: {found:?}")))?;
+        let db = self.db;
+        let code = lifecycle::create_in(db, writer, &draft, false, created).await?;
+        match status {
+            NeedStatus::Draft => {
+                if n.is_multiple_of(2) {
+                    let comment = self.rng.pick(&self.corpus.review_comments).clone();
+                    lifecycle::submit_in(db, writer, &code, submitted).await?;
+                    lifecycle::return_to_author_in(db, reviewer, &code, &comment, published)
+                        .await?;
+                }
+            }
+            NeedStatus::InReview => lifecycle::submit_in(db, writer, &code, submitted).await?,
+            _ => {
+                lifecycle::submit_in(db, writer, &code, submitted).await?;
+                lifecycle::publish_in(db, reviewer, &code, published).await?;
+            }
         }
-        .insert(self.db)
-        .await?;
+        match status {
+            NeedStatus::Withdrawn => {
+                let reason = self.rng.pick(&self.corpus.withdraw_reasons).clone();
+                lifecycle::withdraw_in(db, writer, &code, &reason, closed).await?;
+            }
+            NeedStatus::Claimed
+            | NeedStatus::Fulfilled
+            | NeedStatus::Verified
+            | NeedStatus::Expired => {
+                let ends = matches!(status, NeedStatus::Verified | NeedStatus::Expired);
+                need::Entity::update_many()
+                    .col_expr(need::Column::Status, Expr::value(status.code()))
+                    .col_expr(need::Column::ClosedAt, Expr::value(ends.then_some(closed)))
+                    .col_expr(
+                        need::Column::CloseReason,
+                        Expr::value((status == NeedStatus::Verified).then_some("met_fully")),
+                    )
+                    .col_expr(
+                        need::Column::UpdatedAt,
+                        Expr::value(if ends { closed } else { published }),
+                    )
+                    .filter(need::Column::PublicCode.eq(code.as_str()))
+                    .exec(db)
+                    .await?;
+            }
+            _ => {}
+        }
+        let id = need::Entity::find()
+            .filter(need::Column::PublicCode.eq(code.as_str()))
+            .one(db)
+            .await?
+            .ok_or_else(|| SeedError::Inconsistent(format!("demo need {code} vanished")))?
+            .id;
+        let goal = draft.target_amount.map_or(0, |f| f.0)
+            + draft
+                .items
+                .iter()
+                .map(|i| i.unit_value.0 * i64::from(i.quantity))
+                .sum::<i64>();
         Ok(SeededNeed {
-            id: row.id,
+            id,
             status,
             goal_fen: goal,
-            reviewer: staff.reviewer,
+            reviewer: reviewer.user_id,
         })
     }
 

@@ -1,10 +1,10 @@
 //! What the office portal reads: the needs of the viewer's regions by state, one need
 //! with everything staff may see and do, and the guard's feedback on a draft.
 
-use super::draft::NeedDraft;
+use super::draft::{NeedDraft, NeedInput};
 use super::lifecycle::{
-    acting_office, county_keys, load, overrides_of, status_of, stored_draft, NeedError, ANY_STAFF,
-    REVIEWERS, WRITERS,
+    acting_office, county_keys, four_eyes, load, overrides_of, status_of, stored_draft,
+    writing_office, NeedError, ANY_STAFF, REVIEWERS, WRITERS,
 };
 use super::screening::{self, QuasiKey};
 use super::staff::Staff;
@@ -177,7 +177,8 @@ pub async fn workspace<C: ConnectionTrait>(
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let is_author = row.author_id == staff.user_id;
+    // The same checks the lifecycle enforces (roles in the region, four eyes).
+    let is_author = four_eyes(staff, &row).is_err();
     let can_write = acting_office(staff, &row, WRITERS).is_ok();
     let reviewer = acting_office(staff, &row, REVIEWERS).is_ok();
     Ok(NeedWorkspace {
@@ -202,10 +203,7 @@ pub async fn workspace<C: ConnectionTrait>(
         can_review: reviewer && !is_author,
         is_author_reviewer: reviewer && is_author,
         history: history(db, &row.public_code).await?,
-        can_withdraw: matches!(
-            status,
-            NeedStatus::Draft | NeedStatus::InReview | NeedStatus::Published | NeedStatus::Claimed
-        ),
+        can_withdraw: super::lifecycle::WITHDRAWABLE.contains(&status),
     })
 }
 
@@ -313,4 +311,30 @@ pub async fn codes_for_staff<C: ConnectionTrait>(
         .into_iter()
         .map(|r| Ok((r.public_code.clone(), status_of(&r)?)))
         .collect()
+}
+
+/// The editor's check of what was typed, before anything is stored: the actor writes
+/// needs, the input is a valid draft whose county lies in one of the actor's offices, and
+/// a stored need (`code`) is one they may see; then the guard's findings, the
+/// quasi-identifier advice and the preview of the public copy.
+pub async fn check_editor_input<C: ConnectionTrait>(
+    db: &C,
+    regions: &RegionDirectory,
+    staff: &Staff,
+    code: Option<&str>,
+    input: &NeedInput,
+    today: chrono::NaiveDate,
+) -> Result<(NeedDraft, EditorFeedback), NeedError> {
+    if !staff.has_any_role(WRITERS) {
+        return Err(NeedError::Forbidden);
+    }
+    let draft =
+        NeedDraft::parse(input, |c| regions.is_county(c), today).map_err(NeedError::Invalid)?;
+    writing_office(staff, &draft)?;
+    let need_id = match code {
+        Some(c) => Some(need_id_in_scope(db, staff, c).await?),
+        None => None,
+    };
+    let feedback = feedback_for(db, regions, &draft, code.unwrap_or("—"), need_id, today).await?;
+    Ok((draft, feedback))
 }

@@ -98,10 +98,6 @@ pub const CONSENT_WITHDRAWN: Problem = Problem::new(
     "该家庭已撤回授权，需求不能再提交或发布。",
     "The family has withdrawn consent; the need cannot be submitted or published.",
 );
-pub const FORBIDDEN: Problem = Problem::new(
-    "您没有执行此操作的权限。",
-    "You are not allowed to do this.",
-);
 pub const NO_SUCH_FINDING: Problem = Problem::new(
     "没有找到这条提示，内容可能已经修改。",
     "That finding is no longer there; the text may have changed.",
@@ -109,4 +105,8 @@ pub const NO_SUCH_FINDING: Problem = Problem::new(
 pub const REVIEW_LIMIT: Problem = Problem::new(
     "审核时限须为 1–90 天。",
     "The review time limit must be 1–90 days.",
+);
+pub const CONFIRM_CONSENT_WITHDRAWN: Problem = Problem::new(
+    "请勾选确认家庭已撤回授权。",
+    "Please tick to confirm the family withdrew consent.",
 );

@@ -62,8 +62,6 @@ pub mod problems {
         "该机构已审核过。",
         "This organization has already been decided on.",
     );
-    pub const FORBIDDEN: Problem =
-        Problem::new("您没有权限进行此操作。", "You are not allowed to do this.");
     pub const EMAIL_TAKEN: Problem = Problem::new(
         "该邮箱已有账号，请使用其他邮箱。",
         "This e-mail address already has an account; use another one.",

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod charity;
 pub mod home;
+pub mod invitation;
 pub mod need;
 pub mod not_found;
 pub mod office;

@@ -243,7 +243,7 @@ fn api_error(e: NeedError) -> ApiError {
         NeedError::Forbidden => ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
-            both(app::needs::problems::FORBIDDEN),
+            both(app::accounts::problems::FORBIDDEN),
         ),
         NeedError::Invalid(found) => {
             let mut err = ApiError::new(

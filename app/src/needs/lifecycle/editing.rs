@@ -4,7 +4,10 @@
 use super::*;
 
 /// Checks that the draft's county is inside an office where `staff` writes needs.
-fn writing_office<'s>(staff: &'s Staff, draft: &NeedDraft) -> Result<&'s StaffOffice, NeedError> {
+pub(crate) fn writing_office<'s>(
+    staff: &'s Staff,
+    draft: &NeedDraft,
+) -> Result<&'s StaffOffice, NeedError> {
     if !staff.has_any_role(WRITERS) {
         return Err(NeedError::Forbidden);
     }
@@ -147,19 +150,25 @@ pub async fn create(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<String, NeedError> {
+    in_transaction(db, async |txn| {
+        create_in(txn, staff, draft, submit, now).await
+    })
+    .await
+}
+
+/// [`create`] inside a transaction of the caller's.
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    txn: &C,
+    staff: &Staff,
+    draft: &NeedDraft,
+    submit: bool,
+    now: DateTime<Utc>,
+) -> Result<String, NeedError> {
     let office = writing_office(staff, draft)?;
+    let (_, code) = insert_draft(txn, staff, office, draft, now).await?;
     if submit {
-        let findings = screening::screen(draft, &[]);
-        if screening::blocks(&findings) {
-            return Err(NeedError::Blocked(findings));
-        }
+        super::review::submit_in(txn, staff, &code, now).await?;
     }
-    let txn = db.begin().await?;
-    let (_, code) = insert_draft(&txn, staff, office, draft, now).await?;
-    if submit {
-        super::review::submit_in(&txn, staff, &code, now).await?;
-    }
-    txn.commit().await?;
     Ok(code)
 }
 

@@ -37,12 +37,14 @@ mod editing;
 mod review;
 mod withdrawal;
 
-pub(crate) use editing::insert_draft;
 pub use editing::{create, update};
+pub(crate) use editing::{create_in, insert_draft, writing_office};
 pub use review::{
-    approve, expire_reviews, override_finding, return_to_author, set_review_time_limit, submit,
+    expire_reviews, override_finding, publish, return_to_author, set_review_time_limit, submit,
 };
-pub use withdrawal::{withdraw, withdraw_consent};
+pub(crate) use review::{four_eyes, publish_in, return_to_author_in, submit_in};
+pub(crate) use withdrawal::withdraw_in;
+pub use withdrawal::{withdraw, withdraw_consent, WITHDRAWABLE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NeedError {
@@ -122,6 +124,31 @@ pub(crate) async fn open(
         office,
         status,
     })
+}
+
+/// Runs `change` in a transaction of its own, committed only when it succeeds.
+pub(crate) async fn in_transaction<T>(
+    db: &DatabaseConnection,
+    change: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T, NeedError>,
+) -> Result<T, NeedError> {
+    let txn = db.begin().await?;
+    let done = change(&txn).await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// [`open`] inside a transaction of the caller's: the row, the acting office and the
+/// status as read.
+pub(crate) async fn read_for<C: ConnectionTrait>(
+    txn: &C,
+    staff: &Staff,
+    code: &str,
+    roles: &[Role],
+) -> Result<(need::Model, StaffOffice, NeedStatus), NeedError> {
+    let row = load(txn, code).await?;
+    let office = acting_office(staff, &row, roles)?.clone();
+    let status = status_of(&row)?;
+    Ok((row, office, status))
 }
 
 pub(crate) async fn load<C: ConnectionTrait>(db: &C, code: &str) -> Result<need::Model, NeedError> {

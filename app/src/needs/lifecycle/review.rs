@@ -4,7 +4,16 @@
 
 use super::*;
 
-pub(super) async fn submit_in<C: ConnectionTrait>(
+/// Four eyes: nobody reviews (publishes, overrides a finding on) a need they wrote.
+pub(crate) fn four_eyes(staff: &Staff, row: &need::Model) -> Result<(), NeedError> {
+    if row.author_id == staff.user_id {
+        Err(NeedError::FourEyes)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) async fn submit_in<C: ConnectionTrait>(
     txn: &C,
     staff: &Staff,
     code: &str,
@@ -48,37 +57,37 @@ pub async fn submit(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
-    let txn = db.begin().await?;
-    submit_in(&txn, staff, code, now).await?;
-    txn.commit().await?;
-    Ok(())
+    in_transaction(db, async |txn| submit_in(txn, staff, code, now).await).await
 }
 
 /// In review → published, by a reviewer who is not the author. The guard runs again;
 /// quasi-identifiers that would single the family out are widened in the stored copy.
-pub async fn approve(
+pub async fn publish(
     db: &DatabaseConnection,
     staff: &Staff,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
-    let Opened {
-        txn,
-        row,
-        office,
-        status,
-    } = open(db, staff, code, REVIEWERS).await?;
+    in_transaction(db, async |txn| publish_in(txn, staff, code, now).await).await
+}
+
+/// [`publish`] inside a transaction of the caller's.
+pub(crate) async fn publish_in<C: ConnectionTrait>(
+    txn: &C,
+    staff: &Staff,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<(), NeedError> {
+    let (row, office, status) = read_for(txn, staff, code, REVIEWERS).await?;
     if status != NeedStatus::InReview {
         return Err(NeedError::WrongState(status));
     }
-    if row.author_id == staff.user_id {
-        return Err(NeedError::FourEyes);
-    }
-    let (draft, consent_withdrawn) = stored_draft(&txn, &row).await?;
+    four_eyes(staff, &row)?;
+    let (draft, consent_withdrawn) = stored_draft(txn, &row).await?;
     if consent_withdrawn {
         return Err(NeedError::ConsentWithdrawn);
     }
-    let findings = screening::screen(&draft, &overrides_of(&txn, row.id).await?);
+    let findings = screening::screen(&draft, &overrides_of(txn, row.id).await?);
     if screening::blocks(&findings) {
         return Err(NeedError::Blocked(findings));
     }
@@ -89,7 +98,7 @@ pub async fn approve(
     };
     let advice = screening::quasi_advice(
         key,
-        &county_keys(&txn, draft.region.as_str(), Some(row.id)).await?,
+        &county_keys(txn, draft.region.as_str(), Some(row.id)).await?,
     );
     let reason = advice.unique.then(|| {
         format!(
@@ -106,7 +115,7 @@ pub async fn approve(
         )
     });
     transition(
-        &txn,
+        txn,
         &row,
         NeedStatus::InReview,
         NeedStatus::Published,
@@ -132,8 +141,7 @@ pub async fn approve(
         now,
     )
     .await?;
-    outbox(&txn, row.id, "upsert", now).await?;
-    txn.commit().await?;
+    outbox(txn, row.id, "upsert", now).await?;
     Ok(())
 }
 
@@ -145,19 +153,28 @@ pub async fn return_to_author(
     comment: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
-    let Opened {
-        txn,
-        row,
-        office,
-        status,
-    } = open(db, staff, code, REVIEWERS).await?;
+    in_transaction(db, async |txn| {
+        return_to_author_in(txn, staff, code, comment, now).await
+    })
+    .await
+}
+
+/// [`return_to_author`] inside a transaction of the caller's.
+pub(crate) async fn return_to_author_in<C: ConnectionTrait>(
+    txn: &C,
+    staff: &Staff,
+    code: &str,
+    comment: &str,
+    now: DateTime<Utc>,
+) -> Result<(), NeedError> {
+    let (row, office, status) = read_for(txn, staff, code, REVIEWERS).await?;
     let comment = required_text(comment)
         .ok_or_else(|| NeedError::Invalid(vec![("comment".into(), problems::COMMENT_REQUIRED)]))?;
     if status != NeedStatus::InReview {
         return Err(NeedError::WrongState(status));
     }
     transition(
-        &txn,
+        txn,
         &row,
         NeedStatus::InReview,
         NeedStatus::Draft,
@@ -178,7 +195,6 @@ pub async fn return_to_author(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
@@ -198,9 +214,7 @@ pub async fn override_finding(
         office,
         status,
     } = open(db, staff, code, REVIEWERS).await?;
-    if row.author_id == staff.user_id {
-        return Err(NeedError::FourEyes);
-    }
+    four_eyes(staff, &row)?;
     let reason = required_text(reason)
         .ok_or_else(|| NeedError::Invalid(vec![("reason".into(), problems::REASON_REQUIRED)]))?;
     if !matches!(status, NeedStatus::Draft | NeedStatus::InReview) {
@@ -314,14 +328,13 @@ pub async fn expire_reviews(
 pub async fn set_review_time_limit(
     db: &DatabaseConnection,
     staff: &Staff,
-    office_id: i64,
     days: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
     let office = staff
         .offices
         .iter()
-        .find(|o| o.office_id == office_id && o.roles.contains(&Role::OfficeAdmin))
+        .find(|o| o.roles.contains(&Role::OfficeAdmin))
         .ok_or(NeedError::Forbidden)?;
     let days: i32 = days
         .trim()

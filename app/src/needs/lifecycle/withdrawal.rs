@@ -4,14 +4,14 @@
 use super::*;
 
 /// Statuses from which staff may withdraw a need.
-const WITHDRAWABLE: &[NeedStatus] = &[
+pub const WITHDRAWABLE: &[NeedStatus] = &[
     NeedStatus::Draft,
     NeedStatus::InReview,
     NeedStatus::Published,
     NeedStatus::Claimed,
 ];
 
-async fn withdraw_in<C: ConnectionTrait>(
+async fn withdraw_row<C: ConnectionTrait>(
     txn: &C,
     row: &need::Model,
     from: NeedStatus,
@@ -61,19 +61,28 @@ pub async fn withdraw(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
-    let Opened {
-        txn,
-        row,
-        office,
-        status,
-    } = open(db, staff, code, ANY_STAFF).await?;
+    in_transaction(db, async |txn| {
+        withdraw_in(txn, staff, code, reason, now).await
+    })
+    .await
+}
+
+/// [`withdraw`] inside a transaction of the caller's.
+pub(crate) async fn withdraw_in<C: ConnectionTrait>(
+    txn: &C,
+    staff: &Staff,
+    code: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), NeedError> {
+    let (row, office, status) = read_for(txn, staff, code, ANY_STAFF).await?;
     let reason = required_text(reason)
         .ok_or_else(|| NeedError::Invalid(vec![("reason".into(), problems::REASON_REQUIRED)]))?;
     if !WITHDRAWABLE.contains(&status) {
         return Err(NeedError::WrongState(status));
     }
-    withdraw_in(
-        &txn,
+    withdraw_row(
+        txn,
         &row,
         status,
         staff.actor(office.office_id),
@@ -82,18 +91,25 @@ pub async fn withdraw(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 
 /// Records that the family withdrew consent, and unpublishes the need at once,
-/// whatever its state.
+/// whatever its state. `confirmed` is the staff member's explicit confirmation (the
+/// checkbox of the form): nothing happens without it.
 pub async fn withdraw_consent(
     db: &DatabaseConnection,
     staff: &Staff,
     code: &str,
+    confirmed: bool,
     now: DateTime<Utc>,
 ) -> Result<(), NeedError> {
+    if !confirmed {
+        return Err(NeedError::Invalid(vec![(
+            "confirm".into(),
+            problems::CONFIRM_CONSENT_WITHDRAWN,
+        )]));
+    }
     let Opened {
         txn,
         row,
@@ -133,7 +149,7 @@ pub async fn withdraw_consent(
         )
         .await?;
     } else {
-        withdraw_in(
+        withdraw_row(
             &txn,
             &row,
             status,

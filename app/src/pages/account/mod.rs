@@ -1,10 +1,14 @@
 //! Signing up, signing in, and the signed-in person's account page. The forms post to
-//! the server's handlers (`server/src/accounts.rs`), which redirect on success and
-//! render the same page with a `FormReply` on failure.
+//! the actions in `post.rs`, which redirect on success and render the same page with a
+//! `FormReply` on failure.
+
+#[cfg(feature = "ssr")]
+pub mod post;
 
 use crate::components::form::{use_form_reply, ErrorSummary, Field};
 use crate::components::lang::use_lang;
 use crate::components::session::{redirect_to_sign_in, use_current_user};
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -42,7 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="notice" role="status">{lang.pick("密码已重置，请用新密码登录。", "Your password was reset; sign in with the new one.")}</p>
             })}
             <ErrorSummary/>
-            <form method="post" action="/signin" class="stack" novalidate>
+            <form method="post" action=routes::SIGN_IN.url() class="stack" novalidate>
                 <input type="hidden" name="next" value=next/>
                 <Field
                     name="account"
@@ -79,7 +83,7 @@ pub fn SignUpPage() -> impl IntoView {
         <section class="form-page">
             <h1>{lang.pick("注册爱心人士账号", "Sign up as a donor")}</h1>
             <ErrorSummary/>
-            <form method="post" action="/signup" class="stack" novalidate>
+            <form method="post" action=routes::SIGN_UP.url() class="stack" novalidate>
                 <Field
                     name="account"
                     label=lang.pick("邮箱或手机号", "E-mail or mobile number")
@@ -138,12 +142,12 @@ pub fn AccountPage() -> impl IntoView {
             <p data-testid="signed-in-as">
                 {lang.pick("当前登录：", "Signed in as ")}<strong>{user.display_name}</strong>
             </p>
-            <form method="post" action="/signout">
+            <form method="post" action=routes::SIGN_OUT.url()>
                 <button type="submit" class="button button-secondary">{lang.pick("退出登录", "Sign out")}</button>
             </form>
             <h2>{lang.pick("修改密码", "Change password")}</h2>
             <ErrorSummary/>
-            <form method="post" action="/account/password" class="stack" novalidate>
+            <form method="post" action=routes::CHANGE_PASSWORD.url() class="stack" novalidate>
                 <Field
                     name="current_password"
                     label=lang.pick("当前密码", "Current password")

@@ -1,10 +1,16 @@
-//! The platform admin's pages: the verification queue of charities, and account tools.
+//! The platform admin's pages: the verification queue of charities, account tools and
+//! offices. The forms post to the actions in `post.rs`.
 
-use crate::components::form::ErrorSummary;
+#[cfg(feature = "ssr")]
+pub mod post;
+
+use crate::components::form::{ErrorSummary, Refusal};
 use crate::components::lang::use_lang;
+use crate::components::portal::IssuedLink;
 use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::error::AppError;
 use crate::organizations::{pending_charities, PendingCharity};
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -40,7 +46,7 @@ pub fn AdminCharitiesPage() -> impl IntoView {
                             if e == AppError::Forbidden {
         set_status(403);
     }
-                            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
+                            view! { <Refusal error=e/> }.into_any()
                         }
                     }
                 })}
@@ -51,8 +57,8 @@ pub fn AdminCharitiesPage() -> impl IntoView {
 #[component]
 fn PendingItem(charity: PendingCharity) -> impl IntoView {
     let lang = use_lang();
-    let verify_action = format!("/admin/charities/{}/verify", charity.id);
-    let reject_action = format!("/admin/charities/{}/reject", charity.id);
+    let verify_action = routes::VERIFY_CHARITY.to([&charity.id]);
+    let reject_action = routes::REJECT_CHARITY.to([&charity.id]);
     let reason_id = format!("reason-{}", charity.id);
     view! {
         <li class="queue-item" data-testid="pending-charity">
@@ -82,18 +88,6 @@ fn PendingItem(charity: PendingCharity) -> impl IntoView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedResetLink(pub String);
 
-fn issued_reset_link() -> Option<IssuedResetLink> {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<IssuedResetLink>().cloned())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}
-
 /// The platform admin's account tools: issue a one-time password reset link.
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
@@ -105,10 +99,9 @@ pub fn AdminUsersPage() -> impl IntoView {
     };
     if !user.is_platform_admin {
         set_status(403);
-        return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
-            .into_any();
+        return view! { <Refusal error=AppError::Forbidden/> }.into_any();
     }
-    let link = issued_reset_link();
+    let link = use_context::<IssuedResetLink>();
     view! {
         <Title text=lang.pick("账号管理 · 善桥", "Accounts · Shanqiao")/>
         <section class="form-page">
@@ -126,7 +119,7 @@ pub fn AdminUsersPage() -> impl IntoView {
                 </div>
             })}
             <ErrorSummary/>
-            <form method="post" action="/admin/users/reset-links" class="stack" novalidate>
+            <form method="post" action=routes::ISSUE_RESET_LINK.url() class="stack" novalidate>
                 <crate::components::form::Field name="account" label=lang.pick("用户的邮箱或手机号", "The user's e-mail or mobile number") autocomplete="off"/>
                 <button type="submit" class="button">{lang.pick("生成重置链接", "Create reset link")}</button>
             </form>
@@ -140,7 +133,6 @@ pub fn AdminUsersPage() -> impl IntoView {
 #[component]
 pub fn AdminOfficesPage() -> impl IntoView {
     use crate::components::form::Field;
-    use crate::pages::charity::issued_link;
     let lang = use_lang();
     let Some(user) = crate::components::session::use_current_user() else {
         redirect_to_sign_in("/admin/offices");
@@ -148,22 +140,21 @@ pub fn AdminOfficesPage() -> impl IntoView {
     };
     if !user.is_platform_admin {
         set_status(403);
-        return view! { <p class="error" role="alert">{AppError::Forbidden.message(lang)}</p> }
-            .into_any();
+        return view! { <Refusal error=AppError::Forbidden/> }.into_any();
     }
-    let link = issued_link();
+    let link = use_context::<IssuedLink>();
     view! {
         <Title text=lang.pick("民政部门管理 · 善桥", "Offices · Shanqiao")/>
         <section class="form-page">
             <h1>{lang.pick("新建民政部门", "Create a civil-affairs office")}</h1>
-            {link.map(|crate::pages::charity::IssuedLink(url)| view! {
+            {link.map(|IssuedLink(url)| view! {
                 <div class="notice" role="status" data-testid="invitation-link">
                     <p>{lang.pick("已创建。请把部门管理员的邀请链接发给对方（7 天内有效，只能使用一次）：", "Created. Send the office admin's invitation link (valid 7 days, once):")}</p>
                     <p><code>{url}</code></p>
                 </div>
             })}
             <ErrorSummary/>
-            <form method="post" action="/admin/offices" class="stack" novalidate>
+            <form method="post" action=routes::ADMIN_OFFICES.url() class="stack" novalidate>
                 <Field name="name" label=lang.pick("部门名称", "Office name") hint=lang.pick("例如“梨树县民政局”。", "For example “Lishu County Civil Affairs Bureau”.")/>
                 <Field name="region_code" label=lang.pick("辖区行政区划代码", "Region code (GB/T 2260)") hint=lang.pick("6 位，例如 220322。", "6 digits, e.g. 220322.")/>
                 <Field name="admin_email" label=lang.pick("部门管理员邮箱", "Office admin's e-mail") kind="email"/>

@@ -1,10 +1,12 @@
 //! The office portal (`/office`): the office with its staff and tokens, the needs of
 //! its region by state, one need with its review actions, the editor and the import.
 
-mod editor;
-mod import;
+pub mod editor;
+pub mod import;
 mod needs;
-mod workspace;
+#[cfg(feature = "ssr")]
+pub mod post;
+pub mod workspace;
 
 pub use editor::{EditNeedPage, NewNeedPage};
 pub use import::ImportNeedsPage;
@@ -33,7 +35,7 @@ pub(super) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyVie
             if e == AppError::Forbidden {
                 set_status(403);
             }
-            view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()
+            view! { <crate::components::form::Refusal error=e/> }.into_any()
         }
     }
 }
@@ -41,16 +43,14 @@ pub(super) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyVie
 /// The office portal: the office, its staff, inviting staff and API tokens.
 #[component]
 pub fn OfficePortalPage() -> impl IntoView {
+    use crate::components::portal::Portal;
     use crate::organizations::my_office;
-    use crate::pages::charity::{issued_link, Portal};
     let lang = use_lang();
     let office = Resource::new(|| (), |_| my_office());
-    let invited_link = issued_link();
     view! {
         <Title text=lang.pick("民政工作台 · 善桥", "Office portal · Shanqiao")/>
         <Suspense fallback=|| ()>
             {move || {
-                let invited_link = invited_link.clone();
                 Suspend::new(async move {
                     match office.await {
                         Ok(org) => {
@@ -58,15 +58,15 @@ pub fn OfficePortalPage() -> impl IntoView {
                             let days = org.review_time_limit_days;
                             view! {
                                 <nav class="portal-nav" aria-label=lang.pick("需求管理", "Needs")>
-                                    <a class="button" href="/office/needs/new">{lang.pick("新建需求", "New need")}</a>
+                                    <a class="button" href=crate::routes::NEW_NEED.url()>{lang.pick("新建需求", "New need")}</a>
                                     " "
                                     <a href="/office/needs">{lang.pick("本辖区需求", "Needs of our region")}</a>
                                     " · "
                                     <a href="/office/needs?status=in_review">{lang.pick("待审核", "Awaiting review")}</a>
                                     " · "
-                                    <a href="/office/needs/import">{lang.pick("批量导入", "Import CSV")}</a>
+                                    <a href=crate::routes::IMPORT_NEEDS.url()>{lang.pick("批量导入", "Import CSV")}</a>
                                 </nav>
-                                <Portal org registered=false invited_link/>
+                                <Portal org registered=false/>
                                 {is_admin.then(|| view! { <ReviewLimitForm days/> })}
                             }
                             .into_any()
@@ -79,6 +79,7 @@ pub fn OfficePortalPage() -> impl IntoView {
                             set_status(403);
                             view! {
                                 <h1>{lang.pick("民政工作台", "Office portal")}</h1>
+                                {crate::components::form::use_form_reply().form_error.map(|_| view! { <crate::components::form::Refusal error=AppError::Forbidden/> })}
                                 <p>{lang.pick("您的账号不属于任何民政部门。", "Your account does not belong to a civil-affairs office.")}</p>
                             }
                             .into_any()
@@ -105,7 +106,7 @@ fn ReviewLimitForm(days: i32) -> impl IntoView {
         <section aria-labelledby="review-limit-heading">
             <h2 id="review-limit-heading">{lang.pick("审核时限", "Review time limit")}</h2>
             <ErrorSummary/>
-            <form method="post" action="/office/settings" class="stack" novalidate>
+            <form method="post" action=crate::routes::OFFICE_SETTINGS.url() class="stack" novalidate>
                 <Field
                     name="review_time_limit_days"
                     label=lang.pick("审核时限（天）", "Review time limit (days)")
@@ -118,5 +119,25 @@ fn ReviewLimitForm(days: i32) -> impl IntoView {
                 <button type="submit" class="button">{lang.pick("保存", "Save")}</button>
             </form>
         </section>
+    }
+}
+
+/// The signed-in staff member, or why not: sign in first, or refused (403) when the
+/// account belongs to no civil-affairs office.
+#[cfg(feature = "ssr")]
+pub(crate) async fn signed_in_staff(
+    state: &crate::state::AppState,
+    viewer: crate::action::Viewer,
+    page: &str,
+) -> Result<crate::needs::staff::Staff, crate::action::Refused> {
+    use crate::action::{Refused, Rejection};
+    let user = viewer.signed_in(page)?;
+    let staff = crate::needs::staff::Staff::of_user(&state.db, user.id)
+        .await
+        .map_err(|e| Refused::page(page, Rejection::internal("loading staff offices failed", e)))?;
+    if staff.is_staff() {
+        Ok(staff)
+    } else {
+        Err(Refused::page(page, Rejection::forbidden()))
     }
 }

@@ -1,4 +1,7 @@
-//! Setting a new password through a one-time reset link.
+//! Setting a new password through a one-time reset link. The form posts to `post.rs`.
+
+#[cfg(feature = "ssr")]
+pub mod post;
 
 use crate::components::form::{ErrorSummary, Field};
 use crate::components::lang::use_lang;
@@ -23,7 +26,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         .read_untracked()
         .get("token")
         .unwrap_or_default();
-    let action = format!("/reset/{token}");
+    let action = crate::routes::RESET_PASSWORD.to([&token]);
     let open = Resource::new(move || token.clone(), reset_link_open);
     view! {
         <Title text=lang.pick("重置密码 · 善桥", "Reset password · Shanqiao")/>

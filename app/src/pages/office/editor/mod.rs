@@ -1,13 +1,17 @@
 //! The need editor (`/office/needs/new`, `/office/needs/{code}/edit`): every field of
 //! the public copy and the private part, the PII guard's findings marked in place, the
 //! quasi-identifier advice, and a preview of exactly what the public will see. The form
-//! posts normally; the server answers with this page again or with a redirect.
+//! posts normally to its action in `post.rs`, which answers with this page again or with
+//! a redirect.
+
+#[cfg(feature = "ssr")]
+pub mod post;
 
 use crate::accounts::FormReply;
 use crate::components::form::{use_form_reply, ErrorSummary, Field, Select};
 use crate::components::lang::use_lang;
 use crate::components::pii::{FindingList, Highlighted};
-use crate::components::session::{set_status, use_request_extension};
+use crate::components::session::set_status;
 use crate::domain::need::NeedStatus;
 use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, Urgency,
@@ -16,6 +20,7 @@ use crate::i18n::Lang;
 use crate::needs::draft::EDITOR_ITEM_ROWS;
 use crate::needs::{need_workspace, office_counties, EditorFeedback};
 use crate::pages::need::NeedView;
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -50,7 +55,7 @@ pub fn NewNeedPage() -> impl IntoView {
         )
         .provide();
     }
-    let feedback = use_request_extension::<EditorFeedback>();
+    let feedback = use_context::<EditorFeedback>();
     view! {
         <Title text=lang.pick("新建需求 · 民政工作台", "New need · Office portal")/>
         <section class="form-page editor">
@@ -61,7 +66,7 @@ pub fn NewNeedPage() -> impl IntoView {
                     Suspend::new(async move {
                         match counties.await {
                             Ok(counties) => view! {
-                                <NeedForm action="/office/needs/new".to_owned() counties feedback/>
+                                <NeedForm action=routes::NEW_NEED.url().to_owned() counties feedback/>
                             }
                             .into_any(),
                             Err(e) => super::denied(e, "/office/needs/new", lang),
@@ -81,7 +86,7 @@ pub fn EditNeedPage() -> impl IntoView {
     let counties = Resource::new(|| (), |_| office_counties());
     let workspace = Resource::new(move || code.clone(), need_workspace);
     let reply = use_form_reply();
-    let posted = use_request_extension::<EditorFeedback>();
+    let posted = use_context::<EditorFeedback>();
     view! {
         <section class="form-page editor">
             <Suspense fallback=|| ()>
@@ -110,7 +115,7 @@ pub fn EditNeedPage() -> impl IntoView {
                                 <p class="notice" role="status">{lang.pick("审核意见：", "Reviewer's comment: ")}{c}</p>
                             })}
                             {if editable {
-                                view! { <NeedForm action=format!("/office/needs/{code}/edit") counties feedback/> }.into_any()
+                                view! { <NeedForm action=routes::EDIT_NEED.to([&code]) counties feedback/> }.into_any()
                             } else {
                                 set_status(409);
                                 view! {

@@ -1,9 +1,12 @@
 //! Importing needs from a CSV file (`/office/needs/import`): the form, the columns and
 //! their allowed values, the template, and after a post the per-row report.
 
+#[cfg(feature = "ssr")]
+pub mod post;
+
 use crate::components::lang::use_lang;
 use crate::components::pii::field_label;
-use crate::components::session::{set_status, use_request_extension};
+use crate::components::session::set_status;
 use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, Urgency,
 };
@@ -83,7 +86,7 @@ pub fn ImportNeedsPage() -> impl IntoView {
     let lang = use_lang();
     // Only staff who write needs get the form: the counties they write for say so.
     let counties = Resource::new(|| (), |_| crate::needs::office_counties());
-    let report = use_request_extension::<ImportReport>();
+    let report = use_context::<ImportReport>();
     view! {
         <Title text=lang.pick("批量导入需求 · 民政工作台", "Import needs · Office portal")/>
         <Suspense fallback=|| ()>
@@ -117,8 +120,8 @@ fn ImportForm(report: Option<ImportReport>) -> impl IntoView {
                 {MAX_ROWS}
                 {lang.pick(" 行。", " rows at most.")}
             </p>
-            <p><a href="/office/needs/import/template.csv" download="shanqiao-needs-template.csv">{lang.pick("下载模板（CSV）", "Download the template (CSV)")}</a></p>
-            <form method="post" action="/office/needs/import" enctype="multipart/form-data" class="stack">
+            <p><a href=crate::routes::IMPORT_TEMPLATE.url() download="shanqiao-needs-template.csv">{lang.pick("下载模板（CSV）", "Download the template (CSV)")}</a></p>
+            <form method="post" action=crate::routes::IMPORT_NEEDS.url() enctype="multipart/form-data" class="stack">
                 <div class="field">
                     <label for="field-file">{lang.pick("CSV 文件", "CSV file")}</label>
                     <input id="field-file" name="file" type="file" accept=".csv,text/csv" required/>

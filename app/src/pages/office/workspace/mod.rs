@@ -3,6 +3,9 @@
 //! finding, withdraw, record withdrawn consent), the privacy check, the public preview
 //! and, clearly marked, the private case data.
 
+#[cfg(feature = "ssr")]
+pub mod post;
+
 use super::editor::GuardFeedback;
 use crate::components::badges::StatusBadge;
 use crate::components::form::{use_form_reply, ErrorSummary};
@@ -11,6 +14,7 @@ use crate::components::pii::kind_label;
 use crate::domain::need::NeedStatus;
 use crate::needs::{need_workspace, NeedWorkspace};
 use crate::pages::need::NeedView;
+use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -62,7 +66,6 @@ pub fn OfficeNeedPage() -> impl IntoView {
 fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let code = ws.public_code.clone();
-    let base = format!("/office/needs/{code}");
     let status = ws.status;
     // The highlighted texts read the stored values through the form reply.
     let reply = use_form_reply();
@@ -103,9 +106,9 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                 <h2 id="actions-heading">{lang.pick("操作", "Actions")}</h2>
                 {ws.can_edit.then(|| view! {
                     <p>
-                        <a class="button" href=format!("{base}/edit")>{lang.pick("编辑", "Edit")}</a>
+                        <a class="button" href=routes::EDIT_NEED.to([&code])>{lang.pick("编辑", "Edit")}</a>
                     </p>
-                    <form method="post" action=format!("{base}/submit")>
+                    <form method="post" action=routes::SUBMIT_NEED.to([&code])>
                         <button type="submit" class="button">{lang.pick("提交审核", "Submit for review")}</button>
                     </form>
                 })}
@@ -113,10 +116,10 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                     <p class="muted">{crate::needs::problems::FOUR_EYES.message(lang)}</p>
                 })}
                 {(status == NeedStatus::InReview && ws.can_review).then(|| view! {
-                    <form method="post" action=format!("{base}/approve")>
+                    <form method="post" action=routes::PUBLISH_NEED.to([&code])>
                         <button type="submit" class="button">{lang.pick("审核通过并发布", "Approve and publish")}</button>
                     </form>
-                    <form method="post" action=format!("{base}/return") class="stack">
+                    <form method="post" action=routes::RETURN_NEED.to([&code]) class="stack">
                         <div class="field">
                             <label for="field-comment">{lang.pick("退回意见", "Comment for the author")}</label>
                             <textarea id="field-comment" name="comment" rows="3" required></textarea>
@@ -125,7 +128,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                     </form>
                 })}
                 {ws.can_withdraw.then(|| view! {
-                    <form method="post" action=format!("{base}/withdraw") class="stack">
+                    <form method="post" action=routes::WITHDRAW_NEED.to([&code]) class="stack">
                         <div class="field">
                             <label for="field-reason">{lang.pick("撤回原因", "Reason for withdrawing")}</label>
                             <input id="field-reason" name="reason" type="text" required/>
@@ -134,7 +137,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                     </form>
                 })}
                 {(!private.consent_withdrawn).then(|| view! {
-                    <form method="post" action=format!("{base}/consent-withdrawn") class="stack">
+                    <form method="post" action=routes::RECORD_CONSENT_WITHDRAWN.to([&code]) class="stack">
                         <div class="field field-check">
                             <label>
                                 <input type="checkbox" name="confirm" required/>
@@ -163,7 +166,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                         .map(|(i, f)| {
                             let id = format!("override-reason-{i}");
                             view! {
-                                <form method="post" action=format!("{base}/override") class="stack">
+                                <form method="post" action=routes::OVERRIDE_FINDING.to([&code]) class="stack">
                                     <input type="hidden" name="kind" value=f.finding.kind.code()/>
                                     <input type="hidden" name="text" value=f.finding.text.clone()/>
                                     <div class="field">

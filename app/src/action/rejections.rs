@@ -1,0 +1,169 @@
+//! One conversion per domain error type into a [`Rejection`]: the status and the words a
+//! reader sees. Unexpected errors are logged here, once, with their cause.
+
+use super::Rejection;
+use crate::accounts::resets::ResetError;
+use crate::accounts::sign_in::SignInError;
+use crate::accounts::store::{ChangePasswordError, SignUpError};
+use crate::accounts::tokens::TokenError;
+use crate::accounts::{problems as account, Problem};
+use crate::needs::lifecycle::NeedError;
+use crate::needs::problems as need;
+use crate::needs::screening::FieldFinding;
+use crate::organizations::problems as org;
+use crate::organizations::store::OrgError;
+use axum::http::StatusCode;
+
+impl From<NeedError> for Rejection {
+    fn from(e: NeedError) -> Self {
+        match e {
+            NeedError::NotFound => Rejection::form(
+                StatusCode::NOT_FOUND,
+                Problem::new("没有找到该需求。", "No such need."),
+            ),
+            NeedError::Forbidden => Rejection::forbidden(),
+            NeedError::Invalid(found) => Rejection::fields(found),
+            NeedError::Blocked(findings) => Rejection::blocked(&findings),
+            NeedError::WrongState(_) => Rejection::form(StatusCode::CONFLICT, need::WRONG_STATE),
+            NeedError::FourEyes => Rejection::form(StatusCode::FORBIDDEN, need::FOUR_EYES),
+            NeedError::ConsentWithdrawn => {
+                Rejection::form(StatusCode::CONFLICT, need::CONSENT_WITHDRAWN)
+            }
+            e @ (NeedError::Database(_) | NeedError::Corrupt(_)) => {
+                Rejection::internal("a need action failed", e)
+            }
+        }
+    }
+}
+
+impl Rejection {
+    /// The PII guard blocks: a message on top and a mark on every field holding a
+    /// blocking finding.
+    pub fn blocked(findings: &[FieldFinding]) -> Self {
+        let mut r = Rejection::fields(
+            findings
+                .iter()
+                .filter(|f| f.blocks())
+                .map(|f| (f.field.clone(), need::PII_IN_FIELD)),
+        );
+        r.form_error = Some(need::PII_BLOCKING);
+        r
+    }
+}
+
+impl From<OrgError> for Rejection {
+    fn from(e: OrgError) -> Self {
+        let unprocessable = |p| Rejection::form(StatusCode::UNPROCESSABLE_ENTITY, p);
+        match e {
+            OrgError::Invalid(found) => Rejection::fields(found),
+            OrgError::Forbidden => Rejection::forbidden(),
+            // Not a member of such an organization: refused like any other access.
+            OrgError::NotFound => Rejection::forbidden(),
+            OrgError::UsccTaken => Rejection::field("uscc", org::USCC_TAKEN),
+            OrgError::NameTaken => Rejection::field("admin_account", account::NAME_TAKEN),
+            OrgError::EmailTaken => unprocessable(org::EMAIL_TAKEN),
+            OrgError::OfficeExists => Rejection::field("region_code", org::OFFICE_EXISTS),
+            OrgError::ReasonRequired => unprocessable(org::REASON_REQUIRED),
+            OrgError::NotPending => Rejection::form(StatusCode::CONFLICT, org::NOT_PENDING),
+            OrgError::InvitationGone => Rejection::form(StatusCode::GONE, org::INVITATION_GONE),
+            e @ (OrgError::Database(_) | OrgError::Password(_) | OrgError::Corrupt(_)) => {
+                Rejection::internal("an organization action failed", e)
+            }
+        }
+    }
+}
+
+impl From<SignInError> for Rejection {
+    fn from(e: SignInError) -> Self {
+        match e {
+            SignInError::WrongCredentials => {
+                Rejection::form(StatusCode::UNPROCESSABLE_ENTITY, account::WRONG_CREDENTIALS)
+            }
+            SignInError::Throttled { .. } => {
+                Rejection::form(StatusCode::TOO_MANY_REQUESTS, account::THROTTLED)
+            }
+            e => Rejection::internal("sign-in failed", e),
+        }
+    }
+}
+
+impl From<SignUpError> for Rejection {
+    fn from(e: SignUpError) -> Self {
+        match e {
+            SignUpError::NameTaken => Rejection::field("account", account::NAME_TAKEN),
+            e => Rejection::internal("sign-up failed", e),
+        }
+    }
+}
+
+impl From<ChangePasswordError> for Rejection {
+    fn from(e: ChangePasswordError) -> Self {
+        match e {
+            ChangePasswordError::Invalid(found) => Rejection::fields(found),
+            ChangePasswordError::WrongCurrentPassword => {
+                Rejection::field("current_password", account::WRONG_CURRENT_PASSWORD)
+            }
+            e => Rejection::internal("changing a password failed", e),
+        }
+    }
+}
+
+impl From<ResetError> for Rejection {
+    fn from(e: ResetError) -> Self {
+        match e {
+            ResetError::Invalid(found) => Rejection::fields(found),
+            ResetError::Forbidden => Rejection::forbidden(),
+            ResetError::NoSuchUser => Rejection::field("account", account::NO_SUCH_ACCOUNT),
+            // The page itself says the link is gone.
+            ResetError::Gone => Rejection {
+                status: StatusCode::GONE,
+                form_error: None,
+                fields: Vec::new(),
+            },
+            e => Rejection::internal("a password reset failed", e),
+        }
+    }
+}
+
+impl From<TokenError> for Rejection {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::BadName => Rejection::field("token_name", org::TOKEN_NAME),
+            TokenError::Forbidden | TokenError::NotAMember => Rejection::forbidden(),
+            TokenError::Invalid => Rejection::form(
+                StatusCode::NOT_FOUND,
+                Problem::new(
+                    "没有这个令牌，或已被撤销。",
+                    "No such token, or it was revoked.",
+                ),
+            ),
+            e @ TokenError::Database(_) => Rejection::internal("an API token action failed", e),
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for Rejection {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        Rejection::internal("a session could not be written", e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_errors_keep_their_status() {
+        assert_eq!(
+            Rejection::from(NeedError::FourEyes).status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            Rejection::from(OrgError::InvitationGone).status,
+            StatusCode::GONE
+        );
+        let taken = Rejection::from(OrgError::Invalid(vec![("email", org::EMAIL_TAKEN)]));
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(taken.fields, vec![("email".to_owned(), org::EMAIL_TAKEN)]);
+    }
+}

@@ -1,0 +1,221 @@
+//! What both portals (`/office`, `/charity`) show of their organization: its members,
+//! inviting members and API tokens (for admins). The forms post to the actions in
+//! `post.rs`, which answer with the portal page again, showing a link or token issued
+//! once.
+
+#[cfg(feature = "ssr")]
+pub mod post;
+
+use crate::components::form::{ErrorSummary, Field};
+use crate::components::lang::use_lang;
+use crate::domain::organization::{OrganizationKind, Role, Verification};
+use crate::organizations::{my_tokens, MemberView, MyOrganization};
+use crate::routes;
+use leptos::prelude::*;
+
+/// An API token just issued, shown once to the admin who issued it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedToken(pub String);
+
+/// An invitation link just created, shown once to the admin who created it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedLink(pub String);
+
+/// Where an organization kind's portal lives.
+pub fn portal_base(kind: OrganizationKind) -> &'static str {
+    portal_routes(kind).page.url()
+}
+
+/// The pages of an organization kind's portal and its forms.
+pub struct PortalRoutes {
+    pub page: routes::Route<0>,
+    pub invitations: routes::Route<0>,
+    pub tokens: routes::Route<0>,
+    pub revoke_token: routes::Route<1>,
+}
+
+/// Where an organization kind's portal and its forms live.
+pub fn portal_routes(kind: OrganizationKind) -> PortalRoutes {
+    match kind {
+        OrganizationKind::Charity => PortalRoutes {
+            page: routes::CHARITY,
+            invitations: routes::CHARITY_INVITATIONS,
+            tokens: routes::CHARITY_TOKENS,
+            revoke_token: routes::CHARITY_TOKEN_REVOKE,
+        },
+        OrganizationKind::CivilAffairs => PortalRoutes {
+            page: routes::OFFICE,
+            invitations: routes::OFFICE_INVITATIONS,
+            tokens: routes::OFFICE_TOKENS,
+            revoke_token: routes::OFFICE_TOKEN_REVOKE,
+        },
+    }
+}
+
+#[component]
+pub fn Portal(
+    org: MyOrganization,
+    registered: bool,
+    /// What only this kind of organization shows, after its members.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let invited_link = use_context::<IssuedLink>();
+    let lang = use_lang();
+    let status_line = match org.verification {
+        Verification::Pending => lang.pick(
+            "注册信息已提交，正在等待平台审核。",
+            "Registration submitted; waiting for a platform admin to verify it.",
+        ),
+        Verification::Verified => lang.pick("已通过平台认证。", "Verified by the platform."),
+        Verification::Rejected => lang.pick("未通过平台审核。", "Not verified by the platform."),
+    };
+    let kind = org.kind;
+    let is_admin = matches!(org.my_role, Role::CharityAdmin | Role::OfficeAdmin);
+    let is_charity = kind == OrganizationKind::Charity;
+    let members_for_tokens = org.members.clone();
+    view! {
+        <section class="portal">
+            <h1>{org.name.clone()}</h1>
+            {registered.then(|| view! {
+                <p class="notice" role="status">{lang.pick("注册成功。", "Registration received.")}</p>
+            })}
+            {is_charity.then(|| view! {
+                <p data-testid="verification-status">
+                    <strong>{org.verification.label(lang)}</strong>" · "{status_line}
+                </p>
+            })}
+            {org.verification_reason.clone().filter(|_| is_charity).map(|r| view! {
+                <p>{lang.pick("审核意见：", "Reviewer's note: ")}{r}</p>
+            })}
+            <h2>{lang.pick("机构成员", "Members")}</h2>
+            <table class="items" data-testid="members">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.pick("姓名", "Name")}</th>
+                        <th scope="col">{lang.pick("账号", "Account")}</th>
+                        <th scope="col">{lang.pick("角色", "Role")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {org.members
+                        .into_iter()
+                        .map(|m| view! {
+                            <tr>
+                                <td>{m.display_name}</td>
+                                <td>{m.contact}</td>
+                                <td>{m.role.label(lang)}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {children.map(|c| c())}
+            {is_admin.then(|| view! { <InviteForm link=invited_link kind/> })}
+            {is_admin.then(|| view! { <Tokens members=members_for_tokens kind/> })}
+        </section>
+    }
+}
+
+#[component]
+fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView {
+    let lang = use_lang();
+    let roles: &[Role] = match kind {
+        OrganizationKind::Charity => &[Role::CharityMember, Role::CharityAdmin],
+        OrganizationKind::CivilAffairs => &[Role::Caseworker, Role::Reviewer, Role::OfficeAdmin],
+    };
+    view! {
+        <h2>{lang.pick("邀请成员", "Invite a member")}</h2>
+        {link.map(|IssuedLink(url)| view! {
+            <div class="notice" role="status" data-testid="invitation-link">
+                <p>{lang.pick("邀请已创建。请把下面的链接发给对方（7 天内有效，只能使用一次）：", "Invitation created. Send this link to the person (valid 7 days, once):")}</p>
+                <p><code>{url}</code></p>
+            </div>
+        })}
+        <ErrorSummary/>
+        <form method="post" action=portal_routes(kind).invitations.url() class="stack" novalidate>
+            <Field name="email" label=lang.pick("对方邮箱", "Their e-mail") kind="email" autocomplete="off"/>
+            <div class="field">
+                <label for="field-role">{lang.pick("角色", "Role")}</label>
+                <select id="field-role" name="role">
+                    {roles.iter().map(|r| view! { <option value=r.code()>{r.label(lang)}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{lang.pick("生成邀请链接", "Create invitation link")}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
+    let lang = use_lang();
+    let forms = portal_routes(kind);
+    let tokens = Resource::new(move || kind, my_tokens);
+    let issued = use_context::<IssuedToken>();
+    view! {
+        <h2>{lang.pick("API 令牌", "API tokens")}</h2>
+        <p class="muted">
+            {lang.pick(
+                "供本机构的信息系统调用善桥 API（/api/v1/…）。令牌以所选成员的身份、在本机构范围内操作。",
+                "For your organization's own systems calling the Shanqiao API (/api/v1/…). A token acts as the chosen member, within this organization.",
+            )}
+        </p>
+        {issued.map(|IssuedToken(secret)| view! {
+            <div class="notice" role="status" data-testid="issued-token">
+                <p>{lang.pick("令牌已创建，只显示这一次，请立即保存：", "Token created. It is shown only this once; store it now:")}</p>
+                <p><code>{secret}</code></p>
+            </div>
+        })}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let rows = tokens.await.unwrap_or_default();
+                (!rows.is_empty()).then(|| view! {
+                    <table class="items" data-testid="tokens">
+                        <thead>
+                            <tr>
+                                <th scope="col">{lang.pick("名称", "Name")}</th>
+                                <th scope="col">{lang.pick("身份", "Acts as")}</th>
+                                <th scope="col">{lang.pick("最近使用", "Last used")}</th>
+                                <th scope="col">{lang.pick("状态", "Status")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|t| {
+                                let revoke = forms.revoke_token.to([&t.id]);
+                                let used = t.last_used_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+                                view! {
+                                    <tr>
+                                        <td>{t.name}</td>
+                                        <td>{t.user}</td>
+                                        <td>{used}</td>
+                                        <td>
+                                            {if t.revoked {
+                                                lang.pick("已撤销", "Revoked").into_any()
+                                            } else {
+                                                view! {
+                                                    <form method="post" action=revoke>
+                                                        <button type="submit" class="button button-secondary">{lang.pick("撤销", "Revoke")}</button>
+                                                    </form>
+                                                }.into_any()
+                                            }}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
+        <form method="post" action=forms.tokens.url() class="stack" novalidate>
+            <Field name="token_name" label=lang.pick("令牌名称", "Token name") hint=lang.pick("例如“机构业务系统”。", "For example “our case system”.")/>
+            <div class="field">
+                <label for="field-token_user">{lang.pick("以哪位成员的身份", "Acting as member")}</label>
+                <select id="field-token_user" name="token_user">
+                    {members.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.display_name}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">{lang.pick("创建令牌", "Create token")}</button>
+        </form>
+    }
+}

@@ -1,0 +1,155 @@
+//! The portal forms' actions, for both kinds of organization: invite a member, issue an
+//! API token, revoke one. Each answers with the portal page.
+
+use super::{portal_routes, IssuedLink, IssuedToken};
+use crate::accounts::tokens::{self, Issuer};
+use crate::accounts::{problems as account, CurrentUser, Email};
+use crate::action::{Answer, Done, NoFields, Outcome, Posted, Refused, Rejection, Viewer};
+use crate::domain::organization::{OrganizationKind, Role};
+use crate::organizations::store;
+use crate::organizations::MyOrganization;
+use crate::routes;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub token_name: String,
+    #[serde(default)]
+    pub token_user: String,
+}
+
+/// The signed-in viewer and their organization of `kind`.
+async fn member_of(
+    state: &AppState,
+    viewer: Viewer,
+    kind: OrganizationKind,
+) -> Result<(CurrentUser, MyOrganization), Refused> {
+    let page = portal_routes(kind).page.url();
+    let viewer = viewer.signed_in(page)?;
+    let org = store::my_organization(&state.db, &viewer, kind)
+        .await
+        .map_err(|e| Refused::page(page, e))?;
+    Ok((viewer, org))
+}
+
+async fn invite_member(
+    kind: OrganizationKind,
+    state: &AppState,
+    viewer: Viewer,
+    posted: Posted<InviteForm>,
+) -> Outcome {
+    let page = portal_routes(kind).page.url();
+    let (viewer, org) = member_of(state, viewer, kind).await?;
+    let email = Email::parse(&posted.form.email)
+        .map_err(|_| posted.refuse(page, Rejection::field("email", account::BAD_SIGN_IN_NAME)))?;
+    let role = Role::parse(&posted.form.role).unwrap_or(Role::CharityMember);
+    let token = store::invite(&state.db, &viewer, org.id, &email, role, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, e))?;
+    let link = format!("{}{}", state.base_url, routes::INVITATION.to([&token]));
+    Ok(Done::Page(Answer::page(page).with(IssuedLink(link))))
+}
+
+/// `POST /charity/invitations`.
+pub async fn invite_charity_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<InviteForm>,
+) -> Outcome {
+    invite_member(OrganizationKind::Charity, &state, viewer, posted).await
+}
+
+/// `POST /office/invitations`.
+pub async fn invite_office_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<InviteForm>,
+) -> Outcome {
+    invite_member(OrganizationKind::CivilAffairs, &state, viewer, posted).await
+}
+
+async fn create_token(
+    kind: OrganizationKind,
+    state: &AppState,
+    viewer: Viewer,
+    posted: Posted<TokenForm>,
+) -> Outcome {
+    let page = portal_routes(kind).page.url();
+    let (viewer, org) = member_of(state, viewer, kind).await?;
+    let member: i64 = posted.form.token_user.parse().unwrap_or(0);
+    let secret = tokens::issue(
+        &state.db,
+        Issuer::User(viewer.id),
+        org.id,
+        member,
+        &posted.form.token_name,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e))?;
+    Ok(Done::Page(Answer::page(page).with(IssuedToken(secret))))
+}
+
+/// `POST /charity/tokens`.
+pub async fn create_charity_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<TokenForm>,
+) -> Outcome {
+    create_token(OrganizationKind::Charity, &state, viewer, posted).await
+}
+
+/// `POST /office/tokens`.
+pub async fn create_office_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<TokenForm>,
+) -> Outcome {
+    create_token(OrganizationKind::CivilAffairs, &state, viewer, posted).await
+}
+
+async fn revoke_token(
+    kind: OrganizationKind,
+    state: &AppState,
+    viewer: Viewer,
+    id: i64,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    let page = portal_routes(kind).page.url();
+    let viewer = viewer.signed_in(page)?;
+    tokens::revoke(&state.db, viewer.id, id, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, e))?;
+    Ok(Done::SeeOther(page.to_owned()))
+}
+
+/// `POST /charity/tokens/{id}/revoke`.
+pub async fn revoke_charity_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    revoke_token(OrganizationKind::Charity, &state, viewer, id, posted).await
+}
+
+/// `POST /office/tokens/{id}/revoke`.
+pub async fn revoke_office_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    revoke_token(OrganizationKind::CivilAffairs, &state, viewer, id, posted).await
+}

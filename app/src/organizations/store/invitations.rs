@@ -1,0 +1,253 @@
+//! Invitations: one-time links that make an account a member of an organization.
+
+use super::memberships::memberships;
+use super::{insert_unique, OrgError};
+use crate::accounts::one_time_link::{self, LinkColumns};
+use crate::accounts::secret::{digest, new_secret};
+use crate::accounts::store::new_user;
+use crate::accounts::{password, CurrentUser, Email};
+use crate::audit::{self, Actor, Change};
+use crate::domain::organization::{OrganizationKind, Role};
+use crate::entities::{invitation, membership, organization, user};
+use crate::organizations::InvitationView;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+
+/// How long an invitation link stays valid.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// Invites `email` to `role` in the viewer's organization `organization_id`. Only that
+/// organization's admin may, and only to roles of its kind. Returns the token for the
+/// link (shown once to the admin; only its hash is stored).
+pub async fn invite(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    organization_id: i64,
+    email: &crate::accounts::Email,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<String, OrgError> {
+    let org = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    let kind = OrganizationKind::parse(&org.kind)?;
+    let admin_role = match kind {
+        OrganizationKind::Charity => Role::CharityAdmin,
+        OrganizationKind::CivilAffairs => Role::OfficeAdmin,
+    };
+    let is_admin = memberships(db, viewer.id)
+        .await?
+        .iter()
+        .any(|m| m.organization_id == organization_id && m.role == admin_role.code());
+    if !is_admin || !role.fits(kind) {
+        return Err(OrgError::Forbidden);
+    }
+    email_free(db, email, "email").await?;
+    let txn = db.begin().await?;
+    let actor = Actor::User {
+        user_id: viewer.id,
+        organization_id: Some(organization_id),
+    };
+    let token = insert_invitation(&txn, (viewer, actor), organization_id, role, email, now).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// Refuses an e-mail address that already has an account, on the form's `field`.
+pub(super) async fn email_free(
+    db: &DatabaseConnection,
+    email: &Email,
+    field: &'static str,
+) -> Result<(), OrgError> {
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .count(db)
+        .await?
+        > 0;
+    if taken {
+        return Err(OrgError::Invalid(vec![(
+            field,
+            crate::organizations::problems::EMAIL_TAKEN,
+        )]));
+    }
+    Ok(())
+}
+
+/// Writes an invitation of `email` to `role` in the organization, by `viewer` acting as
+/// `actor` (audited), inside the caller's transaction; the token for the link (only its
+/// hash is stored).
+pub(super) async fn insert_invitation<C: ConnectionTrait>(
+    txn: &C,
+    (viewer, actor): (&CurrentUser, Actor),
+    organization_id: i64,
+    role: Role,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<String, OrgError> {
+    let token = new_secret();
+    let created = invitation::ActiveModel {
+        organization_id: Set(organization_id),
+        role: Set(role.code().to_owned()),
+        email: Set(email.as_str().to_owned()),
+        token_hash: Set(digest(&token)),
+        invited_by: Set(viewer.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        accepted_at: Set(None),
+        accepted_by: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        actor,
+        Change {
+            action: "invitation.create",
+            entity_kind: "invitation",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "email": email.as_str(), "role": role.code() })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Invitations are one-time links.
+const INVITATION_LINKS: LinkColumns<invitation::Entity> = LinkColumns {
+    id: invitation::Column::Id,
+    token_hash: invitation::Column::TokenHash,
+    used_at: invitation::Column::AcceptedAt,
+    expires_at: invitation::Column::ExpiresAt,
+};
+
+async fn open_invitation(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model, OrgError> {
+    one_time_link::open(db, &INVITATION_LINKS, token, now)
+        .await?
+        .ok_or(OrgError::InvitationGone)
+}
+
+/// What an invitation link offers, if it is still open.
+pub async fn invitation(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<InvitationView, OrgError> {
+    let inv = open_invitation(db, token, now).await?;
+    let org = organization::Entity::find_by_id(inv.organization_id)
+        .one(db)
+        .await?
+        .ok_or(OrgError::InvitationGone)?;
+    Ok(InvitationView {
+        organization: org.name,
+        role: Role::parse(&inv.role)?,
+        email: inv.email,
+    })
+}
+
+/// Accepts an invitation: creates the account and the membership, marks the invitation
+/// used (guarded, so a link works once), in one transaction.
+pub async fn accept_invitation(
+    db: &DatabaseConnection,
+    token: &str,
+    display_name: &str,
+    new_password: String,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> Result<(CurrentUser, OrganizationKind), OrgError> {
+    let display_name = display_name.trim();
+    let mut found = crate::accounts::check_new_password(
+        &new_password,
+        confirmation,
+        "password",
+        "password_confirmation",
+    );
+    if display_name.is_empty()
+        || display_name.chars().count() > crate::accounts::MAX_DISPLAY_NAME_CHARS
+    {
+        found.insert(0, ("display_name", crate::accounts::problems::DISPLAY_NAME));
+    }
+    if !found.is_empty() {
+        return Err(OrgError::Invalid(found));
+    }
+    let inv = open_invitation(db, token, now).await?;
+    let kind = match organization::Entity::find_by_id(inv.organization_id)
+        .one(db)
+        .await?
+    {
+        Some(org) => OrganizationKind::parse(&org.kind)?,
+        None => return Err(OrgError::InvitationGone),
+    };
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    if !one_time_link::use_up(&txn, &INVITATION_LINKS, inv.id, now).await? {
+        return Err(OrgError::InvitationGone);
+    }
+    let created = insert_unique(
+        &txn,
+        new_user(
+            Some(inv.email.clone()),
+            None,
+            display_name.trim().to_owned(),
+            hash,
+            false,
+            now,
+        ),
+        OrgError::EmailTaken,
+    )
+    .await?;
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedBy, Expr::value(created.id))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .exec(&txn)
+        .await?;
+    membership::ActiveModel {
+        user_id: Set(created.id),
+        organization_id: Set(inv.organization_id),
+        role: Set(inv.role.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        Actor::User {
+            user_id: created.id,
+            organization_id: Some(inv.organization_id),
+        },
+        Change {
+            action: "membership.accept_invitation",
+            entity_kind: "user",
+            entity_id: created.id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({ "organization_id": inv.organization_id, "role": inv.role }),
+            ),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((
+        CurrentUser {
+            id: created.id,
+            display_name: created.display_name,
+            is_platform_admin: false,
+        },
+        kind,
+    ))
+}

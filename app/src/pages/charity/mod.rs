@@ -1,0 +1,205 @@
+//! The charity side: registering a charity, and its portal (status, members,
+//! invitations, tokens, and its own claims, funds and pledges).
+
+#[cfg(feature = "ssr")]
+pub mod post;
+
+use crate::components::form::{use_form_reply, ErrorSummary, Field};
+use crate::components::lang::use_lang;
+use crate::components::portal::Portal;
+use crate::components::session::redirect_to_sign_in;
+use crate::error::AppError;
+use crate::organizations::{my_charity, registration_regions};
+use crate::routes;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn CharityRegisterPage() -> impl IntoView {
+    let lang = use_lang();
+    let reply = use_form_reply();
+    let regions = Resource::new(|| (), |_| registration_regions());
+    let chosen = reply.value("region_code");
+    let fundraising_checked = reply.value("public_fundraising") == "on";
+    let region_error = reply.error("region_code").map(|p| p.message(lang));
+    view! {
+        <Title text=lang.pick("慈善组织注册 · 善桥", "Register a charity · Shanqiao")/>
+        <section class="form-page">
+            <h1>{lang.pick("慈善组织注册", "Register a charity")}</h1>
+            <p class="muted">
+                {lang.pick(
+                    "提交后由平台管理员核对登记信息；审核通过前，机构不能认领需求、募集善款或设立基金。",
+                    "A platform admin checks the registration; until it is verified, the charity cannot claim needs, raise money or set up funds.",
+                )}
+            </p>
+            <ErrorSummary/>
+            <form method="post" action=routes::CHARITY_REGISTER.url() class="stack" novalidate>
+                <Field name="name" label=lang.pick("机构全称", "Full name of the charity") autocomplete="organization"/>
+                <Field
+                    name="uscc"
+                    label=lang.pick("统一社会信用代码", "Unified social credit code")
+                    hint=lang.pick("18 位，见登记证书。", "18 characters, on the registration certificate.")
+                />
+                <div class="field" class:field-invalid=region_error.is_some()>
+                    <label for="field-region_code">{lang.pick("登记所在地", "Registered in")}</label>
+                    {region_error.map(|e| view! { <p class="field-error" id="field-region_code-error">{e}</p> })}
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let chosen = chosen.clone();
+                            Suspend::new(async move {
+                                let options = regions.await.unwrap_or_default();
+                                view! {
+                                    <select id="field-region_code" name="region_code" required>
+                                        <option value="">{lang.pick("请选择省、市", "Choose a province or city")}</option>
+                                        {options
+                                            .into_iter()
+                                            .map(|(code, label)| {
+                                                let selected = code == chosen;
+                                                view! { <option value=code selected=selected>{label}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                }
+                            })
+                        }}
+                    </Suspense>
+                </div>
+                <div class="field field-check">
+                    <label>
+                        <input type="checkbox" name="public_fundraising" checked=fundraising_checked/>
+                        " "
+                        {lang.pick("具有公开募捐资格", "Qualified for public fundraising")}
+                    </label>
+                </div>
+                <Field name="description" label=lang.pick("机构简介（选填）", "Description (optional)") required=false/>
+                <h2>{lang.pick("机构管理员账号", "The charity's admin account")}</h2>
+                <Field name="admin_account" label=lang.pick("邮箱或手机号", "E-mail or mobile number") autocomplete="username"/>
+                <Field name="admin_display_name" label=lang.pick("姓名或称呼", "Name") autocomplete="name"/>
+                <Field
+                    name="password"
+                    label=lang.pick("密码", "Password")
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=lang.pick("至少 10 个字符。", "At least 10 characters.")
+                />
+                <Field name="password_confirmation" label=lang.pick("再次输入密码", "Password again") kind="password" autocomplete="new-password"/>
+                <button type="submit" class="button">{lang.pick("提交注册", "Register")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn CharityPortalPage() -> impl IntoView {
+    let lang = use_lang();
+    let charity = Resource::new(|| (), |_| my_charity());
+    let query = use_query_map();
+    let registered = query.read_untracked().get("registered").is_some();
+    view! {
+        <Title text=lang.pick("机构工作台 · 善桥", "Charity portal · Shanqiao")/>
+        <Suspense fallback=|| ()>
+            {move || {
+                Suspend::new(async move {
+                    match charity.await {
+                        Ok(org) => view! { <Portal org registered><Activity/></Portal> }.into_any(),
+                        Err(AppError::Unauthorized) => {
+                            redirect_to_sign_in("/charity");
+                            view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
+                        }
+                        Err(AppError::NotFound) => view! {
+                            <h1>{lang.pick("机构工作台", "Charity portal")}</h1>
+                            {use_form_reply().form_error.map(|_| view! { <crate::components::form::Refusal error=AppError::Forbidden/> })}
+                            <p>{lang.pick("您的账号不属于任何慈善组织。", "Your account does not belong to a charity.")}</p>
+                            <p><a href=routes::CHARITY_REGISTER.url()>{lang.pick("注册慈善组织", "Register a charity")}</a></p>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A charity's own claims, funds and pledges.
+#[component]
+fn Activity() -> impl IntoView {
+    use crate::organizations::my_charity_activity;
+    let lang = use_lang();
+    let activity = Resource::new(|| (), |_| my_charity_activity());
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let a = activity.await.unwrap_or_default();
+                view! {
+                    <h2>{lang.pick("本机构的认领", "Our claims")}</h2>
+                    {if a.claims.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无认领。", "No claims yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-scroll"><table class="items" data-testid="our-claims">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("需求", "Need")}</th>
+                                    <th scope="col">{lang.pick("方式", "Mode")}</th>
+                                    <th scope="col">{lang.pick("状态", "Status")}</th>
+                                    <th scope="col">{lang.pick("到期", "Due")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {a.claims.into_iter().map(|c| view! {
+                                        <tr>
+                                            <td><a href=format!("/needs/{}", c.need_code)>{c.need_code.clone()}</a>" "{c.need_title}</td>
+                                            <td>{c.mode.label(lang)}</td>
+                                            <td>{c.status.label(lang)}</td>
+                                            <td>{date(c.due_on)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }}
+                    <h2>{lang.pick("本机构的基金与项目", "Our funds and projects")}</h2>
+                    {if a.funds.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无基金。", "No funds yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul data-testid="our-funds">
+                                {a.funds.into_iter().map(|f| view! {
+                                    <li>{f.code}" · "{f.name}" · "{f.kind.label(lang)}" · "{f.status.label(lang)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <h2>{lang.pick("收到的认捐", "Pledges to us")}</h2>
+                    {if a.pledges.is_empty() {
+                        view! { <p class="muted">{lang.pick("暂无认捐。", "No pledges yet.")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-scroll"><table class="items" data-testid="our-pledges">
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("回执号", "Receipt")}</th>
+                                    <th scope="col">{lang.pick("认捐对象", "For")}</th>
+                                    <th scope="col">{lang.pick("金额", "Amount")}</th>
+                                    <th scope="col">{lang.pick("状态", "Status")}</th>
+                                    <th scope="col">{lang.pick("日期", "Date")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {a.pledges.into_iter().map(|p| view! {
+                                        <tr>
+                                            <td>{p.receipt_code}</td>
+                                            <td>{p.target}</td>
+                                            <td>{p.amount.to_string()}</td>
+                                            <td>{p.status.label(lang)}</td>
+                                            <td>{date(p.pledged_on)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }}
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,224 @@
+//! The route table: every path of the site, written once. Pages are routed by the Leptos
+//! `<Routes>` in `shell.rs` (whose `path!` literals a test checks against [`PAGES`]);
+//! form posts by [`actions`], which pairs each path with the typed action that lives beside
+//! the page showing its form. Forms take their `action` URL from here, so a path cannot be
+//! mistyped in one place and right in another.
+
+use std::fmt::Display;
+
+/// A path with `N` parameters, in axum's syntax (`/office/needs/{code}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route<const N: usize>(&'static str);
+
+impl<const N: usize> Route<N> {
+    /// The pattern, as the router matches it.
+    pub const fn pattern(self) -> &'static str {
+        self.0
+    }
+
+    /// The URL with each `{…}` filled by the next value, in order.
+    pub fn to(self, values: [&dyn Display; N]) -> String {
+        let mut url = String::with_capacity(self.0.len() + 16);
+        let mut rest = self.0;
+        for value in values {
+            let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) else {
+                break;
+            };
+            url.push_str(&rest[..open]);
+            url.push_str(&value.to_string());
+            rest = &rest[close + 1..];
+        }
+        url.push_str(rest);
+        url
+    }
+}
+
+impl Route<0> {
+    /// The URL of a path without parameters.
+    pub const fn url(self) -> &'static str {
+        self.0
+    }
+}
+
+// Public pages.
+pub const HOME: Route<0> = Route("/");
+pub const NEED: Route<1> = Route("/needs/{code}");
+
+// Accounts.
+pub const SIGN_IN: Route<0> = Route("/signin");
+pub const SIGN_UP: Route<0> = Route("/signup");
+pub const SIGN_OUT: Route<0> = Route("/signout");
+pub const ACCOUNT: Route<0> = Route("/account");
+pub const CHANGE_PASSWORD: Route<0> = Route("/account/password");
+pub const RESET_PASSWORD: Route<1> = Route("/reset/{token}");
+
+// Platform admin.
+pub const ADMIN_CHARITIES: Route<0> = Route("/admin/charities");
+pub const VERIFY_CHARITY: Route<1> = Route("/admin/charities/{id}/verify");
+pub const REJECT_CHARITY: Route<1> = Route("/admin/charities/{id}/reject");
+pub const ADMIN_USERS: Route<0> = Route("/admin/users");
+pub const ISSUE_RESET_LINK: Route<0> = Route("/admin/users/reset-links");
+pub const ADMIN_OFFICES: Route<0> = Route("/admin/offices");
+
+// Charities and invitations.
+pub const CHARITY_REGISTER: Route<0> = Route("/charity/register");
+pub const CHARITY: Route<0> = Route("/charity");
+pub const CHARITY_INVITATIONS: Route<0> = Route("/charity/invitations");
+pub const CHARITY_TOKENS: Route<0> = Route("/charity/tokens");
+pub const CHARITY_TOKEN_REVOKE: Route<1> = Route("/charity/tokens/{id}/revoke");
+pub const INVITATION: Route<1> = Route("/invitations/{token}");
+
+// The office portal.
+pub const OFFICE: Route<0> = Route("/office");
+pub const OFFICE_SETTINGS: Route<0> = Route("/office/settings");
+pub const OFFICE_INVITATIONS: Route<0> = Route("/office/invitations");
+pub const OFFICE_TOKENS: Route<0> = Route("/office/tokens");
+pub const OFFICE_TOKEN_REVOKE: Route<1> = Route("/office/tokens/{id}/revoke");
+pub const OFFICE_NEEDS: Route<0> = Route("/office/needs");
+pub const NEW_NEED: Route<0> = Route("/office/needs/new");
+pub const IMPORT_NEEDS: Route<0> = Route("/office/needs/import");
+pub const IMPORT_TEMPLATE: Route<0> = Route("/office/needs/import/template.csv");
+pub const EDIT_NEED: Route<1> = Route("/office/needs/{code}/edit");
+pub const OFFICE_NEED: Route<1> = Route("/office/needs/{code}");
+pub const SUBMIT_NEED: Route<1> = Route("/office/needs/{code}/submit");
+/// Publishing a need (the path says "approve", as it always has).
+pub const PUBLISH_NEED: Route<1> = Route("/office/needs/{code}/approve");
+pub const RETURN_NEED: Route<1> = Route("/office/needs/{code}/return");
+pub const WITHDRAW_NEED: Route<1> = Route("/office/needs/{code}/withdraw");
+pub const RECORD_CONSENT_WITHDRAWN: Route<1> = Route("/office/needs/{code}/consent-withdrawn");
+pub const OVERRIDE_FINDING: Route<1> = Route("/office/needs/{code}/override");
+
+/// Every page the Leptos router renders, by pattern (checked against `shell.rs`).
+pub const PAGES: &[&str] = &[
+    HOME.0,
+    NEED.0,
+    SIGN_IN.0,
+    SIGN_UP.0,
+    ACCOUNT.0,
+    RESET_PASSWORD.0,
+    ADMIN_CHARITIES.0,
+    ADMIN_USERS.0,
+    ADMIN_OFFICES.0,
+    CHARITY_REGISTER.0,
+    CHARITY.0,
+    INVITATION.0,
+    OFFICE.0,
+    OFFICE_NEEDS.0,
+    NEW_NEED.0,
+    IMPORT_NEEDS.0,
+    EDIT_NEED.0,
+    OFFICE_NEED.0,
+];
+
+/// Every form post and file download, each with the action beside its page.
+#[cfg(feature = "ssr")]
+pub fn actions() -> Vec<(
+    &'static str,
+    axum::routing::MethodRouter<crate::state::AppState>,
+)> {
+    use crate::components::portal;
+    use crate::pages::{account, admin, charity, invitation, office, reset};
+    use axum::routing::{get, post};
+    vec![
+        (SIGN_IN.0, post(account::post::sign_in)),
+        (SIGN_UP.0, post(account::post::sign_up)),
+        (SIGN_OUT.0, post(account::post::sign_out)),
+        (CHANGE_PASSWORD.0, post(account::post::change_password)),
+        (RESET_PASSWORD.0, post(reset::post::reset_password)),
+        (VERIFY_CHARITY.0, post(admin::post::verify_charity)),
+        (REJECT_CHARITY.0, post(admin::post::reject_charity)),
+        (ISSUE_RESET_LINK.0, post(admin::post::issue_reset_link)),
+        (ADMIN_OFFICES.0, post(admin::post::create_office)),
+        (CHARITY_REGISTER.0, post(charity::post::register_charity)),
+        (
+            CHARITY_INVITATIONS.0,
+            post(portal::post::invite_charity_member),
+        ),
+        (CHARITY_TOKENS.0, post(portal::post::create_charity_token)),
+        (
+            CHARITY_TOKEN_REVOKE.0,
+            post(portal::post::revoke_charity_token),
+        ),
+        (INVITATION.0, post(invitation::post::accept_invitation)),
+        (OFFICE_SETTINGS.0, post(office::post::save_settings)),
+        (
+            OFFICE_INVITATIONS.0,
+            post(portal::post::invite_office_member),
+        ),
+        (OFFICE_TOKENS.0, post(portal::post::create_office_token)),
+        (
+            OFFICE_TOKEN_REVOKE.0,
+            post(portal::post::revoke_office_token),
+        ),
+        (NEW_NEED.0, post(office::editor::post::create_need)),
+        (EDIT_NEED.0, post(office::editor::post::edit_need)),
+        (IMPORT_NEEDS.0, office::import::post::route()),
+        (IMPORT_TEMPLATE.0, get(office::import::post::template)),
+        (SUBMIT_NEED.0, post(office::workspace::post::submit_need)),
+        (PUBLISH_NEED.0, post(office::workspace::post::publish_need)),
+        (RETURN_NEED.0, post(office::workspace::post::return_need)),
+        (
+            WITHDRAW_NEED.0,
+            post(office::workspace::post::withdraw_need),
+        ),
+        (
+            RECORD_CONSENT_WITHDRAWN.0,
+            post(office::workspace::post::record_consent_withdrawn),
+        ),
+        (
+            OVERRIDE_FINDING.0,
+            post(office::workspace::post::override_finding),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_fill_parameters_in_order() {
+        assert_eq!(
+            PUBLISH_NEED.to([&"JL-2026-000001"]),
+            "/office/needs/JL-2026-000001/approve"
+        );
+        assert_eq!(CHARITY_TOKEN_REVOKE.to([&7]), "/charity/tokens/7/revoke");
+        assert_eq!(SIGN_IN.url(), "/signin");
+    }
+
+    /// The Leptos page routes and this table name the same paths.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_page_route_is_in_the_table() {
+        let mut routed: Vec<String> = leptos_axum::generate_route_list(crate::App)
+            .iter()
+            .map(|r| {
+                r.path()
+                    .split('/')
+                    .map(|s| match s.strip_prefix(':') {
+                        Some(name) => format!("{{{name}}}"),
+                        None => s.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .map(|p| if p.is_empty() { "/".to_owned() } else { p })
+            .collect();
+        routed.sort();
+        routed.dedup();
+        let mut table: Vec<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
+        table.sort();
+        assert_eq!(routed, table);
+    }
+
+    /// No two actions claim one path, and every action path is in the table above.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn action_paths_are_unique() {
+        let paths: Vec<&str> = actions().into_iter().map(|(p, _)| p).collect();
+        let mut unique = paths.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(paths.len(), unique.len());
+    }
+}
