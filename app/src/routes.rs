@@ -88,6 +88,34 @@ pub const WITHDRAW_NEED: Route<1> = Route("/office/needs/{code}/withdraw");
 pub const RECORD_CONSENT_WITHDRAWN: Route<1> = Route("/office/needs/{code}/consent-withdrawn");
 pub const OVERRIDE_FINDING: Route<1> = Route("/office/needs/{code}/override");
 
+/// A redirect target taken from a request (`next`, `back`), if it is a path on this
+/// site; `None` for anything a browser could read as another site or scheme: `//host`,
+/// `/\host`, `/<TAB>/host` (browsers drop tabs and newlines), `https:host`, and the same
+/// written with percent-encoding or other control or space characters.
+pub fn local_path(target: &str) -> Option<&str> {
+    fn safe(text: &str) -> bool {
+        text.starts_with('/')
+            && !text.starts_with("//")
+            && !text
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+    }
+    if !safe(target) {
+        return None;
+    }
+    // What the path says once decoded (twice: a proxy or a framework may decode once).
+    let mut decoded = target.to_owned();
+    for _ in 0..2 {
+        decoded = percent_encoding::percent_decode_str(&decoded)
+            .decode_utf8_lossy()
+            .into_owned();
+        if !safe(&decoded) {
+            return None;
+        }
+    }
+    Some(target)
+}
+
 /// Every page the Leptos router renders, by pattern (checked against `shell.rs`).
 pub const PAGES: &[&str] = &[
     HOME.0,
@@ -175,6 +203,63 @@ pub fn actions() -> Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paths_on_this_site_are_redirect_targets() {
+        for ok in [
+            "/",
+            "/account",
+            "/needs/JL-2026-000001?x=1#top",
+            "/office/needs?status=in_review",
+        ] {
+            assert_eq!(local_path(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "account",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%252F/evil.example",
+            "https:evil.example",
+            "https://evil.example",
+            "/\n/evil.example",
+            "/\u{3000}/evil.example",
+            "/%E3%80%80/evil.example",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever is accepted stays on this site, as a browser resolves it (the WHATWG
+        /// URL parser, which drops tabs and newlines and reads `\\` as `/`), also after
+        /// one more decoding.
+        #[test]
+        fn accepted_targets_stay_on_this_site(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "/", "//", "\\", "%2F", "%2f", "%5C", "%09", "\t", "\n", "%0A", "%25",
+                    "2F", "evil.example", "https:", ":", "@", "?", "#", ".", "..", "a", "%E3%80%80",
+                ]),
+                0..8,
+            )
+        ) {
+            let target: String = parts.concat();
+            if let Some(path) = local_path(&target) {
+                let base = url::Url::parse("https://site.test/").expect("base");
+                let joined = base.join(path).expect("a path joins");
+                proptest::prop_assert_eq!(joined.host_str(), Some("site.test"), "{:?}", path);
+                let once = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+                let joined = base.join(&once).expect("decoded joins");
+                proptest::prop_assert_eq!(joined.host_str(), Some("site.test"), "{:?}", path);
+            }
+        }
+    }
 
     #[test]
     fn urls_fill_parameters_in_order() {

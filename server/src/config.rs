@@ -69,6 +69,11 @@ pub struct ServeArgs {
     /// Seed the demo data when the database is empty.
     #[arg(long, env = "SHANQIAO_DEMO")]
     pub demo: bool,
+
+    /// Serve a database holding demo accounts (published password) at a base URL that is
+    /// not this machine's loopback address. Without it, `serve` refuses.
+    #[arg(long, env = "SHANQIAO_ALLOW_DEMO")]
+    pub allow_demo: bool,
 }
 
 impl ServeArgs {
@@ -78,6 +83,23 @@ impl ServeArgs {
             _ => format!("http://{}", self.bind),
         }
     }
+}
+
+/// Whether a base URL reaches only this machine (`localhost`, `127.0.0.0/8`, `[::1]`),
+/// whatever the case of its scheme and host. Anything else, or anything unparsable, is
+/// treated as a real deployment.
+pub fn is_loopback(base_url: &str) -> bool {
+    let Ok(uri) = base_url.trim().parse::<axum::http::Uri>() else {
+        return false;
+    };
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A database URL with any password replaced, for messages and logs.
@@ -97,6 +119,29 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for local in [
+            "http://127.0.0.1:3000",
+            "HTTP://LOCALHOST:3000",
+            "http://[::1]:3000",
+            "https://127.0.0.5",
+        ] {
+            assert!(is_loopback(local), "{local}");
+        }
+        for public in [
+            "https://shanqiao.example.org",
+            "HTTPS://shanqiao.example.org",
+            "http://shanqiao.example.org",
+            "http://0.0.0.0:3000",
+            "http://192.168.1.10:3000",
+            "http://localhost.evil.example",
+            "not a url",
+        ] {
+            assert!(!is_loopback(public), "{public}");
+        }
+    }
 
     #[test]
     fn redacts_passwords_only() {

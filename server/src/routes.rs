@@ -129,11 +129,13 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Back>) -> Res
     let Some(lang) = app::i18n::Lang::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language\n").into_response();
     };
-    // Only local paths: never redirect to another site.
+    // Only paths on this site: never redirect to another one.
     let back = q
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+        .as_deref()
+        .and_then(app::routes::local_path)
+        .unwrap_or(app::routes::HOME.url())
+        .to_owned();
     let cookie = format!(
         "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         app::i18n::Lang::COOKIE,

@@ -146,6 +146,20 @@ async fn serve_refuses_demo_accounts_behind_https() {
 }
 
 #[tokio::test]
+async fn serve_refuses_demo_accounts_at_any_public_address() {
+    for base in [
+        "HTTPS://shanqiao.example.org",
+        "http://shanqiao.example.org",
+    ] {
+        let (url, _db) = database_url().await;
+        let env = [("DATABASE_URL", url.as_str()), ("SHANQIAO_BASE_URL", base)];
+        let out = shanqiao(&["serve", "--demo", "--bind", "127.0.0.1:0"], &env, None);
+        assert_eq!(out.status.code(), Some(1), "{base}");
+        assert!(stderr(&out).contains("--allow-demo"), "{}", stderr(&out));
+    }
+}
+
+#[tokio::test]
 async fn create_admin_reads_the_password_from_stdin() {
     let (url, test_db) = database_url().await;
     let env = [("DATABASE_URL", url.as_str())];

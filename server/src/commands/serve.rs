@@ -19,9 +19,13 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         }
     }
     let base_url = args.base_url();
-    if base_url.starts_with("https://") && app::accounts::store::demo_accounts_exist(&db).await? {
+    // Demo accounts share a published password: only on this machine, unless asked.
+    if !args.allow_demo
+        && !crate::config::is_loopback(&base_url)
+        && app::accounts::store::demo_accounts_exist(&db).await?
+    {
         bail!(
-            "this database holds demo accounts with a published password, and the base URL {base_url} is https (a real deployment); start from an empty database without --demo"
+            "this database holds demo accounts with a published password, and the base URL {base_url} is not this machine (a real deployment); start from an empty database without --demo, or pass --allow-demo if you mean it"
         );
     }
     let config = WebConfig {

@@ -13,12 +13,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Only local paths may be sign-in targets: never send someone to another site.
+/// Where to go after signing in: the account page when nothing is asked, a path on this
+/// site when one is, and the home page for anything else (never another site).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
+    if next.is_empty() {
+        routes::ACCOUNT.url()
     } else {
-        "/account"
+        routes::local_path(next).unwrap_or(routes::HOME.url())
     }
 }
 
