@@ -149,6 +149,47 @@ fn find_nonce(html: &[u8]) -> Option<&str> {
 }
 
 /// The policy of responses that are not pages (pages set their own, with a nonce).
+/// Paths whose answers carry private case data or account data whoever asks.
+const PRIVATE_PREFIXES: [&str; 7] = [
+    "/office",
+    "/charity",
+    "/admin",
+    "/account",
+    "/api/v1/",
+    "/invitations/",
+    "/reset/",
+];
+
+/// Whether a response to this request must not be stored by a browser or a proxy: it is
+/// for a signed-in person (their name is on every page), it answers a post (typed
+/// values), or its path holds private data.
+pub fn is_private(method: &axum::http::Method, path: &str, signed_in: bool) -> bool {
+    signed_in
+        || !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD)
+        || PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// Middleware: `Cache-Control: no-store` on private answers (see [`is_private`]); public
+/// pages and assets keep whatever caching they have.
+pub async fn no_store_private(request: Request, next: Next) -> Response {
+    let private = is_private(
+        request.method(),
+        request.uri().path(),
+        request
+            .extensions()
+            .get::<app::accounts::CurrentUser>()
+            .is_some(),
+    );
+    let mut response = next.run(request).await;
+    if private {
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
 pub const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 #[cfg(test)]

@@ -78,6 +78,7 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             state.clone(),
             app::action::render::render_answers,
         ))
+        .layer(middleware::from_fn(defences::no_store_private))
         .layer(middleware::from_fn_with_state(
             limits,
             sessions::load_current_user,

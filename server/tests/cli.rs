@@ -266,3 +266,28 @@ fn pii_check_refuses_bytes_that_are_not_utf8() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not UTF-8"));
 }
+
+#[cfg(unix)]
+#[test]
+fn the_families_data_on_disk_is_readable_by_this_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("data");
+    let out = shanqiao(
+        &["migrate"],
+        &[("SHANQIAO_DATA_DIR", dir.to_str().expect("utf-8"))],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the data directory");
+    let db = dir.join("shanqiao.db");
+    assert_eq!(mode(&db), 0o600, "the database");
+    for side in ["shanqiao.db-wal", "shanqiao.db-shm"] {
+        let p = dir.join(side);
+        if p.exists() {
+            assert_eq!(mode(&p), 0o600, "{side}");
+        }
+    }
+}

@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 pub async fn open(args: &DatabaseArgs) -> anyhow::Result<DatabaseConnection> {
     if args.is_sqlite() && args.database_url.is_none() {
         ensure_writable(&args.data_dir)?;
+        keep_private(&args.data_dir, &args.sqlite_path())?;
     }
     let url = args.url();
     app::db::connect(&url).await.map_err(|err| {
@@ -27,6 +28,44 @@ pub async fn open_and_migrate(args: &DatabaseArgs) -> anyhow::Result<DatabaseCon
         .await
         .context("applying database migrations failed")?;
     Ok(db)
+}
+
+/// The data directory (0700) and the SQLite database (0600) are the service user's only:
+/// they hold the families' private case data. SQLite gives its `-wal` and `-shm` files
+/// the database file's mode, so creating the file first with 0600 covers them too.
+#[cfg(unix)]
+fn keep_private(dir: &std::path::Path, db_file: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let private = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+            anyhow!(
+                "cannot make {} private to this user: {e}; check who owns it",
+                path.display()
+            )
+        })
+    };
+    private(dir, 0o700)?;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(db_file)
+        .map_err(|e| anyhow!("cannot create the database file {}: {e}", db_file.display()))?;
+    private(db_file, 0o600)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = db_file.as_os_str().to_owned();
+        name.push(suffix);
+        let side = std::path::PathBuf::from(name);
+        if side.exists() {
+            private(&side, 0o600)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn keep_private(_dir: &std::path::Path, _db_file: &std::path::Path) -> anyhow::Result<()> {
+    Ok(())
 }
 
 fn ensure_writable(dir: &std::path::Path) -> anyhow::Result<()> {
