@@ -21,6 +21,9 @@ pub enum Kind {
     Address,
     /// A name of the need's own household.
     HouseholdName,
+    /// The office's own case reference of the need (copied into the public text, it ties
+    /// the need to the family's file).
+    CaseReference,
     /// A combination of facts that identifies a family. Never produced by the scanner:
     /// reserved for the app, which computes it from stored data.
     QuasiIdentifier,
@@ -31,7 +34,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in a stable order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::IdNumber,
         Kind::Mobile,
         Kind::Landline,
@@ -39,6 +42,7 @@ impl Kind {
         Kind::Email,
         Kind::Address,
         Kind::HouseholdName,
+        Kind::CaseReference,
         Kind::QuasiIdentifier,
         Kind::LongNumber,
     ];
@@ -53,6 +57,7 @@ impl Kind {
             Kind::Email => "email",
             Kind::Address => "address",
             Kind::HouseholdName => "household_name",
+            Kind::CaseReference => "case_reference",
             Kind::QuasiIdentifier => "quasi_identifier",
             Kind::LongNumber => "long_number",
         }
@@ -68,6 +73,7 @@ impl Kind {
             Kind::Email => "电子邮箱",
             Kind::Address => "详细地址",
             Kind::HouseholdName => "家庭成员姓名",
+            Kind::CaseReference => "案件编号",
             Kind::QuasiIdentifier => "可识别身份的信息组合",
             Kind::LongNumber => "长数字串",
         }
@@ -83,6 +89,7 @@ impl Kind {
             Kind::Email => "E-mail address",
             Kind::Address => "Exact address",
             Kind::HouseholdName => "Household member's name",
+            Kind::CaseReference => "Case reference",
             Kind::QuasiIdentifier => "Identifying combination of facts",
             Kind::LongNumber => "Long number",
         }
@@ -97,9 +104,10 @@ impl Kind {
             Kind::Landline => 3,
             Kind::Email => 4,
             Kind::HouseholdName => 5,
-            Kind::Address => 6,
-            Kind::QuasiIdentifier => 7,
-            Kind::LongNumber => 8,
+            Kind::CaseReference => 6,
+            Kind::Address => 7,
+            Kind::QuasiIdentifier => 8,
+            Kind::LongNumber => 9,
         }
     }
 }

@@ -52,6 +52,14 @@ impl<'a> Guard<'a> {
         }
     }
 
+    /// This guard, also looking for the office's case reference of the need: copied into
+    /// the public text, it blocks like a household name. References shorter than four
+    /// letters (once separators are dropped) are ignored.
+    pub fn with_case_reference(mut self, reference: &str) -> Self {
+        self.patterns.extend(names::reference(reference));
+        self
+    }
+
     /// The names this guard was made with.
     pub fn names(&self) -> &'a [String] {
         self.names

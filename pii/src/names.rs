@@ -28,6 +28,27 @@ fn key(c: char) -> char {
 pub(crate) struct Pattern {
     letters: Vec<char>,
     fail: Vec<usize>,
+    kind: Kind,
+}
+
+/// Case references shorter than this (once separators are dropped) identify nothing.
+const MIN_REFERENCE_LETTERS: usize = 4;
+
+/// The office's case reference as a pattern, if it is long enough to mean something.
+pub(crate) fn reference(reference: &str) -> Option<Pattern> {
+    let letters = letters_of(reference);
+    (letters.len() >= MIN_REFERENCE_LETTERS).then(|| Pattern {
+        fail: failure(&letters),
+        letters,
+        kind: Kind::CaseReference,
+    })
+}
+
+fn letters_of(text: &str) -> Vec<char> {
+    text.chars()
+        .map(key)
+        .filter(|&c| !is_gap(c) && !c.is_control() && c != BREAK)
+        .collect()
 }
 
 /// Prepares the names: folds them, drops separators and control characters, ignores
@@ -35,16 +56,16 @@ pub(crate) struct Pattern {
 pub(crate) fn prepare(names: &[String]) -> Vec<Pattern> {
     let mut patterns: Vec<Pattern> = Vec::new();
     for name in names {
-        let letters: Vec<char> = name
-            .chars()
-            .map(key)
-            .filter(|&c| !is_gap(c) && !c.is_control() && c != BREAK)
-            .collect();
+        let letters = letters_of(name);
         if letters.len() < 2 || patterns.iter().any(|p| p.letters == letters) {
             continue;
         }
         let fail = failure(&letters);
-        patterns.push(Pattern { letters, fail });
+        patterns.push(Pattern {
+            letters,
+            fail,
+            kind: Kind::HouseholdName,
+        });
     }
     patterns
 }
@@ -99,7 +120,7 @@ pub(crate) fn scan(patterns: &[Pattern], c: &[char], out: &mut Vec<Raw>) {
             if k == p.len() {
                 let start = index[i + 1 - p.len()];
                 out.push(Raw::new(
-                    Kind::HouseholdName,
+                    pattern.kind,
                     Severity::Blocking,
                     start,
                     index[i] + 1,
@@ -152,5 +173,36 @@ mod tests {
     fn repeated_letters() {
         assert_eq!(spans("王芳王王芳", &["王王芳"]), [(2, 5)]);
         assert_eq!(spans("aaaa", &["aa"]), [(0, 2), (2, 4)]);
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use crate::{Guard, Kind};
+
+    #[test]
+    fn the_case_reference_blocks_however_it_is_written() {
+        let names = vec!["刘桂芝".to_owned()];
+        let guard = Guard::new(&names).with_case_reference("NA-2026-0117");
+        for text in [
+            "档案号NA-2026-0117，请核对",
+            "档案号 na 2026 0117，请核对",
+            "档案号ＮＡ２０２６０１１７，请核对",
+        ] {
+            let findings = guard.scan(text);
+            assert!(
+                findings
+                    .iter()
+                    .any(|f| f.kind == Kind::CaseReference && f.is_blocking()),
+                "{text}: {findings:?}"
+            );
+        }
+        assert!(guard.scan("2026年共帮扶117户").is_empty());
+        // Too short to mean anything: ignored.
+        let short = Guard::new(&names).with_case_reference("A1");
+        assert!(short
+            .scan("A1 号楼的供暖")
+            .iter()
+            .all(|f| f.kind != Kind::CaseReference));
     }
 }

@@ -726,3 +726,27 @@ async fn two_reviewers_acting_at_once_one_wins() {
     .await;
     assert_eq!(transitions, 1, "one transition recorded");
 }
+
+#[tokio::test]
+async fn a_case_number_copied_into_the_story_blocks_like_a_name() {
+    let app = common::spawn_demo_app().await;
+    let caseworker = sign_in_demo(&app, CASEWORKER).await;
+    let before = count_needs(&app).await;
+    // The form's case reference is NA-TEST-0001; the story repeats it, spaced out.
+    let story = "老人独自居住，房屋老旧保温差，冬季室内温度很低，档案 NA TEST 0001，急需更换。";
+    let blocked = app
+        .post_form(
+            "/office/needs/new",
+            &need_form(story, "submit"),
+            Some(&caseworker),
+        )
+        .await;
+    assert_eq!(blocked.status().as_u16(), 422);
+    let html = blocked.text().await.expect("body");
+    assert!(
+        html.contains("data-kind=\"case_reference\""),
+        "the finding names what it is"
+    );
+    assert!(html.contains("pii-blocking"), "and marks it");
+    assert_eq!(count_needs(&app).await, before, "nothing stored");
+}

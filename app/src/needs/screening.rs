@@ -35,7 +35,8 @@ pub struct Override {
 
 /// Scans every public text field of a need.
 pub fn screen(draft: &NeedDraft, overrides: &[Override]) -> Vec<FieldFinding> {
-    let guard = pii::Guard::new(&draft.private.household_names);
+    let guard = pii::Guard::new(&draft.private.household_names)
+        .with_case_reference(&draft.private.case_reference);
     let mut all = Vec::new();
     for (field, text) in draft.public_texts() {
         for finding in guard.scan(text) {
