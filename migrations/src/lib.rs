@@ -19,6 +19,7 @@ mod m20261129_000008_create_sign_in_failures;
 mod m20261129_000009_create_invitations;
 mod m20261129_000010_create_password_resets;
 mod m20261129_000011_create_pii_overrides;
+mod m20261201_000012_add_session_user;
 pub mod regions;
 mod sql;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_create_invitations::Migration),
             Box::new(m20261129_000010_create_password_resets::Migration),
             Box::new(m20261129_000011_create_pii_overrides::Migration),
+            Box::new(m20261201_000012_add_session_user::Migration),
         ]
     }
 }

@@ -46,10 +46,15 @@ fn to_chrono(t: time::OffsetDateTime) -> chrono::DateTime<chrono::Utc> {
 
 fn to_row(record: &Record) -> StoreResult<session::ActiveModel> {
     let data = serde_json::to_vec(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(app::accounts::session::USER_ID)
+        .and_then(serde_json::Value::as_i64);
     Ok(session::ActiveModel {
         id: Set(record.id.to_string()),
         data: Set(data),
         expiry_date: Set(to_chrono(record.expiry_date)),
+        user_id: Set(user_id),
     })
 }
 
@@ -81,7 +86,11 @@ impl SessionStore for DbSessionStore {
         session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(session::Column::Id)
-                    .update_columns([session::Column::Data, session::Column::ExpiryDate])
+                    .update_columns([
+                        session::Column::Data,
+                        session::Column::ExpiryDate,
+                        session::Column::UserId,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(&self.db)

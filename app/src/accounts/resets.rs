@@ -128,11 +128,27 @@ pub async fn reset(
     let found = one_time_link::open(db, &RESET_LINKS, token, now)
         .await?
         .ok_or(ResetError::Gone)?;
+    // A disabled account's links do nothing.
+    let active = user::Entity::find_by_id(found.user_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.disabled_at.is_none());
+    if !active {
+        return Err(ResetError::Gone);
+    }
     let hash = password::hash(new_password).await?;
     let txn = db.begin().await?;
     if !one_time_link::use_up(&txn, &RESET_LINKS, found.id, now).await? {
         return Err(ResetError::Gone);
     }
+    // Every other link of this user is spent, and every session of the old password ends.
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::UserId.eq(found.user_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    super::session::end_all(&txn, found.user_id).await?;
     user::Entity::update_many()
         .col_expr(user::Column::PasswordHash, Expr::value(hash))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -15,3 +15,19 @@ pub async fn start(session: &Session, user_id: i64) -> Result<(), tower_sessions
         .await?;
     Ok(())
 }
+
+/// Ends every session of `user_id` (inside the caller's transaction): after a password
+/// change or reset, whoever held the old password is signed out everywhere. The action
+/// that changed it keeps its own session by giving it a new id (`Session::cycle_id`).
+pub async fn end_all<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    use crate::entities::session;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}

@@ -210,7 +210,11 @@ pub async fn change_password(
     if !found.is_empty() {
         return Err(ChangePasswordError::Invalid(found));
     }
-    let Some(found) = user::Entity::find_by_id(user_id).one(db).await? else {
+    let Some(found) = user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.disabled_at.is_none())
+    else {
         return Err(ChangePasswordError::NoSuchUser);
     };
     if !super::password::verify(current, found.password_hash.clone()).await? {
@@ -222,6 +226,8 @@ pub async fn change_password(
     row.password_hash = Set(hash);
     row.updated_at = Set(now);
     row.update(&txn).await?;
+    // Whoever held the old password is signed out everywhere.
+    super::session::end_all(&txn, user_id).await?;
     audit::record(
         &txn,
         Actor::User {

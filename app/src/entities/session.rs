@@ -9,6 +9,8 @@ pub struct Model {
     pub id: String,
     pub data: Vec<u8>,
     pub expiry_date: DateTimeUtc,
+    /// The user signed in on this session, if any (copied from its data on save).
+    pub user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
