@@ -88,6 +88,32 @@ pub const WITHDRAW_NEED: Route<1> = Route("/office/needs/{code}/withdraw");
 pub const RECORD_CONSENT_WITHDRAWN: Route<1> = Route("/office/needs/{code}/consent-withdrawn");
 pub const OVERRIDE_FINDING: Route<1> = Route("/office/needs/{code}/override");
 
+/// Paths whose `{token}` is a secret (a one-time link): never written to a log.
+const SECRET_PATHS: [Route<1>; 2] = [RESET_PASSWORD, INVITATION];
+
+/// `path` as it may appear in a log: the secret segment of a one-time link replaced by
+/// `***` (`/reset/***`), everything else as it is.
+pub fn loggable(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').collect();
+    for route in SECRET_PATHS {
+        let pattern: Vec<&str> = route.0.split('/').collect();
+        let matches = pattern.len() == segments.len()
+            && pattern
+                .iter()
+                .zip(&segments)
+                .all(|(p, s)| p.starts_with('{') || p == s);
+        if matches {
+            return pattern
+                .iter()
+                .zip(&segments)
+                .map(|(p, s)| if *p == "{token}" { "***" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+        }
+    }
+    path.to_owned()
+}
+
 /// A redirect target taken from a request (`next`, `back`), if it is a path on this
 /// site; `None` for anything a browser could read as another site or scheme: `//host`,
 /// `/\host`, `/<TAB>/host` (browsers drop tabs and newlines), `https:host`, and the same
@@ -259,6 +285,17 @@ mod tests {
                 proptest::prop_assert_eq!(joined.host_str(), Some("site.test"), "{:?}", path);
             }
         }
+    }
+
+    #[test]
+    fn secrets_in_paths_are_masked_for_logs() {
+        assert_eq!(loggable("/reset/abcDEF123"), "/reset/***");
+        assert_eq!(loggable("/invitations/xyz-789"), "/invitations/***");
+        assert_eq!(
+            loggable("/office/needs/JL-2026-000001"),
+            "/office/needs/JL-2026-000001"
+        );
+        assert_eq!(loggable("/reset"), "/reset");
     }
 
     #[test]

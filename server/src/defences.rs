@@ -90,7 +90,7 @@ pub async fn same_origin(State(site): State<SiteOrigin>, request: Request, next:
     ) {
         OriginVerdict::Allowed => next.run(request).await,
         verdict => {
-            tracing::warn!(?verdict, method = %request.method(), path = %request.uri().path(), "refused a cross-origin request");
+            tracing::warn!(?verdict, method = %request.method(), path = %app::routes::loggable(request.uri().path()), "refused a cross-origin request");
             (
                 StatusCode::FORBIDDEN,
                 [(

@@ -291,3 +291,61 @@ fn the_families_data_on_disk_is_readable_by_this_user_only() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_one_time_link_token_never_reaches_the_log() {
+    use std::io::{BufRead, Read};
+    let root = tempfile::tempdir().expect("tempdir");
+    let dir = root.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shanqiao"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env_remove("SHANQIAO_BASE_URL")
+        .env("SHANQIAO_DATA_DIR", dir.to_str().expect("utf-8"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("a line");
+        line
+    })
+    .await
+    .expect("join");
+    let addr = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("the address is printed")
+        .trim()
+        .to_owned();
+    let secret = "S3CRET-reset-token-that-must-not-leak";
+    let refused = reqwest::Client::new()
+        .post(format!("http://{addr}/reset/{secret}"))
+        .header("origin", "https://evil.example")
+        .form(&[("password", "x"), ("password_confirmation", "x")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(
+        refused.status().as_u16(),
+        403,
+        "a cross-site post is refused and logged"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    assert!(log.contains("/reset/***"), "the refusal is logged: {log}");
+    assert!(!log.contains(secret), "the token is not: {log}");
+}
