@@ -20,6 +20,7 @@ mod m20261129_000009_create_invitations;
 mod m20261129_000010_create_password_resets;
 mod m20261129_000011_create_pii_overrides;
 mod m20261201_000012_add_session_user;
+mod m20261201_000013_token_expiry_and_audit_token;
 pub mod regions;
 mod sql;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_create_password_resets::Migration),
             Box::new(m20261129_000011_create_pii_overrides::Migration),
             Box::new(m20261201_000012_add_session_user::Migration),
+            Box::new(m20261201_000013_token_expiry_and_audit_token::Migration),
         ]
     }
 }

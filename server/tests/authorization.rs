@@ -211,6 +211,10 @@ async fn every_action_by_every_role() {
             "issue an office API token acting as oneself",
             vec![OfficeAdmin],
         ),
+        (
+            "issue an office API token acting as a 农安县 caseworker",
+            vec![],
+        ),
         ("revoke another charity's API token", vec![]),
         ("issue a password reset link", vec![PlatformAdmin]),
         ("create an office", vec![PlatformAdmin]),
@@ -337,6 +341,20 @@ async fn every_action_by_every_role() {
                     app.post_form(
                         "/office/tokens",
                         &[("token_name", "x"), ("token_user", &me.to_string())],
+                        c,
+                    )
+                    .await
+                }
+                // A token acts as the person who makes it: never as another member.
+                "issue an office API token acting as a 农安县 caseworker" => {
+                    let caseworker = common::integer(
+                        db,
+                        "SELECT id FROM users WHERE email = 'caseworker@shanqiao.test'",
+                    )
+                    .await;
+                    app.post_form(
+                        "/office/tokens",
+                        &[("token_name", "x"), ("token_user", &caseworker.to_string())],
                         c,
                     )
                     .await

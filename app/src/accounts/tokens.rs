@@ -1,5 +1,7 @@
-//! API tokens for machine clients (office and charity systems). A token acts as one
-//! user within one organization; only its SHA-256 is stored; it is shown once.
+//! API tokens for machine clients (office and charity systems). A token acts as the
+//! person who created it, with that person's role, within one organization — never as
+//! someone else, so that four eyes stay two people whatever the channel. Only its
+//! SHA-256 is stored; it is shown once; it expires (one year unless chosen otherwise).
 
 use super::secret::{digest, new_secret};
 use crate::audit::{self, Actor, Change};
@@ -39,6 +41,30 @@ pub enum Issuer {
     Cli,
 }
 
+/// How long a new token works.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifetime {
+    /// Ninety days.
+    Days90,
+    /// One year: the default.
+    #[default]
+    Year,
+    /// Until it is revoked.
+    Never,
+}
+
+impl Lifetime {
+    /// When a token issued `now` stops working.
+    pub fn expiry(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Lifetime::Days90 => Some(now + chrono::Duration::days(90)),
+            Lifetime::Year => Some(now + chrono::Duration::days(365)),
+            Lifetime::Never => None,
+        }
+    }
+}
+
 /// Who a valid token acts as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenPrincipal {
@@ -55,6 +81,7 @@ pub struct TokenView {
     pub user: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub revoked: bool,
 }
 
@@ -83,8 +110,8 @@ async fn is_org_admin(
         .is_some())
 }
 
-/// Issues a token acting as `user_id` in `organization_id`; returns the secret, which is
-/// shown once. The user must be a member; a portal issuer must be the organization's admin.
+/// Issues a token acting as `user_id` in `organization_id` for the default lifetime (one
+/// year); returns the secret, which is shown once. See [`issue_lasting`].
 pub async fn issue(
     db: &DatabaseConnection,
     issuer: Issuer,
@@ -93,12 +120,29 @@ pub async fn issue(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<String, TokenError> {
+    let lifetime = Lifetime::default();
+    issue_lasting(db, issuer, organization_id, user_id, name, lifetime, now).await
+}
+
+/// Issues a token acting as `user_id` in `organization_id`, working for `lifetime`. The
+/// user must be a member. In the portal, an organization's admin issues tokens acting as
+/// themselves only: a token that acted as another member would let one person be both
+/// author and reviewer. An operator (`create-token`) names the person it is for.
+pub async fn issue_lasting(
+    db: &DatabaseConnection,
+    issuer: Issuer,
+    organization_id: i64,
+    user_id: i64,
+    name: &str,
+    lifetime: Lifetime,
+    now: DateTime<Utc>,
+) -> Result<String, TokenError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(TokenError::BadName);
     }
     if let Issuer::User(admin) = issuer {
-        if !is_org_admin(db, admin, organization_id).await? {
+        if admin != user_id || !is_org_admin(db, admin, organization_id).await? {
             return Err(TokenError::Forbidden);
         }
     }
@@ -121,6 +165,7 @@ pub async fn issue(
         created_at: Set(now),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(lifetime.expiry(now)),
         ..Default::default()
     }
     .insert(&txn)
@@ -208,6 +253,7 @@ pub async fn authenticate(
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?
+        .filter(|t| t.expires_at.is_none_or(|at| at > now))
         .ok_or(TokenError::Invalid)?;
     let enabled = user::Entity::find_by_id(token.user_id)
         .one(db)
@@ -261,6 +307,7 @@ pub async fn list(
             user,
             created_at: t.created_at,
             last_used_at: t.last_used_at,
+            expires_at: t.expires_at,
             revoked: t.revoked_at.is_some(),
         });
     }

@@ -10,9 +10,11 @@ pub enum Actor {
         user_id: i64,
         organization_id: Option<i64>,
     },
+    /// A person acting through one of their API tokens: both are recorded.
     ApiToken {
         user_id: i64,
         organization_id: i64,
+        token_id: i64,
     },
     System,
     Cli,
@@ -36,17 +38,23 @@ pub async fn record<C: ConnectionTrait>(
     change: Change<'_>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DbErr> {
-    let (kind, user, org) = match actor {
+    let (kind, user, org, token) = match actor {
         Actor::User {
             user_id,
             organization_id,
-        } => ("user", Some(user_id), organization_id),
+        } => ("user", Some(user_id), organization_id, None),
         Actor::ApiToken {
             user_id,
             organization_id,
-        } => ("api_token", Some(user_id), Some(organization_id)),
-        Actor::System => ("system", None, None),
-        Actor::Cli => ("cli", None, None),
+            token_id,
+        } => (
+            "api_token",
+            Some(user_id),
+            Some(organization_id),
+            Some(token_id),
+        ),
+        Actor::System => ("system", None, None, None),
+        Actor::Cli => ("cli", None, None, None),
     };
     audit_entry::ActiveModel {
         occurred_at: Set(at),
@@ -59,6 +67,7 @@ pub async fn record<C: ConnectionTrait>(
         before_state: Set(change.before.map(|v| v.to_string())),
         after_state: Set(change.after.map(|v| v.to_string())),
         reason: Set(change.reason),
+        actor_token_id: Set(token),
         ..Default::default()
     }
     .insert(db)

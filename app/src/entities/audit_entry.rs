@@ -17,6 +17,8 @@ pub struct Model {
     pub before_state: Option<String>,
     pub after_state: Option<String>,
     pub reason: Option<String>,
+    /// The API token the change was made through, if any (the person is `actor_user_id`).
+    pub actor_token_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

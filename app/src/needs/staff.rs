@@ -21,7 +21,8 @@ pub struct StaffOffice {
 pub struct Staff {
     pub user_id: i64,
     pub offices: Vec<StaffOffice>,
-    pub via_token: bool,
+    /// The API token the staff member acts through, if any.
+    pub via_token: Option<i64>,
 }
 
 impl Staff {
@@ -33,21 +34,25 @@ impl Staff {
     /// The office of an API token, with its user's roles there.
     pub async fn of_token<C: ConnectionTrait>(
         db: &C,
-        user_id: i64,
-        organization_id: i64,
+        token: &crate::accounts::tokens::TokenPrincipal,
     ) -> Result<Staff, DbErr> {
-        Self::load(db, user_id, Some(organization_id)).await
+        Self::load(
+            db,
+            token.user_id,
+            Some((token.organization_id, token.token_id)),
+        )
+        .await
     }
 
     async fn load<C: ConnectionTrait>(
         db: &C,
         user_id: i64,
-        only: Option<i64>,
+        only: Option<(i64, i64)>,
     ) -> Result<Staff, DbErr> {
         use crate::domain::organization::Role;
         let mut offices: Vec<StaffOffice> = Vec::new();
         let mut query = membership::Entity::find().filter(membership::Column::UserId.eq(user_id));
-        if let Some(org) = only {
+        if let Some((org, _)) = only {
             query = query.filter(membership::Column::OrganizationId.eq(org));
         }
         for m in query.all(db).await? {
@@ -80,7 +85,7 @@ impl Staff {
         Ok(Staff {
             user_id,
             offices,
-            via_token: only.is_some(),
+            via_token: only.map(|(_, token)| token),
         })
     }
 
@@ -115,10 +120,11 @@ impl Staff {
 
     /// The audit actor for a change made through `office_id`.
     pub fn actor(&self, office_id: i64) -> crate::audit::Actor {
-        if self.via_token {
+        if let Some(token_id) = self.via_token {
             crate::audit::Actor::ApiToken {
                 user_id: self.user_id,
                 organization_id: office_id,
+                token_id,
             }
         } else {
             crate::audit::Actor::User {

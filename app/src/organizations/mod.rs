@@ -209,6 +209,8 @@ pub struct TokenRow {
     pub user: String,
     pub created_on: chrono::NaiveDate,
     pub last_used_on: Option<chrono::NaiveDate>,
+    /// `None`: the token never expires.
+    pub expires_on: Option<chrono::NaiveDate>,
     pub revoked: bool,
 }
 

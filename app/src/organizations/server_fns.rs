@@ -92,6 +92,7 @@ pub async fn my_tokens(
             user: t.user,
             created_on: t.created_at.date_naive(),
             last_used_on: t.last_used_at.map(|d| d.date_naive()),
+            expires_on: t.expires_at.map(|d| d.date_naive()),
             revoked: t.revoked,
         })
         .collect())

@@ -308,7 +308,7 @@ fn api_error(e: NeedError) -> ApiError {
 }
 
 async fn staff_of(state: &AppState, p: &ApiPrincipal) -> Result<Staff, ApiError> {
-    let staff = Staff::of_token(&state.db, p.0.user_id, p.0.organization_id)
+    let staff = Staff::of_token(&state.db, &p.0)
         .await
         .map_err(|e| api_error(e.into()))?;
     if staff.is_staff() {

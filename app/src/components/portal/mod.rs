@@ -9,7 +9,7 @@ pub mod post;
 use crate::components::form::{ErrorSummary, Field};
 use crate::components::lang::use_lang;
 use crate::domain::organization::{OrganizationKind, Role, Verification};
-use crate::organizations::{my_tokens, MemberView, MyOrganization};
+use crate::organizations::{my_tokens, MyOrganization};
 use crate::routes;
 use leptos::prelude::*;
 
@@ -73,7 +73,6 @@ pub fn Portal(
     let kind = org.kind;
     let is_admin = matches!(org.my_role, Role::CharityAdmin | Role::OfficeAdmin);
     let is_charity = kind == OrganizationKind::Charity;
-    let members_for_tokens = org.members.clone();
     view! {
         <section class="portal">
             <h1>{org.name.clone()}</h1>
@@ -112,7 +111,7 @@ pub fn Portal(
             </table>
             {children.map(|c| c())}
             {is_admin.then(|| view! { <InviteForm link=invited_link kind/> })}
-            {is_admin.then(|| view! { <Tokens members=members_for_tokens kind/> })}
+            {is_admin.then(|| view! { <Tokens kind/> })}
         </section>
     }
 }
@@ -147,7 +146,7 @@ fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView
 }
 
 #[component]
-fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
+fn Tokens(kind: OrganizationKind) -> impl IntoView {
     let lang = use_lang();
     let forms = portal_routes(kind);
     let tokens = Resource::new(move || kind, my_tokens);
@@ -156,8 +155,8 @@ fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
         <h2>{lang.pick("API 令牌", "API tokens")}</h2>
         <p class="muted">
             {lang.pick(
-                "供本机构的信息系统调用善桥 API（/api/v1/…）。令牌以所选成员的身份、在本机构范围内操作。",
-                "For your organization's own systems calling the Shanqiao API (/api/v1/…). A token acts as the chosen member, within this organization.",
+                "供本机构的信息系统调用善桥 API（/api/v1/…）。令牌以创建人（您本人）的身份和角色、在本机构范围内操作，通过令牌所做的每项操作都记录在您和该令牌名下。",
+                "For your organization's own systems calling the Shanqiao API (/api/v1/…). A token acts as the person who creates it (you), with your role, within this organization; everything done through it is recorded under you and the token.",
             )}
         </p>
         {issued.map(|IssuedToken(secret)| view! {
@@ -176,6 +175,7 @@ fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
                                 <th scope="col">{lang.pick("名称", "Name")}</th>
                                 <th scope="col">{lang.pick("身份", "Acts as")}</th>
                                 <th scope="col">{lang.pick("最近使用", "Last used")}</th>
+                                <th scope="col">{lang.pick("有效期至", "Expires")}</th>
                                 <th scope="col">{lang.pick("状态", "Status")}</th>
                             </tr>
                         </thead>
@@ -183,11 +183,13 @@ fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
                             {rows.into_iter().map(|t| {
                                 let revoke = forms.revoke_token.to([&t.id]);
                                 let used = t.last_used_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+                                let expires = t.expires_on.map_or_else(|| lang.pick("长期有效", "Never").to_owned(), |d| d.format("%Y-%m-%d").to_string());
                                 view! {
                                     <tr>
                                         <td>{t.name}</td>
                                         <td>{t.user}</td>
                                         <td>{used}</td>
+                                        <td>{expires}</td>
                                         <td>
                                             {if t.revoked {
                                                 lang.pick("已撤销", "Revoked").into_any()
@@ -210,9 +212,11 @@ fn Tokens(members: Vec<MemberView>, kind: OrganizationKind) -> impl IntoView {
         <form method="post" action=forms.tokens.url() class="stack" novalidate>
             <Field name="token_name" label=lang.pick("令牌名称", "Token name") hint=lang.pick("例如“机构业务系统”。", "For example “our case system”.")/>
             <div class="field">
-                <label for="field-token_user">{lang.pick("以哪位成员的身份", "Acting as member")}</label>
-                <select id="field-token_user" name="token_user">
-                    {members.into_iter().map(|m| view! { <option value=m.user_id.to_string()>{m.display_name}</option> }).collect_view()}
+                <label for="field-token_lifetime">{lang.pick("有效期", "Valid for")}</label>
+                <select id="field-token_lifetime" name="token_lifetime">
+                    <option value="year" selected>{lang.pick("一年", "One year")}</option>
+                    <option value="days90">{lang.pick("90 天", "90 days")}</option>
+                    <option value="never">{lang.pick("长期（直到撤销）", "Until revoked")}</option>
                 </select>
             </div>
             <button type="submit" class="button">{lang.pick("创建令牌", "Create token")}</button>

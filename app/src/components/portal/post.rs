@@ -25,8 +25,12 @@ pub struct InviteForm {
 pub struct TokenForm {
     #[serde(default)]
     pub token_name: String,
+    /// Whom the token acts as: the person creating it. Older forms sent their id; any
+    /// other id is refused by the domain.
     #[serde(default)]
-    pub token_user: String,
+    pub token_user: Option<i64>,
+    #[serde(default)]
+    pub token_lifetime: tokens::Lifetime,
 }
 
 /// The signed-in viewer and their organization of `kind`.
@@ -87,13 +91,14 @@ async fn create_token(
 ) -> Outcome {
     let page = portal_routes(kind).page.url();
     let (viewer, org) = member_of(state, viewer, kind).await?;
-    let member: i64 = posted.form.token_user.parse().unwrap_or(0);
-    let secret = tokens::issue(
+    let form = &posted.form;
+    let secret = tokens::issue_lasting(
         &state.db,
         Issuer::User(viewer.id),
         org.id,
-        member,
-        &posted.form.token_name,
+        form.token_user.unwrap_or(viewer.id),
+        &form.token_name,
+        form.token_lifetime,
         chrono::Utc::now(),
     )
     .await
