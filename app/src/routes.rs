@@ -64,6 +64,7 @@ pub const ADMIN_OFFICES: Route<0> = Route("/admin/offices");
 pub const CHARITY_REGISTER: Route<0> = Route("/charity/register");
 pub const CHARITY: Route<0> = Route("/charity");
 pub const CHARITY_INVITATIONS: Route<0> = Route("/charity/invitations");
+pub const CHARITY_INVITATION_REVOKE: Route<1> = Route("/charity/invitations/{id}/revoke");
 pub const CHARITY_TOKENS: Route<0> = Route("/charity/tokens");
 pub const CHARITY_TOKEN_REVOKE: Route<1> = Route("/charity/tokens/{id}/revoke");
 pub const INVITATION: Route<1> = Route("/invitations/{token}");
@@ -72,6 +73,7 @@ pub const INVITATION: Route<1> = Route("/invitations/{token}");
 pub const OFFICE: Route<0> = Route("/office");
 pub const OFFICE_SETTINGS: Route<0> = Route("/office/settings");
 pub const OFFICE_INVITATIONS: Route<0> = Route("/office/invitations");
+pub const OFFICE_INVITATION_REVOKE: Route<1> = Route("/office/invitations/{id}/revoke");
 pub const OFFICE_TOKENS: Route<0> = Route("/office/tokens");
 pub const OFFICE_TOKEN_REVOKE: Route<1> = Route("/office/tokens/{id}/revoke");
 pub const OFFICE_NEEDS: Route<0> = Route("/office/needs");
@@ -188,6 +190,10 @@ pub fn actions() -> Vec<(
             CHARITY_INVITATIONS.0,
             post(portal::post::invite_charity_member),
         ),
+        (
+            CHARITY_INVITATION_REVOKE.0,
+            post(portal::post::revoke_charity_invitation),
+        ),
         (CHARITY_TOKENS.0, post(portal::post::create_charity_token)),
         (
             CHARITY_TOKEN_REVOKE.0,
@@ -198,6 +204,10 @@ pub fn actions() -> Vec<(
         (
             OFFICE_INVITATIONS.0,
             post(portal::post::invite_office_member),
+        ),
+        (
+            OFFICE_INVITATION_REVOKE.0,
+            post(portal::post::revoke_office_invitation),
         ),
         (OFFICE_TOKENS.0, post(portal::post::create_office_token)),
         (

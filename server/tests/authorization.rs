@@ -173,6 +173,38 @@ async fn every_action_by_every_role() {
     .await
     .expect("a token");
     let first_charity_token = common::integer(db, "SELECT id FROM api_tokens").await;
+    // An invitation into 长春市民政局, the office admin's office.
+    let office_admin = app::accounts::store::current_user(
+        db,
+        common::integer(
+            db,
+            "SELECT id FROM users WHERE email = 'office-admin@shanqiao.test'",
+        )
+        .await,
+    )
+    .await
+    .expect("loads")
+    .expect("the office admin");
+    let changchun = common::integer(
+        db,
+        "SELECT id FROM organizations WHERE region_code = '220100' AND kind = 'civil_affairs'",
+    )
+    .await;
+    app::organizations::store::invite(
+        db,
+        &office_admin,
+        changchun,
+        &app::accounts::Email::parse("invited@example.org").expect("e-mail"),
+        app::domain::organization::Role::Caseworker,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("an invitation");
+    let open_invitation = common::integer(
+        db,
+        "SELECT id FROM invitations WHERE email = 'invited@example.org'",
+    )
+    .await;
 
     let mut cookies = Vec::new();
     for who in EVERYONE {
@@ -216,6 +248,7 @@ async fn every_action_by_every_role() {
             vec![],
         ),
         ("revoke another charity's API token", vec![]),
+        ("revoke an invitation into 长春市民政局", vec![OfficeAdmin]),
         ("issue a password reset link", vec![PlatformAdmin]),
         ("create an office", vec![PlatformAdmin]),
         ("write a 农安县 need", vec![CountyCaseworker, OfficeAdmin]),
@@ -355,6 +388,14 @@ async fn every_action_by_every_role() {
                     app.post_form(
                         "/office/tokens",
                         &[("token_name", "x"), ("token_user", &caseworker.to_string())],
+                        c,
+                    )
+                    .await
+                }
+                "revoke an invitation into 长春市民政局" => {
+                    app.post_form(
+                        &format!("/office/invitations/{open_invitation}/revoke"),
+                        &[],
                         c,
                     )
                     .await

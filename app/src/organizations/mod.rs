@@ -178,6 +178,15 @@ pub struct PendingCharity {
     pub registered_on: chrono::NaiveDate,
 }
 
+/// An invitation not yet accepted, as its organization's admin sees it (never the token).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub expires_on: chrono::NaiveDate,
+}
+
 /// One person in an organization, as its portal lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberView {

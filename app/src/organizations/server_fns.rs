@@ -1,6 +1,6 @@
 //! Server functions of the charity portal and the admin's verification queue.
 
-use super::{InvitationView, MyOrganization, PendingCharity, TokenRow};
+use super::{InvitationView, MyOrganization, PendingCharity, PendingInvitation, TokenRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -106,4 +106,19 @@ pub async fn my_charity_activity() -> Result<super::CharityActivity, AppError> {
     super::store::charity_activity(&state.db, &user)
         .await
         .map_err(map_org_error("loading a charity's activity failed"))
+}
+
+/// The invitations of the viewer's organization of `kind` still waiting (its admin only).
+#[server]
+pub async fn my_open_invitations(
+    kind: crate::domain::organization::OrganizationKind,
+) -> Result<Vec<PendingInvitation>, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    let org = super::store::my_organization(&state.db, &user, kind)
+        .await
+        .map_err(map_org_error("loading an organization failed"))?;
+    super::store::open_invitations(&state.db, &user, org.id, chrono::Utc::now())
+        .await
+        .map_err(map_org_error("listing invitations failed"))
 }

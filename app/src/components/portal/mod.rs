@@ -9,7 +9,7 @@ pub mod post;
 use crate::components::form::{ErrorSummary, Field};
 use crate::components::lang::use_lang;
 use crate::domain::organization::{OrganizationKind, Role, Verification};
-use crate::organizations::{my_tokens, MyOrganization};
+use crate::organizations::{my_open_invitations, my_tokens, MyOrganization};
 use crate::routes;
 use leptos::prelude::*;
 
@@ -30,6 +30,7 @@ pub fn portal_base(kind: OrganizationKind) -> &'static str {
 pub struct PortalRoutes {
     pub page: routes::Route<0>,
     pub invitations: routes::Route<0>,
+    pub revoke_invitation: routes::Route<1>,
     pub tokens: routes::Route<0>,
     pub revoke_token: routes::Route<1>,
 }
@@ -40,12 +41,14 @@ pub fn portal_routes(kind: OrganizationKind) -> PortalRoutes {
         OrganizationKind::Charity => PortalRoutes {
             page: routes::CHARITY,
             invitations: routes::CHARITY_INVITATIONS,
+            revoke_invitation: routes::CHARITY_INVITATION_REVOKE,
             tokens: routes::CHARITY_TOKENS,
             revoke_token: routes::CHARITY_TOKEN_REVOKE,
         },
         OrganizationKind::CivilAffairs => PortalRoutes {
             page: routes::OFFICE,
             invitations: routes::OFFICE_INVITATIONS,
+            revoke_invitation: routes::OFFICE_INVITATION_REVOKE,
             tokens: routes::OFFICE_TOKENS,
             revoke_token: routes::OFFICE_TOKEN_REVOKE,
         },
@@ -142,6 +145,51 @@ fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView
             </div>
             <button type="submit" class="button">{lang.pick("生成邀请链接", "Create invitation link")}</button>
         </form>
+        <OpenInvitations kind/>
+    }
+}
+
+/// The invitations still waiting, each of which the admin can take back.
+#[component]
+fn OpenInvitations(kind: OrganizationKind) -> impl IntoView {
+    let lang = use_lang();
+    let forms = portal_routes(kind);
+    let open = Resource::new(move || kind, my_open_invitations);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let rows = open.await.unwrap_or_default();
+                (!rows.is_empty()).then(|| view! {
+                    <h3>{lang.pick("待接受的邀请", "Invitations not yet accepted")}</h3>
+                    <table class="items" data-testid="open-invitations">
+                        <thead>
+                            <tr>
+                                <th scope="col">{lang.pick("邮箱", "E-mail")}</th>
+                                <th scope="col">{lang.pick("角色", "Role")}</th>
+                                <th scope="col">{lang.pick("有效期至", "Valid until")}</th>
+                                <th scope="col"><span class="visually-hidden">{lang.pick("操作", "Action")}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|i| view! {
+                                <tr>
+                                    <td>{i.email.clone()}</td>
+                                    <td>{i.role.label(lang)}</td>
+                                    <td>{i.expires_on.format("%Y-%m-%d").to_string()}</td>
+                                    <td>
+                                        <form method="post" action=forms.revoke_invitation.to([&i.id])>
+                                            <button type="submit" class="button button-secondary" aria-label=format!("{} {}", lang.pick("撤回邀请", "Revoke the invitation of"), i.email)>
+                                                {lang.pick("撤回", "Revoke")}
+                                            </button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })
+            })}
+        </Suspense>
     }
 }
 

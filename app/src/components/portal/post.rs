@@ -158,3 +158,38 @@ pub async fn revoke_office_token(
 ) -> Outcome {
     revoke_token(OrganizationKind::CivilAffairs, &state, viewer, id, posted).await
 }
+
+async fn revoke_invitation(
+    kind: OrganizationKind,
+    state: &AppState,
+    viewer: Viewer,
+    id: i64,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    let page = portal_routes(kind).page.url();
+    let viewer = viewer.signed_in(page)?;
+    store::revoke_invitation(&state.db, &viewer, id, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, e))?;
+    Ok(Done::SeeOther(page.to_owned()))
+}
+
+/// `POST /charity/invitations/{id}/revoke`.
+pub async fn revoke_charity_invitation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    revoke_invitation(OrganizationKind::Charity, &state, viewer, id, posted).await
+}
+
+/// `POST /office/invitations/{id}/revoke`.
+pub async fn revoke_office_invitation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    revoke_invitation(OrganizationKind::CivilAffairs, &state, viewer, id, posted).await
+}

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 /// How long an invitation link stays valid.
@@ -250,4 +250,105 @@ pub async fn accept_invitation(
         },
         kind,
     ))
+}
+
+/// Whether `viewer` administers `organization_id` (the only one who may invite into it
+/// or take an invitation back).
+async fn administers(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    organization_id: i64,
+) -> Result<bool, OrgError> {
+    let Some(org) = organization::Entity::find_by_id(organization_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let admin_role = match OrganizationKind::parse(&org.kind)? {
+        OrganizationKind::Charity => Role::CharityAdmin,
+        OrganizationKind::CivilAffairs => Role::OfficeAdmin,
+    };
+    Ok(memberships(db, viewer.id)
+        .await?
+        .iter()
+        .any(|m| m.organization_id == organization_id && m.role == admin_role.code()))
+}
+
+/// The invitations of `organization_id` still waiting to be accepted, newest first; its
+/// admin only.
+pub async fn open_invitations(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    organization_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::organizations::PendingInvitation>, OrgError> {
+    if !administers(db, viewer, organization_id).await? {
+        return Err(OrgError::Forbidden);
+    }
+    invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(organization_id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .order_by_desc(invitation::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| {
+            Ok(crate::organizations::PendingInvitation {
+                id: i.id,
+                email: i.email,
+                role: Role::parse(&i.role)?,
+                expires_on: i.expires_at.date_naive(),
+            })
+        })
+        .collect()
+}
+
+/// Takes back an invitation that has not been used: its link stops working at once.
+/// Only the organization's admin may; a used or expired one is `InvitationGone`.
+pub async fn revoke_invitation(
+    db: &DatabaseConnection,
+    viewer: &CurrentUser,
+    invitation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), OrgError> {
+    let inv = invitation::Entity::find_by_id(invitation_id)
+        .one(db)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    if !administers(db, viewer, inv.organization_id).await? {
+        return Err(OrgError::Forbidden);
+    }
+    let txn = db.begin().await?;
+    // Guarded: only an open link is closed, and only once.
+    let closed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::ExpiresAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    if closed.rows_affected != 1 {
+        return Err(OrgError::InvitationGone);
+    }
+    audit::record(
+        &txn,
+        Actor::User {
+            user_id: viewer.id,
+            organization_id: Some(inv.organization_id),
+        },
+        Change {
+            action: "invitation.revoke",
+            entity_kind: "invitation",
+            entity_id: inv.id.to_string(),
+            before: None,
+            after: None,
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -8,7 +8,9 @@ mod memberships;
 mod offices;
 mod registration;
 
-pub use invitations::{accept_invitation, invitation, invite, INVITATION_DAYS};
+pub use invitations::{
+    accept_invitation, invitation, invite, open_invitations, revoke_invitation, INVITATION_DAYS,
+};
 pub use memberships::{charity_activity, my_charity, my_organization};
 pub use offices::{create_office, OfficeInput};
 pub use registration::{decide_verification, pending_charities, register_charity};
