@@ -40,16 +40,11 @@ pub async fn authenticate(
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<CurrentUser, SignInError> {
-    let account_key = throttle::account_key(typed_name);
-    let address_key = throttle::address_key(address);
-    for (key, limits) in [
-        (&account_key, throttle::ACCOUNT),
-        (&address_key, throttle::ADDRESS),
-    ] {
-        if let Some(until) = throttle::blocked_until(db, key, limits, now).await? {
-            return Err(SignInError::Throttled { until });
-        }
-    }
+    let keys = throttle::keys(typed_name, address);
+    let records = match throttle::attempt(db, &keys, now).await? {
+        Ok(records) => records,
+        Err(until) => return Err(SignInError::Throttled { until }),
+    };
     let found = match SignInName::parse(typed_name) {
         Ok(name) => find(db, &name).await?,
         Err(_) => None,
@@ -60,18 +55,15 @@ pub async fn authenticate(
     let matches = password::verify(password_typed, phc).await?;
     match found {
         Some(u) if matches && u.disabled_at.is_none() => {
-            throttle::clear(db, &account_key).await?;
+            throttle::succeeded(db, &keys, &records).await?;
             Ok(CurrentUser {
                 id: u.id,
                 display_name: u.display_name,
                 is_platform_admin: u.is_platform_admin,
             })
         }
-        _ => {
-            throttle::record_failure(db, &account_key, now).await?;
-            throttle::record_failure(db, &address_key, now).await?;
-            Err(SignInError::WrongCredentials)
-        }
+        // The attempt's records stay: they are the failure.
+        _ => Err(SignInError::WrongCredentials),
     }
 }
 
