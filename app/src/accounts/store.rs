@@ -111,23 +111,25 @@ pub async fn create_donor(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::CurrentUser, SignUpError> {
     use super::SignInName;
+    // A taken name is refused before any hashing is spent on it (the unique index still
+    // settles a race between two sign-ups).
+    let taken = user::Entity::find()
+        .filter(match &sign_up.name {
+            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
+            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
+        })
+        .count(db)
+        .await?
+        > 0;
+    if taken {
+        return Err(SignUpError::NameTaken);
+    }
     let hash = super::password::hash(sign_up.password).await?;
     let (email, phone) = match &sign_up.name {
         SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
         SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
     };
     let txn = db.begin().await?;
-    let taken = user::Entity::find()
-        .filter(match &sign_up.name {
-            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
-            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
-        })
-        .count(&txn)
-        .await?
-        > 0;
-    if taken {
-        return Err(SignUpError::NameTaken);
-    }
     let created = new_user(email, phone, sign_up.display_name.clone(), hash, false, now)
         .insert(&txn)
         .await

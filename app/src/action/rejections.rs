@@ -2,6 +2,7 @@
 //! reader sees. Unexpected errors are logged here, once, with their cause.
 
 use super::Rejection;
+use crate::accounts::password::PasswordError;
 use crate::accounts::resets::ResetError;
 use crate::accounts::sign_in::SignInError;
 use crate::accounts::store::{ChangePasswordError, SignUpError};
@@ -56,6 +57,7 @@ impl From<OrgError> for Rejection {
         let unprocessable = |p| Rejection::form(StatusCode::UNPROCESSABLE_ENTITY, p);
         match e {
             OrgError::Invalid(found) => Rejection::fields(found),
+            OrgError::Password(p) => p.into(),
             OrgError::Forbidden => Rejection::forbidden(),
             // Not a member of such an organization: refused like any other access.
             OrgError::NotFound => Rejection::forbidden(),
@@ -66,9 +68,24 @@ impl From<OrgError> for Rejection {
             OrgError::ReasonRequired => unprocessable(org::REASON_REQUIRED),
             OrgError::NotPending => Rejection::form(StatusCode::CONFLICT, org::NOT_PENDING),
             OrgError::InvitationGone => Rejection::form(StatusCode::GONE, org::INVITATION_GONE),
-            e @ (OrgError::Database(_) | OrgError::Password(_) | OrgError::Corrupt(_)) => {
+            e @ (OrgError::Database(_) | OrgError::Corrupt(_)) => {
                 Rejection::internal("an organization action failed", e)
             }
+        }
+    }
+}
+
+/// The hashing queue is full: a clear "busy, try again" (503), never a 500.
+pub const BUSY: Problem = Problem::new(
+    "服务繁忙，请稍后再试。",
+    "We are busy right now. Please try again in a moment.",
+);
+
+impl From<PasswordError> for Rejection {
+    fn from(e: PasswordError) -> Self {
+        match e {
+            PasswordError::Busy => Rejection::form(StatusCode::SERVICE_UNAVAILABLE, BUSY),
+            e => Rejection::internal("password hashing failed", e),
         }
     }
 }
@@ -76,6 +93,7 @@ impl From<OrgError> for Rejection {
 impl From<SignInError> for Rejection {
     fn from(e: SignInError) -> Self {
         match e {
+            SignInError::Password(p) => p.into(),
             SignInError::WrongCredentials => {
                 Rejection::form(StatusCode::UNPROCESSABLE_ENTITY, account::WRONG_CREDENTIALS)
             }
@@ -91,6 +109,7 @@ impl From<SignUpError> for Rejection {
     fn from(e: SignUpError) -> Self {
         match e {
             SignUpError::NameTaken => Rejection::field("account", account::NAME_TAKEN),
+            SignUpError::Password(p) => p.into(),
             e => Rejection::internal("sign-up failed", e),
         }
     }
@@ -100,6 +119,7 @@ impl From<ChangePasswordError> for Rejection {
     fn from(e: ChangePasswordError) -> Self {
         match e {
             ChangePasswordError::Invalid(found) => Rejection::fields(found),
+            ChangePasswordError::Password(p) => p.into(),
             ChangePasswordError::WrongCurrentPassword => {
                 Rejection::field("current_password", account::WRONG_CURRENT_PASSWORD)
             }
@@ -112,6 +132,7 @@ impl From<ResetError> for Rejection {
     fn from(e: ResetError) -> Self {
         match e {
             ResetError::Invalid(found) => Rejection::fields(found),
+            ResetError::Password(p) => p.into(),
             ResetError::Forbidden => Rejection::forbidden(),
             ResetError::NoSuchUser => Rejection::field("account", account::NO_SUCH_ACCOUNT),
             // The page itself says the link is gone.

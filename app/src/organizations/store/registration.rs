@@ -5,7 +5,7 @@ use crate::accounts::store::new_user;
 use crate::accounts::{password, CurrentUser, SignInName};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
-use crate::entities::{membership, organization};
+use crate::entities::{membership, organization, user};
 use crate::organizations::{CharityRegistration, PendingCharity};
 use crate::regions::RegionDirectory;
 use chrono::{DateTime, Utc};
@@ -21,12 +21,12 @@ pub async fn register_charity(
     registration: CharityRegistration,
     now: DateTime<Utc>,
 ) -> Result<(i64, CurrentUser), OrgError> {
-    let hash = password::hash(registration.password.clone()).await?;
-    let txn = db.begin().await?;
+    // What is taken is refused before any hashing is spent on it (the unique indexes
+    // still settle a race between two registrations).
     let uscc = registration.uscc.as_str().to_owned();
     if organization::Entity::find()
         .filter(organization::Column::Uscc.eq(uscc.as_str()))
-        .count(&txn)
+        .count(db)
         .await?
         > 0
     {
@@ -36,6 +36,19 @@ pub async fn register_charity(
         SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
         SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
     };
+    let name_taken = user::Entity::find()
+        .filter(match &registration.admin {
+            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
+            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
+        })
+        .count(db)
+        .await?
+        > 0;
+    if name_taken {
+        return Err(OrgError::NameTaken);
+    }
+    let hash = password::hash(registration.password.clone()).await?;
+    let txn = db.begin().await?;
     let charity = insert_unique(
         &txn,
         organization::ActiveModel {
