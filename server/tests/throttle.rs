@@ -113,3 +113,43 @@ async fn one_account_however_its_mobile_number_is_written() {
         429
     );
 }
+
+async fn sign_up(app: &TestApp, client: &reqwest::Client, n: usize) -> u16 {
+    let account = format!("new-donor-{n}@example.org");
+    client
+        .post(app.url("/signup"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[
+            ("account", account.as_str()),
+            ("display_name", "新朋友"),
+            ("password", "a long enough password"),
+            ("password_confirmation", "a long enough password"),
+        ])
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_script_cannot_make_accounts_without_end_from_one_address() {
+    let app = common::spawn_demo_app().await;
+    let script = client_from([127, 0, 0, 6]);
+    for n in 0..10 {
+        assert_eq!(sign_up(&app, &script, n).await, 303, "sign-up {n}");
+    }
+    assert_eq!(
+        sign_up(&app, &script, 10).await,
+        429,
+        "the eleventh must wait"
+    );
+    let made = common::integer(
+        &app.database.db,
+        "SELECT COUNT(*) FROM users WHERE email LIKE 'new-donor-%'",
+    )
+    .await;
+    assert_eq!(made, 10);
+    // Someone else, elsewhere, signs up as usual.
+    assert_eq!(sign_up(&app, &client_from([127, 0, 0, 7]), 11).await, 303);
+}

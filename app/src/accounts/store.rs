@@ -96,6 +96,11 @@ pub async fn demo_accounts_exist(db: &DatabaseConnection) -> Result<bool, DbErr>
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignUpError {
+    /// Too many new accounts from this address lately.
+    #[error("too many sign-ups from this address")]
+    Throttled {
+        until: chrono::DateTime<chrono::Utc>,
+    },
     #[error("the e-mail address or mobile number is already registered")]
     NameTaken,
     #[error(transparent)]
@@ -108,9 +113,15 @@ pub enum SignUpError {
 pub async fn create_donor(
     db: &DatabaseConnection,
     sign_up: super::SignUp,
+    address: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::CurrentUser, SignUpError> {
     use super::SignInName;
+    if let Err(until) =
+        super::throttle::attempt(db, &super::throttle::new_accounts_key(address), now).await?
+    {
+        return Err(SignUpError::Throttled { until });
+    }
     // A taken name is refused before any hashing is spent on it (the unique index still
     // settles a race between two sign-ups).
     let taken = user::Entity::find()

@@ -45,6 +45,15 @@ pub const ACCOUNT: Limits = Limits {
     lock: 200,
 };
 
+/// New accounts (donor sign-ups and charity registrations) per client address: each
+/// costs a password hash, so a script cannot make thousands.
+pub const NEW_ACCOUNTS: Limits = Limits { free: 10, lock: 30 };
+
+/// The key counting new accounts made from `address`.
+pub fn new_accounts_key(address: &str) -> [(String, Limits); 1] {
+    [(format!("new_accounts:{address}"), NEW_ACCOUNTS)]
+}
+
 /// When the next attempt may be made, given `failures` in the window and the time of
 /// the last one; `None` when it may be made now.
 pub fn next_allowed(

@@ -58,6 +58,9 @@ impl From<OrgError> for Rejection {
         match e {
             OrgError::Invalid(found) => Rejection::fields(found),
             OrgError::Password(p) => p.into(),
+            OrgError::Throttled => {
+                Rejection::form(StatusCode::TOO_MANY_REQUESTS, account::THROTTLED)
+            }
             OrgError::Forbidden => Rejection::forbidden(),
             // Not a member of such an organization: refused like any other access.
             OrgError::NotFound => Rejection::forbidden(),
@@ -110,6 +113,9 @@ impl From<SignUpError> for Rejection {
         match e {
             SignUpError::NameTaken => Rejection::field("account", account::NAME_TAKEN),
             SignUpError::Password(p) => p.into(),
+            SignUpError::Throttled { .. } => {
+                Rejection::form(StatusCode::TOO_MANY_REQUESTS, account::THROTTLED)
+            }
             e => Rejection::internal("sign-up failed", e),
         }
     }

@@ -22,6 +22,9 @@ use sea_orm::{
 
 #[derive(Debug, thiserror::Error)]
 pub enum OrgError {
+    /// Too many new accounts from this address lately.
+    #[error("too many registrations from this address")]
+    Throttled,
     /// What was typed is not acceptable; the problems by field.
     #[error("invalid input")]
     Invalid(Vec<(&'static str, crate::accounts::Problem)>),

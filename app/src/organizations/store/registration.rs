@@ -19,8 +19,16 @@ use sea_orm::{
 pub async fn register_charity(
     db: &DatabaseConnection,
     registration: CharityRegistration,
+    address: &str,
     now: DateTime<Utc>,
 ) -> Result<(i64, CurrentUser), OrgError> {
+    let new_accounts = crate::accounts::throttle::new_accounts_key(address);
+    if crate::accounts::throttle::attempt(db, &new_accounts, now)
+        .await?
+        .is_err()
+    {
+        return Err(OrgError::Throttled);
+    }
     // What is taken is refused before any hashing is spent on it (the unique indexes
     // still settle a race between two registrations).
     let uscc = registration.uscc.as_str().to_owned();

@@ -71,6 +71,7 @@ pub async fn sign_in(
 /// `POST /signup`: a donor account, signed in at once.
 pub async fn sign_up(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     posted: Posted<SignUpForm>,
 ) -> Outcome {
@@ -83,9 +84,14 @@ pub async fn sign_up(
         &form.password_confirmation,
     )
     .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
-    let user = store::create_donor(&state.db, sign_up, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, e))?;
+    let user = store::create_donor(
+        &state.db,
+        sign_up,
+        &peer.ip().to_string(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e))?;
     session::start(&session, user.id)
         .await
         .map_err(|e| posted.refuse(page, e))?;

@@ -34,6 +34,7 @@ pub struct RegistrationForm {
 /// `POST /charity/register`: then the new charity's portal.
 pub async fn register_charity(
     axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     posted: Posted<RegistrationForm>,
 ) -> Outcome {
@@ -53,9 +54,14 @@ pub async fn register_charity(
     let registration =
         CharityRegistration::parse(&input, |code| state.regions.name(code).is_some())
             .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
-    let (_, admin) = store::register_charity(&state.db, registration, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, e))?;
+    let (_, admin) = store::register_charity(
+        &state.db,
+        registration,
+        &peer.ip().to_string(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e))?;
     session::start(&session, admin.id)
         .await
         .map_err(|e| posted.refuse(page, e))?;
