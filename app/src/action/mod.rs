@@ -236,6 +236,16 @@ pub enum Done {
     Page(Answer),
 }
 
+impl Done {
+    /// Typed data for the page, when this answer shows one.
+    pub fn with<T: Clone + Send + Sync + 'static>(self, value: T) -> Self {
+        match self {
+            Done::Page(answer) => Done::Page(answer.with(value)),
+            other => other,
+        }
+    }
+}
+
 impl IntoResponse for Done {
     fn into_response(self) -> Response {
         match self {
@@ -257,6 +267,23 @@ impl Refused {
     /// The page at `path` (without typed values) with the rejection.
     pub fn page(path: impl Into<String>, why: impl Into<Rejection>) -> Self {
         Refused::Page(Box::new(Answer::page(path).rejected(why.into())))
+    }
+
+    /// Typed data for the page, when this answer shows one.
+    pub fn with<T: Clone + Send + Sync + 'static>(self, value: T) -> Self {
+        match self {
+            Refused::Page(answer) => Refused::Page(Box::new(answer.with(value))),
+            other => other,
+        }
+    }
+}
+
+/// Gives `value` to the page an outcome shows, if it shows one: data the action already
+/// loaded (the signed-in staff member) is not loaded again to render it.
+pub fn with_loaded<T: Clone + Send + Sync + 'static>(outcome: Outcome, value: T) -> Outcome {
+    match outcome {
+        Ok(done) => Ok(done.with(value)),
+        Err(refused) => Err(refused.with(value)),
     }
 }
 

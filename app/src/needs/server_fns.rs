@@ -61,6 +61,10 @@ fn staff_error(e: super::lifecycle::NeedError) -> AppError {
 async fn current_staff() -> Result<(crate::state::AppState, super::staff::Staff), AppError> {
     let user = crate::components::session::use_current_user().ok_or(AppError::Unauthorized)?;
     let state = crate::state::AppState::current()?;
+    // A page rendered in answer to a form post gets the staff member its action loaded.
+    if let Some(staff) = use_context::<super::staff::Staff>().filter(|s| s.user_id == user.id) {
+        return Ok((state, staff));
+    }
     let staff = super::staff::Staff::of_user(&state.db, user.id)
         .await
         .map_err(|e| AppError::internal("loading staff offices failed", e))?;

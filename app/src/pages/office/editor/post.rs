@@ -78,9 +78,22 @@ async fn editor_post(
         None => routes::NEW_NEED.url().to_owned(),
     };
     let staff = signed_in_staff(state, viewer, &path).await?;
+    let outcome = editor_change(state, &staff, code, &path, posted).await;
+    // The page shown in answer reads the staff member loaded here, not again.
+    crate::action::with_loaded(outcome, staff)
+}
+
+/// What the editor's buttons do, for a signed-in staff member.
+async fn editor_change(
+    state: &AppState,
+    staff: &crate::needs::staff::Staff,
+    code: Option<String>,
+    path: &str,
+    posted: EditorPost,
+) -> Outcome {
     let now = chrono::Utc::now();
     let check = |input: NeedInput| {
-        let (staff, code) = (&staff, code.as_deref());
+        let code = code.as_deref();
         async move {
             office::check_editor_input(
                 &state.db,
@@ -96,12 +109,12 @@ async fn editor_post(
     let mut input = posted.form.need.0.clone();
     let (draft, mut feedback) = check(input.clone())
         .await
-        .map_err(|e| posted.refuse(&path, e))?;
-    let shown = |feedback: EditorFeedback| posted.answer(&path).with(feedback);
+        .map_err(|e| posted.refuse(path, e))?;
+    let shown = |feedback: EditorFeedback| posted.answer(path).with(feedback);
     let submit = match posted.form.action {
         EditorAction::Preview => return Ok(Done::Page(shown(feedback))),
         EditorAction::Generalize => {
-            let mut answer = posted.answer(&path);
+            let mut answer = posted.answer(path);
             if let Some(q) = feedback.quasi.filter(|q| q.unique) {
                 input.age_band = q.publish_as.age_band.code().to_owned();
                 input.household_size = q.publish_as.household_size.code().to_owned();
@@ -121,10 +134,10 @@ async fn editor_post(
         EditorAction::Submit => true,
     };
     let saved = match &code {
-        Some(c) => lifecycle::update(&state.db, &staff, c, &draft, submit, now)
+        Some(c) => lifecycle::update(&state.db, staff, c, &draft, submit, now)
             .await
             .map(|()| c.clone()),
-        None => lifecycle::create(&state.db, &staff, &draft, submit, now).await,
+        None => lifecycle::create(&state.db, staff, &draft, submit, now).await,
     };
     match saved {
         Ok(c) => {

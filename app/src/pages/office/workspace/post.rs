@@ -91,10 +91,13 @@ impl<F> NeedPost<F> {
         let page = routes::OFFICE_NEED.to([&self.code]);
         let staff = signed_in_staff(&self.state, self.viewer, &page).await?;
         let form = &self.posted.form;
-        change(&self.state.db, &staff, &self.code, form, Utc::now())
-            .await
-            .map_err(|e| self.posted.refuse(&page, Rejection::from(e).on_top()))?;
-        Ok(Done::SeeOther(format!("{page}?done={done}")))
+        match change(&self.state.db, &staff, &self.code, form, Utc::now()).await {
+            Ok(()) => Ok(Done::SeeOther(format!("{page}?done={done}"))),
+            Err(e) => Err(self
+                .posted
+                .refuse(&page, Rejection::from(e).on_top())
+                .with(staff)),
+        }
     }
 }
 
