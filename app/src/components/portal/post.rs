@@ -10,7 +10,8 @@ use crate::organizations::store;
 use crate::organizations::MyOrganization;
 use crate::routes;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::{request::Parts, StatusCode};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +34,26 @@ pub struct TokenForm {
     pub token_lifetime: tokens::Lifetime,
 }
 
+/// Which portal a form was posted from, read off its path (`/charity/…`, `/office/…`):
+/// both portals post to the same actions.
+pub struct PortalOf(pub OrganizationKind);
+
+impl<S: Send + Sync> FromRequestParts<S> for PortalOf {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, StatusCode> {
+        let path = parts.uri.path();
+        [OrganizationKind::Charity, OrganizationKind::CivilAffairs]
+            .into_iter()
+            .find(|k| {
+                path.strip_prefix(portal_routes(*k).page.url())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(PortalOf)
+            .ok_or(StatusCode::NOT_FOUND)
+    }
+}
+
 /// The signed-in viewer and their organization of `kind`.
 async fn member_of(
     state: &AppState,
@@ -47,14 +68,15 @@ async fn member_of(
     Ok((viewer, org))
 }
 
-async fn invite_member(
-    kind: OrganizationKind,
-    state: &AppState,
+/// `POST /charity/invitations`, `POST /office/invitations`.
+pub async fn invite_member(
+    State(state): State<AppState>,
+    PortalOf(kind): PortalOf,
     viewer: Viewer,
     posted: Posted<InviteForm>,
 ) -> Outcome {
     let page = portal_routes(kind).page.url();
-    let (viewer, org) = member_of(state, viewer, kind).await?;
+    let (viewer, org) = member_of(&state, viewer, kind).await?;
     let email = Email::parse(&posted.form.email)
         .map_err(|_| posted.refuse(page, Rejection::field("email", account::BAD_SIGN_IN_NAME)))?;
     let role = Role::parse(&posted.form.role).unwrap_or(Role::CharityMember);
@@ -65,32 +87,15 @@ async fn invite_member(
     Ok(Done::Page(Answer::page(page).with(IssuedLink(link))))
 }
 
-/// `POST /charity/invitations`.
-pub async fn invite_charity_member(
+/// `POST /charity/tokens`, `POST /office/tokens`: a token acting as its creator.
+pub async fn create_token(
     State(state): State<AppState>,
-    viewer: Viewer,
-    posted: Posted<InviteForm>,
-) -> Outcome {
-    invite_member(OrganizationKind::Charity, &state, viewer, posted).await
-}
-
-/// `POST /office/invitations`.
-pub async fn invite_office_member(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    posted: Posted<InviteForm>,
-) -> Outcome {
-    invite_member(OrganizationKind::CivilAffairs, &state, viewer, posted).await
-}
-
-async fn create_token(
-    kind: OrganizationKind,
-    state: &AppState,
+    PortalOf(kind): PortalOf,
     viewer: Viewer,
     posted: Posted<TokenForm>,
 ) -> Outcome {
     let page = portal_routes(kind).page.url();
-    let (viewer, org) = member_of(state, viewer, kind).await?;
+    let (viewer, org) = member_of(&state, viewer, kind).await?;
     let form = &posted.form;
     let secret = tokens::issue_lasting(
         &state.db,
@@ -106,29 +111,12 @@ async fn create_token(
     Ok(Done::Page(Answer::page(page).with(IssuedToken(secret))))
 }
 
-/// `POST /charity/tokens`.
-pub async fn create_charity_token(
+/// `POST /charity/tokens/{id}/revoke`, `POST /office/tokens/{id}/revoke`.
+pub async fn revoke_token(
     State(state): State<AppState>,
+    PortalOf(kind): PortalOf,
     viewer: Viewer,
-    posted: Posted<TokenForm>,
-) -> Outcome {
-    create_token(OrganizationKind::Charity, &state, viewer, posted).await
-}
-
-/// `POST /office/tokens`.
-pub async fn create_office_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    posted: Posted<TokenForm>,
-) -> Outcome {
-    create_token(OrganizationKind::CivilAffairs, &state, viewer, posted).await
-}
-
-async fn revoke_token(
-    kind: OrganizationKind,
-    state: &AppState,
-    viewer: Viewer,
-    id: i64,
+    Path(id): Path<i64>,
     posted: Posted<NoFields>,
 ) -> Outcome {
     let page = portal_routes(kind).page.url();
@@ -139,31 +127,12 @@ async fn revoke_token(
     Ok(Done::SeeOther(page.to_owned()))
 }
 
-/// `POST /charity/tokens/{id}/revoke`.
-pub async fn revoke_charity_token(
+/// `POST /charity/invitations/{id}/revoke`, `POST /office/invitations/{id}/revoke`.
+pub async fn revoke_invitation(
     State(state): State<AppState>,
+    PortalOf(kind): PortalOf,
     viewer: Viewer,
     Path(id): Path<i64>,
-    posted: Posted<NoFields>,
-) -> Outcome {
-    revoke_token(OrganizationKind::Charity, &state, viewer, id, posted).await
-}
-
-/// `POST /office/tokens/{id}/revoke`.
-pub async fn revoke_office_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    posted: Posted<NoFields>,
-) -> Outcome {
-    revoke_token(OrganizationKind::CivilAffairs, &state, viewer, id, posted).await
-}
-
-async fn revoke_invitation(
-    kind: OrganizationKind,
-    state: &AppState,
-    viewer: Viewer,
-    id: i64,
     posted: Posted<NoFields>,
 ) -> Outcome {
     let page = portal_routes(kind).page.url();
@@ -172,24 +141,4 @@ async fn revoke_invitation(
         .await
         .map_err(|e| posted.refuse(page, e))?;
     Ok(Done::SeeOther(page.to_owned()))
-}
-
-/// `POST /charity/invitations/{id}/revoke`.
-pub async fn revoke_charity_invitation(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    posted: Posted<NoFields>,
-) -> Outcome {
-    revoke_invitation(OrganizationKind::Charity, &state, viewer, id, posted).await
-}
-
-/// `POST /office/invitations/{id}/revoke`.
-pub async fn revoke_office_invitation(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    posted: Posted<NoFields>,
-) -> Outcome {
-    revoke_invitation(OrganizationKind::CivilAffairs, &state, viewer, id, posted).await
 }
