@@ -101,7 +101,7 @@ const DIRTY: &[&str] = &[
     "张 三",
 ];
 
-fn corpus() -> Vec<String> {
+pub(crate) fn corpus() -> Vec<String> {
     let mut rng = Rng(0x5EED_CAFE_F00D_0001);
     (0..TEXTS)
         .map(|i| {

@@ -91,8 +91,26 @@ pub(crate) fn scan(c: &[char], out: &mut Vec<Raw>) {
     chain(c, &mut parts, out);
 }
 
+/// Called at every character: a `match` (a few comparisons), not a search of
+/// `CHINESE_NUMERALS`.
 fn is_chinese_numeral(c: char) -> bool {
-    CHINESE_NUMERALS.contains(c)
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '两'
+    )
 }
 
 /// A separator inside a digit group (see `digits`): a number after one is the tail of a
@@ -242,6 +260,13 @@ fn component(c: &[char], number: &Number) -> Option<Component> {
     }
     if at(c, e, "层") {
         return part(from, e + 1, Strength::ChainOnly, true);
+    }
+    if at(c, e, "委") && !next_in(c, e + 1, "员") {
+        // The Northeastern way: "…社区第8委7组81号", a residents' committee by number.
+        return match community_host(c, from) {
+            Some(host) => part(extend_left(c, host), e + 1, Strength::Strong, false),
+            None => part(from, e + 1, Strength::Weak, false),
+        };
     }
     village_group(c, number, from)
 }
@@ -399,14 +424,31 @@ fn road_host(c: &[char], s: usize) -> Option<usize> {
     }
 }
 
-/// Index of "村" / "屯" just before `from` (one space allowed).
+/// Index of the host of a group just before `from` (one space allowed): "村", "屯", a
+/// numbered committee's "委" ("8委7组"), or "社区".
 fn village_host(c: &[char], from: usize) -> Option<usize> {
     let mut p = from;
     if p > 0 && c[p - 1] == ' ' {
         p -= 1;
     }
     let v = p.checked_sub(1)?;
-    matches!(c[v], '村' | '屯').then_some(v)
+    if matches!(c[v], '村' | '屯') {
+        return Some(v);
+    }
+    if c[v] == '委' && v > 0 && (c[v - 1].is_ascii_digit() || is_chinese_numeral(c[v - 1])) {
+        return Some(v);
+    }
+    community_host(c, from)
+}
+
+/// Index of "社区" just before `from` (one space allowed).
+fn community_host(c: &[char], from: usize) -> Option<usize> {
+    let mut p = from;
+    if p > 0 && c[p - 1] == ' ' {
+        p -= 1;
+    }
+    let v = p.checked_sub(2)?;
+    at(c, v, "社区").then_some(v)
 }
 
 /// Moves left from a road or village token over at most `MAX_NAME` characters of its
@@ -415,7 +457,9 @@ fn extend_left(c: &[char], host: usize) -> usize {
     let mut start = host;
     while start > 0 && host - start < MAX_NAME {
         let ch = c[start - 1];
-        if !is_cjk(ch) || NAME_STOP.contains(ch) {
+        // "红旗街道安达社区": the street office is not part of the community's name.
+        let street = ch == '道' && start >= 2 && c[start - 2] == '街';
+        if !is_cjk(ch) || NAME_STOP.contains(ch) || street {
             break;
         }
         start -= 1;
@@ -519,6 +563,19 @@ mod tests {
     }
 
     #[test]
+    fn committees_and_groups_the_northeastern_way() {
+        assert_eq!(
+            blocking("家住红旗街道安达社区第8委7组81号"),
+            ["安达社区第8委7组81号"]
+        );
+        assert_eq!(blocking("安达社区8委7组"), ["安达社区8委7组"]);
+        assert_eq!(blocking("住第8委7组81号"), ["第8委7组81号"]);
+        assert_eq!(blocking("光明社区3组"), ["光明社区3组"]);
+        assert_eq!(found("住在8委"), [("8委".to_owned(), Severity::Warning)]);
+        assert_eq!(found("社区有3委员"), []);
+    }
+
+    #[test]
     fn weak_signals_only_warn() {
         assert_eq!(found("住在3楼"), [("3楼".to_owned(), Severity::Warning)]);
         assert_eq!(
@@ -530,6 +587,18 @@ mod tests {
             [("3-2-501".to_owned(), Severity::Warning)]
         );
         assert_eq!(found("住在三栋"), [("三栋".to_owned(), Severity::Warning)]);
+    }
+
+    #[test]
+    fn chinese_numerals_are_the_listed_ones() {
+        for c in CHINESE_NUMERALS.chars() {
+            assert!(is_chinese_numeral(c), "{c}");
+        }
+        let listed = CHINESE_NUMERALS.chars().count();
+        let matched = ('\u{3000}'..='\u{9FFF}')
+            .filter(|&c| is_chinese_numeral(c))
+            .count();
+        assert_eq!(matched, listed);
     }
 
     #[test]

@@ -26,6 +26,64 @@ const X: u8 = 10;
 /// one of them is a quantity, not an identifier.
 const UNITS: &str = "元万亿千百%‰块角分平米人个岁年月日天次件台斤吨亩克号页条张位名户间周";
 
+/// Labels of numbers that belong to documents, projects and organizations, not to a
+/// family: a long number right after one ("项目编号 202612345") is not worth a warning.
+const DOCUMENT_LABELS: [&str; 9] = [
+    "编号",
+    "文号",
+    "项目号",
+    "备案号",
+    "登记号",
+    "批准号",
+    "合同号",
+    "批次号",
+    "证书号",
+];
+/// A label that follows one of these is the family's own ("身份证编号", "档案编号"): its
+/// number keeps its warning.
+const PERSONAL_LABEL_HEADS: [&str; 13] = [
+    "身份证",
+    "证件",
+    "卡",
+    "账户",
+    "帐户",
+    "户口",
+    "户籍",
+    "档案",
+    "案件",
+    "社保",
+    "医保",
+    "学籍",
+    "低保",
+];
+
+/// Whether the number starting at `i` is written right after a document label: at most
+/// four letters of prefix and two characters of punctuation between ("编号：", "文号 ",
+/// "项目编号 JL-").
+fn labelled(c: &[char], i: usize) -> bool {
+    let mut end = i;
+    while end > 0 && i - end < 4 && c[end - 1].is_ascii_alphabetic() {
+        end -= 1;
+    }
+    let letters = end;
+    while end > 0
+        && letters - end < 2
+        && matches!(c[end - 1], ' ' | ':' | '：' | '#' | '-' | '为' | '是')
+    {
+        end -= 1;
+    }
+    let ends_with = |end: usize, s: &str| {
+        let n = s.chars().count();
+        end >= n && c[end - n..end].iter().copied().eq(s.chars())
+    };
+    DOCUMENT_LABELS.iter().any(|label| {
+        ends_with(end, label) && {
+            let head = end - label.chars().count();
+            !PERSONAL_LABEL_HEADS.iter().any(|p| ends_with(head, p))
+        }
+    })
+}
+
 /// How strongly a separator joins two chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Join {
@@ -302,7 +360,11 @@ impl Group {
                 }
                 k += 1;
             }
-            if k - start >= LONG_NUMBER_MIN && !comma && !followed_by_unit(c, self.pos[k - 1]) {
+            if k - start >= LONG_NUMBER_MIN
+                && !comma
+                && !followed_by_unit(c, self.pos[k - 1])
+                && !labelled(c, self.pos[start])
+            {
                 out.push(self.raw(c, Kind::LongNumber, Severity::Warning, start, k));
             }
         }
@@ -596,6 +658,26 @@ mod tests {
             (LongNumber, Warning, "1234567890".into())
         );
         assert_eq!(found("共1234567890元"), []);
+    }
+
+    #[test]
+    fn document_and_project_numbers_do_not_warn() {
+        for text in [
+            "项目编号 2026123456",
+            "项目编号：JL2026123456",
+            "备案号为202600001234",
+            "文号#2026000123",
+            "合同号2026123456789",
+        ] {
+            assert_eq!(found(text), [], "{text}");
+        }
+        // The family's own numbers keep their warning, and a real ID still blocks.
+        assert_eq!(one("档案编号 2026123456").0, LongNumber);
+        assert_eq!(one("证件编号 2026123456").0, LongNumber);
+        assert_eq!(
+            one("编号220102199001011239"),
+            (IdNumber, Blocking, "220102199001011239".into())
+        );
     }
 
     #[test]

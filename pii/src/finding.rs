@@ -17,6 +17,11 @@ pub enum Kind {
     BankCard,
     /// E-mail address.
     Email,
+    /// A QQ number or WeChat id written next to its label ("QQ：123456789",
+    /// "微信号 zhang_san88"), label included in the span.
+    MessagingId,
+    /// A motor-vehicle plate (GA 36, new-energy plates included).
+    VehiclePlate,
     /// Exact address: road and house number, building / unit / room, village group.
     Address,
     /// A name of the need's own household.
@@ -34,12 +39,14 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in a stable order.
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 12] = [
         Kind::IdNumber,
         Kind::Mobile,
         Kind::Landline,
         Kind::BankCard,
         Kind::Email,
+        Kind::MessagingId,
+        Kind::VehiclePlate,
         Kind::Address,
         Kind::HouseholdName,
         Kind::CaseReference,
@@ -55,6 +62,8 @@ impl Kind {
             Kind::Landline => "landline",
             Kind::BankCard => "bank_card",
             Kind::Email => "email",
+            Kind::MessagingId => "messaging_id",
+            Kind::VehiclePlate => "vehicle_plate",
             Kind::Address => "address",
             Kind::HouseholdName => "household_name",
             Kind::CaseReference => "case_reference",
@@ -71,6 +80,8 @@ impl Kind {
             Kind::Landline => "固定电话",
             Kind::BankCard => "银行卡号",
             Kind::Email => "电子邮箱",
+            Kind::MessagingId => "QQ号或微信号",
+            Kind::VehiclePlate => "车牌号",
             Kind::Address => "详细地址",
             Kind::HouseholdName => "家庭成员姓名",
             Kind::CaseReference => "案件编号",
@@ -87,6 +98,8 @@ impl Kind {
             Kind::Landline => "Landline number",
             Kind::BankCard => "Bank card number",
             Kind::Email => "E-mail address",
+            Kind::MessagingId => "QQ number or WeChat id",
+            Kind::VehiclePlate => "Vehicle plate",
             Kind::Address => "Exact address",
             Kind::HouseholdName => "Household member's name",
             Kind::CaseReference => "Case reference",
@@ -103,11 +116,13 @@ impl Kind {
             Kind::Mobile => 2,
             Kind::Landline => 3,
             Kind::Email => 4,
-            Kind::HouseholdName => 5,
-            Kind::CaseReference => 6,
-            Kind::Address => 7,
-            Kind::QuasiIdentifier => 8,
-            Kind::LongNumber => 9,
+            Kind::MessagingId => 5,
+            Kind::VehiclePlate => 6,
+            Kind::HouseholdName => 7,
+            Kind::CaseReference => 8,
+            Kind::Address => 9,
+            Kind::QuasiIdentifier => 10,
+            Kind::LongNumber => 11,
         }
     }
 }

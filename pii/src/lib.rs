@@ -1,6 +1,6 @@
 //! Finds personal data in the public text of a need: resident ID numbers, mobile and
-//! landline numbers, bank cards, e-mail addresses, exact addresses and the names of the
-//! household itself. Pure and allocation-light, no I/O, runs on the server and in the
+//! landline numbers, bank cards, e-mail addresses, QQ numbers and WeChat ids, vehicle
+//! plates, exact addresses and the names of the household itself. Pure and allocation-light, no I/O, runs on the server and in the
 //! browser (wasm32) alike.
 //!
 //! Digits may be full-width, spaced, dashed or dotted ("１３８ ００１３-8000"); names may
@@ -23,9 +23,11 @@ mod digits;
 mod email;
 mod finding;
 pub mod id_number;
+mod messaging;
 mod names;
 mod normalize;
 pub mod phone;
+mod plate;
 
 pub use finding::{Finding, Kind, Severity};
 
@@ -74,6 +76,7 @@ impl<'a> Guard<'a> {
         let mut raw = Vec::new();
         digits::scan(&folded, &mut raw);
         email::scan(&folded, &mut raw);
+        contacts(&folded, &mut raw);
         address::scan(&folded, &mut raw);
         names::scan(&self.patterns, &folded, &mut raw);
         resolve(raw)
@@ -86,6 +89,25 @@ impl<'a> Guard<'a> {
                 text: original[r.start..r.end].iter().collect(),
             })
             .collect()
+    }
+}
+
+/// QQ numbers, WeChat ids and vehicle plates, in one pass: each starts at a Latin letter
+/// or at one of four ideographs, and most characters are neither.
+fn contacts(c: &[char], out: &mut Vec<Raw>) {
+    let mut skip_to = 0;
+    for (i, &ch) in c.iter().enumerate() {
+        if i < skip_to {
+            continue;
+        }
+        if ch.is_ascii_alphabetic() {
+            plate::at(c, i, out);
+        } else if !messaging::may_start(ch) {
+            continue;
+        }
+        if let Some(next) = messaging::at(c, i, out) {
+            skip_to = next;
+        }
     }
 }
 
@@ -190,10 +212,26 @@ mod tests {
 
     #[test]
     fn warnings_do_not_block() {
-        let findings = scan("住在3楼，QQ 1234567890", &[]);
+        let findings = scan("住在3楼，单号 1234567890", &[]);
         assert_eq!(findings.len(), 2);
         assert!(findings.iter().all(|f| f.severity == Severity::Warning));
         assert!(!blocks(&findings));
+    }
+
+    #[test]
+    fn messaging_ids_and_plates_block() {
+        let findings = scan("住在3楼，QQ 1234567890，车牌吉AD12345", &[]);
+        let kinds: Vec<(Kind, Severity)> = findings.iter().map(|f| (f.kind, f.severity)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (Kind::Address, Severity::Warning),
+                (Kind::MessagingId, Severity::Blocking),
+                (Kind::VehiclePlate, Severity::Blocking),
+            ]
+        );
+        assert_eq!(findings[1].text, "QQ 1234567890");
+        assert_eq!(findings[2].text, "吉AD12345");
     }
 
     #[test]

@@ -32,3 +32,15 @@ fn the_whole_corpus_as_one_text_does_not_block() {
     let blocking: Vec<_> = findings.iter().filter(|f| f.is_blocking()).collect();
     assert!(blocking.is_empty(), "{blocking:?}");
 }
+
+#[test]
+fn labelled_document_and_project_numbers_raise_no_warning() {
+    for text in [
+        "项目编号：JL2026123456，资金由区慈善会统一管理。",
+        "备案号202600001234的专项基金已于3月启动。",
+        "文号2026000123的通知要求按月公示。",
+        "项目编号 2026123456789",
+    ] {
+        assert_eq!(pii::scan(text, &[]), [], "{text}");
+    }
+}

@@ -234,6 +234,82 @@ proptest! {
     }
 
     #[test]
+    fn labelled_qq_numbers_are_found(
+        label in prop_oneof![Just("QQ"), Just("qq号"), Just("ＱＱ："), Just("QQ号码是"), Just("扣扣 ")],
+        first in 1u8..10, rest in 4usize..=10, seed in any::<u64>(),
+        before in filler(), after in filler(),
+    ) {
+        let digits: String = std::iter::once(char::from(b'0' + first))
+            .chain((0..rest).map(|k| char::from(b'0' + ((seed >> (k * 3)) % 10) as u8)))
+            .collect();
+        let written = format!("{label}{digits}");
+        let (text, start, end) = embed(&before, &written, &after);
+        assert_found(&pii::scan(&text, &[]), Kind::MessagingId, start, end, &text);
+    }
+
+    #[test]
+    fn labelled_wechat_ids_are_found(
+        label in prop_oneof![Just("微信"), Just("微信号："), Just("加微信 "), Just("vx:"), Just("WX "), Just("v信")],
+        id in "[a-zA-Z][a-zA-Z0-9_-]{4,17}[0-9_]",
+        before in filler(), after in filler(),
+    ) {
+        let label = label.trim_start_matches('加');
+        let written = format!("{label}{id}");
+        let (text, start, end) = embed(&before, &written, &after);
+        assert_found(&pii::scan(&text, &[]), Kind::MessagingId, start, end, &text);
+    }
+
+    #[test]
+    fn vehicle_plates_are_found(
+        province in proptest::sample::select("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼".chars().collect::<Vec<_>>()),
+        office in "[A-Z]",
+        sep in prop_oneof![Just(""), Just("·"), Just(" ")],
+        serial in prop_oneof![
+            "[A-HJ-NP-Z0-9]{3}[0-9]{2}",
+            "[0-9]{2}[A-HJ-NP-Z0-9]{3}",
+            "[DF][A-HJ-NP-Z0-9][0-9]{4}",
+            "[0-9]{5}[DF]",
+        ],
+        full_width_letters in any::<bool>(),
+        before in filler(), after in filler(),
+    ) {
+        let mut written = format!("{province}{office}{sep}{serial}");
+        if full_width_letters {
+            written = written
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { full_width(c) } else { c })
+                .collect();
+        }
+        let (text, start, mut end) = embed(&before, &written, &after);
+        // 学, 警, 挂 and 领 right after the serial belong to the plate.
+        if after.starts_with(['学', '警', '挂', '领']) {
+            end += 1;
+        }
+        assert_found(&pii::scan(&text, &[]), Kind::VehiclePlate, start, end, &text);
+    }
+
+    #[test]
+    fn northeastern_addresses_block(
+        community in proptest::sample::select(vec!["安达", "红旗", "东风", "光明", "新华"]),
+        committee in 1u32..30, group in 1u32..20, house in 1u32..300,
+        di in any::<bool>(), before in filler(), after in filler(),
+    ) {
+        let di = if di { "第" } else { "" };
+        let tail = format!("{di}{committee}委{group}组{house}号");
+        let written = format!("{community}社区{tail}");
+        let (text, _, end) = embed(&before, &written, &after);
+        let tail_start = end - tail.chars().count();
+        let findings = pii::scan(&text, &[]);
+        prop_assert!(
+            findings.iter().any(|f| f.kind == Kind::Address
+                && f.severity == Severity::Blocking
+                && f.start <= tail_start
+                && f.end >= end),
+            "{text:?}: {findings:?}"
+        );
+    }
+
+    #[test]
     fn any_text_is_safe(text in any::<String>(), names in proptest::collection::vec(any::<String>(), 0..5)) {
         check_invariants(&text, &names);
     }

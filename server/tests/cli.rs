@@ -234,10 +234,37 @@ fn pii_check_prints_findings_as_json_lines_and_exits_by_severity() {
         assert_eq!(keys, ["end", "kind", "severity", "start", "text"]);
     }
 
+    // How families are most often reached today: QQ, WeChat, the car's plate, and the
+    // Northeastern address by committee and group.
+    let contacts = shanqiao(
+        &["pii-check"],
+        &[],
+        Some("加微信 zhang_san88 或QQ：12345678，车牌吉AD12345，住安达社区第8委7组81号。"),
+    );
+    assert_eq!(contacts.status.code(), Some(1), "{}", stderr(&contacts));
+    let found: Vec<(String, String, String)> = stdout(&contacts)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .map(|l| {
+            let s = |k: &str| l[k].as_str().unwrap_or_default().to_owned();
+            (s("kind"), s("severity"), s("text"))
+        })
+        .collect();
+    let b = |k: &str, t: &str| (k.to_owned(), "blocking".to_owned(), t.to_owned());
+    assert_eq!(
+        found,
+        [
+            b("messaging_id", "微信 zhang_san88"),
+            b("messaging_id", "QQ：12345678"),
+            b("vehicle_plate", "吉AD12345"),
+            b("address", "安达社区第8委7组81号"),
+        ]
+    );
+
     let clean = shanqiao(
         &["pii-check"],
         &[],
-        Some("2026年需资金12000元，已自付35%，吉民发〔2026〕15号文件。"),
+        Some("2026年需资金12000元，已自付35%，吉民发〔2026〕15号文件，项目编号 2026123456。"),
     );
     assert_eq!(clean.status.code(), Some(0));
     assert_eq!(stdout(&clean), "");

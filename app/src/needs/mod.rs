@@ -128,6 +128,17 @@ pub struct EditorFeedback {
     pub preview: Option<NeedDetail>,
 }
 
+/// What the editor page shows of the need being edited beside the form. An editor post
+/// loads it while checking the input and hands it to the page it answers with, so the
+/// page does not load the need again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditingNeed {
+    pub public_code: String,
+    pub status: NeedStatus,
+    pub review_comment: Option<String>,
+    pub can_edit: bool,
+}
+
 /// Everything staff see of one need in the office portal, and what they may do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NeedWorkspace {
@@ -149,6 +160,18 @@ pub struct NeedWorkspace {
     pub can_withdraw: bool,
     /// What happened to the need, oldest first (from the audit log).
     pub history: Vec<NeedEvent>,
+}
+
+impl NeedWorkspace {
+    /// The part of the workspace the editor page shows beside the form.
+    pub fn editing(&self) -> EditingNeed {
+        EditingNeed {
+            public_code: self.public_code.clone(),
+            status: self.status,
+            review_comment: self.review_comment.clone(),
+            can_edit: self.can_edit,
+        }
+    }
 }
 
 /// One entry of a need's history as staff see it.

@@ -8,7 +8,9 @@ use super::lifecycle::{
 };
 use super::screening::{self, QuasiKey};
 use super::staff::Staff;
-use super::{EditorFeedback, NeedEvent, NeedWorkspace, PrivateCase, StaffNeedList, StaffNeedRow};
+use super::{
+    EditingNeed, EditorFeedback, NeedEvent, NeedWorkspace, PrivateCase, StaffNeedList, StaffNeedRow,
+};
 use crate::domain::need::NeedStatus;
 use crate::domain::region::RegionLevel;
 use crate::entities::{need, need_private, organization, user};
@@ -238,14 +240,33 @@ async fn history<C: ConnectionTrait>(db: &C, code: &str) -> Result<Vec<NeedEvent
 }
 
 /// The id of a need in the viewer's scope, for the editor (which re-checks on save).
-pub async fn need_id_in_scope<C: ConnectionTrait>(
+async fn editing_in_scope<C: ConnectionTrait>(
     db: &C,
     staff: &Staff,
     code: &str,
-) -> Result<i64, NeedError> {
+) -> Result<(i64, EditingNeed), NeedError> {
     let row = load(db, code).await?;
     acting_office(staff, &row, ANY_STAFF)?;
-    Ok(row.id)
+    let status = status_of(&row)?;
+    let can_write = acting_office(staff, &row, WRITERS).is_ok();
+    Ok((
+        row.id,
+        EditingNeed {
+            public_code: row.public_code,
+            status,
+            review_comment: row.review_comment,
+            can_edit: can_write && status == NeedStatus::Draft,
+        },
+    ))
+}
+
+/// What checking the editor's input found: the parsed draft, the feedback shown beside
+/// the form, and (when editing a stored need) that need as the page shows it.
+#[derive(Debug, Clone)]
+pub struct EditorCheck {
+    pub draft: NeedDraft,
+    pub feedback: EditorFeedback,
+    pub editing: Option<EditingNeed>,
 }
 
 /// A need as the API reads it back: its state and the stored draft.
@@ -324,17 +345,24 @@ pub async fn check_editor_input<C: ConnectionTrait>(
     code: Option<&str>,
     input: &NeedInput,
     today: chrono::NaiveDate,
-) -> Result<(NeedDraft, EditorFeedback), NeedError> {
+) -> Result<EditorCheck, NeedError> {
     if !staff.has_any_role(WRITERS) {
         return Err(NeedError::Forbidden);
     }
     let draft =
         NeedDraft::parse(input, |c| regions.is_county(c), today).map_err(NeedError::Invalid)?;
     writing_office(staff, &draft)?;
-    let need_id = match code {
-        Some(c) => Some(need_id_in_scope(db, staff, c).await?),
-        None => None,
+    let (need_id, editing) = match code {
+        Some(c) => {
+            let (id, editing) = editing_in_scope(db, staff, c).await?;
+            (Some(id), Some(editing))
+        }
+        None => (None, None),
     };
     let feedback = feedback_for(db, regions, &draft, code.unwrap_or("—"), need_id, today).await?;
-    Ok((draft, feedback))
+    Ok(EditorCheck {
+        draft,
+        feedback,
+        editing,
+    })
 }

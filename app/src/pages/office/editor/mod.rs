@@ -18,7 +18,7 @@ use crate::domain::need::{
 };
 use crate::i18n::Lang;
 use crate::needs::draft::EDITOR_ITEM_ROWS;
-use crate::needs::{need_workspace, office_counties, EditorFeedback};
+use crate::needs::{need_workspace, office_counties, EditingNeed, EditorFeedback};
 use crate::pages::need::NeedView;
 use crate::routes;
 use leptos::prelude::*;
@@ -84,7 +84,11 @@ pub fn EditNeedPage() -> impl IntoView {
     let params = use_params_map();
     let code = params.read_untracked().get("code").unwrap_or_default();
     let counties = Resource::new(|| (), |_| office_counties());
-    let workspace = Resource::new(move || code.clone(), need_workspace);
+    // After a refused post the page shows the need the post loaded; otherwise it loads it.
+    let source = match use_context::<EditingNeed>() {
+        Some(need) => Ok(need),
+        None => Err(Resource::new(move || code.clone(), need_workspace)),
+    };
     let reply = use_form_reply();
     let posted = use_context::<EditorFeedback>();
     view! {
@@ -93,19 +97,31 @@ pub fn EditNeedPage() -> impl IntoView {
                 {move || {
                     let reply = reply.clone();
                     let posted = posted.clone();
+                    let source = source.clone();
                     Suspend::new(async move {
-                        let (ws, counties) = match (workspace.await, counties.await) {
-                            (Ok(ws), Ok(c)) => (ws, c),
-                            (Err(e), _) | (_, Err(e)) => {
-                                let next = params.read_untracked().get("code").unwrap_or_default();
-                                return super::denied(e, &format!("/office/needs/{next}/edit"), lang);
-                            }
+                        let denied = |e| {
+                            let next = params.read_untracked().get("code").unwrap_or_default();
+                            super::denied(e, &format!("/office/needs/{next}/edit"), lang)
                         };
+                        let counties = match counties.await {
+                            Ok(c) => c,
+                            Err(e) => return denied(e),
+                        };
+                        let (ws, stored) = match source {
+                            Ok(need) => (need, None),
+                            Err(workspace) => match workspace.await {
+                                Ok(ws) => (ws.editing(), Some((ws.input, ws.feedback))),
+                                Err(e) => return denied(e),
+                            },
+                        };
+                        let (fields, stored_feedback) = stored.unzip();
                         if !reply.has_values() {
-                            FormReply::filled(ws.input.to_fields()).provide();
+                            if let Some(input) = fields {
+                                FormReply::filled(input.to_fields()).provide();
+                            }
                         }
                         let code = ws.public_code.clone();
-                        let feedback = posted.or(Some(ws.feedback.clone()));
+                        let feedback = posted.or(stored_feedback);
                         let editable = ws.status == NeedStatus::Draft && ws.can_edit;
                         view! {
                             <Title text=format!("{} {code} · {}", lang.pick("编辑", "Edit"), lang.pick("民政工作台", "Office portal"))/>

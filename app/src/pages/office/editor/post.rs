@@ -107,19 +107,26 @@ async fn editor_change(
         }
     };
     let mut input = posted.form.need.0.clone();
-    let (draft, mut feedback) = check(input.clone())
+    let checked = check(input.clone())
         .await
         .map_err(|e| posted.refuse(path, e))?;
-    let shown = |feedback: EditorFeedback| posted.answer(path).with(feedback);
+    let (draft, mut feedback) = (checked.draft, checked.feedback);
+    // The page shown in answer reads the need this check loaded, not again.
+    let editing = checked.editing;
+    let page = || match editing.clone() {
+        Some(need) => posted.answer(path).with(need),
+        None => posted.answer(path),
+    };
+    let shown = |feedback: EditorFeedback| page().with(feedback);
     let submit = match posted.form.action {
         EditorAction::Preview => return Ok(Done::Page(shown(feedback))),
         EditorAction::Generalize => {
-            let mut answer = posted.answer(path);
+            let mut answer = page();
             if let Some(q) = feedback.quasi.filter(|q| q.unique) {
                 input.age_band = q.publish_as.age_band.code().to_owned();
                 input.household_size = q.publish_as.household_size.code().to_owned();
-                if let Ok((_, wider)) = check(input).await {
-                    feedback = wider;
+                if let Ok(wider) = check(input).await {
+                    feedback = wider.feedback;
                 }
                 let wider = answer
                     .reply()
