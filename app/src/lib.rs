@@ -15,6 +15,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod library;
 pub mod needs;
 pub mod organizations;
 pub mod pages;

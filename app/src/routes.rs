@@ -43,6 +43,12 @@ impl Route<0> {
 // Public pages.
 pub const HOME: Route<0> = Route("/");
 pub const NEED: Route<1> = Route("/needs/{code}");
+/// The needs library: search, facets, sorts, pages (the query string holds them).
+pub const LIBRARY: Route<0> = Route("/needs");
+/// The library's search as an Atom feed (same query parameters).
+pub const LIBRARY_FEED: Route<0> = Route("/needs.atom");
+/// The library's search as JSON, for anyone (no token).
+pub const LIBRARY_API: Route<0> = Route("/api/v1/library");
 
 // Accounts.
 pub const SIGN_IN: Route<0> = Route("/signin");
@@ -148,6 +154,7 @@ pub fn local_path(target: &str) -> Option<&str> {
 pub const PAGES: &[&str] = &[
     HOME.0,
     NEED.0,
+    LIBRARY.0,
     SIGN_IN.0,
     SIGN_UP.0,
     ACCOUNT.0,

@@ -10,7 +10,7 @@ use crate::pages::office::{
     EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
 };
 use crate::pages::reset::ResetPasswordPage;
-use crate::pages::{home::HomePage, need::NeedPage, not_found::NotFound};
+use crate::pages::{home::HomePage, library::LibraryPage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/needs") view=LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/needs/:code") view=NeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>

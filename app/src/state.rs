@@ -14,6 +14,8 @@ pub struct AppState {
     pub regions: Arc<RegionDirectory>,
     /// The public URL of the site, without a trailing slash (for links shown to people).
     pub base_url: Arc<str>,
+    /// The needs library's search index.
+    pub search: Arc<crate::library::index::SearchService>,
 }
 
 impl AppState {

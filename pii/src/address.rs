@@ -18,6 +18,8 @@ const MAX_CHINESE: usize = 8;
 /// At most this many characters of a road or village name are included on the left.
 const MAX_NAME: usize = 5;
 
+/// The numerals `is_chinese_numeral` matches (listed for the test that checks it).
+#[cfg(test)]
 const CHINESE_NUMERALS: &str = "零〇一二三四五六七八九十百千两";
 /// Characters after which a number is a house number: roads, lanes, villages.
 const ROAD_HOSTS: &str = "路街道巷弄村屯";

@@ -3,8 +3,13 @@
 //! Review expiry needs no lease between instances: each need moves only from
 //! `in_review`, so when two instances race, one moves it and the other finds nothing.
 
+use app::library::index::{self, SearchService};
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use std::time::Duration;
+
+/// How often the indexer looks at the search outbox (and for a rebuilt index).
+pub const INDEX_EVERY: Duration = Duration::from_millis(250);
 
 /// How often needs waiting in review are checked against their office's time limit.
 pub const REVIEW_EXPIRY_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -22,6 +27,50 @@ pub fn spawn_review_expiry(db: DatabaseConnection) {
                     tracing::info!(needs = n, "reviews past their time limit returned to draft")
                 }
                 Err(e) => tracing::warn!(error = %e, "review expiry failed; will retry"),
+            }
+        }
+    });
+}
+
+/// Keeps this process's search index true to the database: fills it first when it had to
+/// be created (no index, another schema version, unreadable), then applies the search
+/// outbox every [`INDEX_EVERY`], switching to a version rebuilt by `shanqiao reindex` when
+/// one appears. Each instance keeps its own index this way.
+pub fn spawn_indexer(db: DatabaseConnection, search: Arc<SearchService>, opened: search::Opened) {
+    tokio::spawn(async move {
+        if let search::Opened::Created { reason } = opened {
+            tracing::info!(%reason, "building the search index from the database");
+            match index::rebuild(&db, search.root(), |_, _| {}).await {
+                Ok(built) => tracing::info!(needs = built.len(), "search index built"),
+                Err(e) => {
+                    tracing::error!(error = %e, "building the search index failed; run `shanqiao reindex`")
+                }
+            }
+        }
+        let mut tick = tokio::time::interval(INDEX_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let result = match search.refresh() {
+                Ok(true) => {
+                    tracing::info!("switched to the rebuilt search index");
+                    index::drain(&db, &search).await
+                }
+                Ok(false) => index::drain(&db, &search).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(_) if failing => {
+                    failing = false;
+                    tracing::info!("the search indexer is applying the outbox again");
+                }
+                Ok(_) => {}
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "applying the search outbox failed; will retry");
+                }
+                Err(_) => {}
             }
         }
     });

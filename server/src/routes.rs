@@ -56,6 +56,11 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/openapi.json", get(api::openapi::document))
         .route("/api/v1/pii-check", post(api::pii_check))
+        .route(app::routes::LIBRARY_API.url(), get(api::library::library))
+        .route(
+            app::routes::LIBRARY_FEED.url(),
+            get(crate::feeds::library_feed),
+        )
         .route("/api/v1/needs", get(api::list_needs).post(api::create_need))
         .route(
             "/api/v1/needs/{code}",
@@ -110,10 +115,21 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .with_state(state)
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// 200 when the database answers, 503 when it does not; with the search index's lag
+/// behind the outbox (rows not applied yet) and its size.
 async fn healthz(State(state): State<AppState>) -> Response {
     if app::db::ping(&state.db).await {
-        (StatusCode::OK, "ok\n").into_response()
+        let lag = match app::library::index::lag(&state.db, &state.search).await {
+            Ok(n) => n.to_string(),
+            Err(_) => "unknown".to_owned(),
+        };
+        let library = state.search.library();
+        let body = format!(
+            "ok\nsearch_index_lag {lag}\nsearch_index_needs {}\nsearch_index_position {}\n",
+            library.len(),
+            library.position()
+        );
+        (StatusCode::OK, body).into_response()
     } else {
         tracing::warn!("health check: the database does not answer");
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()

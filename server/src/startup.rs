@@ -3,6 +3,7 @@
 use crate::defences::SiteOrigin;
 use crate::routes;
 use anyhow::{anyhow, Context};
+use app::library::index::SearchService;
 use app::regions::RegionDirectory;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
@@ -21,6 +22,8 @@ pub struct WebConfig {
     pub base_url: Option<String>,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+    /// The search index's directory (`<data dir>/search`).
+    pub search_dir: PathBuf,
 }
 
 impl WebConfig {
@@ -32,6 +35,13 @@ impl WebConfig {
             base_url: None,
             session_idle_minutes: 120,
             session_max_hours: 12,
+            search_dir: std::env::temp_dir().join(format!(
+                "shanqiao-test-search-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            )),
         }
     }
 }
@@ -41,6 +51,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     addr: SocketAddr,
+    search: Arc<SearchService>,
 }
 
 impl Application {
@@ -65,11 +76,22 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
+        // The index answers at once; one that had to be created is filled in the
+        // background while the site serves (searches find less until it is).
+        let (search, opened) = SearchService::open(&config.search_dir).with_context(|| {
+            format!(
+                "opening the search index in {}",
+                config.search_dir.display()
+            )
+        })?;
+        let search = Arc::new(search);
+        crate::jobs::spawn_indexer(db.clone(), search.clone(), opened);
         let state = AppState {
             leptos_options,
             db,
             regions: Arc::new(regions),
             base_url: Arc::from(base_url.trim_end_matches('/')),
+            search: search.clone(),
         };
         let router = routes::router(
             state,
@@ -84,11 +106,17 @@ impl Application {
             listener,
             router,
             addr,
+            search,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The search index this application serves from (tests drain its outbox).
+    pub fn search(&self) -> Arc<SearchService> {
+        self.search.clone()
     }
 
     /// Serves until the process gets Ctrl-C or SIGTERM.

@@ -114,7 +114,12 @@ async fn a_port_in_use_is_reported() {
 #[tokio::test]
 async fn migrate_reindex_and_seed_demo_say_what_they_did() {
     let (url, _db) = database_url().await;
-    let env = [("DATABASE_URL", url.as_str())];
+    let data = tempfile::tempdir().expect("temp dir");
+    let data_dir = data.path().to_string_lossy().into_owned();
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("SHANQIAO_DATA_DIR", data_dir.as_str()),
+    ];
     let out = shanqiao(&["migrate", "up"], &env, None);
     assert!(out.status.success(), "{}", stderr(&out));
     let status = stdout(&shanqiao(&["migrate", "status"], &env, None));
@@ -122,12 +127,30 @@ async fn migrate_reindex_and_seed_demo_say_what_they_did() {
     assert!(status.contains("load_regions"));
 
     let out = shanqiao(&["reindex"], &env, None);
-    assert!(out.status.success());
-    assert!(stdout(&out).contains("no search index"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("search index rebuilt: 0 needs"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = shanqiao(&["seed-demo"], &env, None);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("caseworker@shanqiao.test"));
+    let out = shanqiao(&["reindex"], &env, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let needs: u64 = said
+        .trim_start_matches("search index rebuilt: ")
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(needs > 100, "{said}");
+    // One version in use, named by `current`; the empty one of the first run is gone
+    // at the next rebuild at the latest.
+    let current = std::fs::read_to_string(data.path().join("search/current")).expect("current");
+    assert!(data.path().join("search").join(current.trim()).is_dir());
     let again = shanqiao(&["seed-demo"], &env, None);
     assert!(again.status.success());
     assert!(stdout(&again).contains("already holds"));

@@ -50,9 +50,11 @@ pub fn NeedBrowser(
         }
     };
     let chip = move |wanted: Option<AssistanceType>| {
+        // Without JavaScript (or from a page the server filtered) a chip opens the
+        // library with that filter.
         let href = match wanted {
-            Some(t) => format!("/?type={}#needs", t.code()),
-            None => "/#needs".to_owned(),
+            Some(t) => format!("{}?type={}", crate::routes::LIBRARY.url(), t.code()),
+            None => crate::routes::LIBRARY.url().to_owned(),
         };
         let label = match wanted {
             Some(t) => t.label(lang),

@@ -2,11 +2,17 @@
 
 use super::badges::{StatusBadge, TypeBadge, UrgencyBadge};
 use crate::i18n::Lang;
+use crate::library::snippet::Piece;
 use crate::needs::NeedSummary;
 use leptos::prelude::*;
 
+/// A need as listed; in the library, with the passage of its story that matched.
 #[component]
-pub fn NeedCard(need: NeedSummary, lang: Lang) -> impl IntoView {
+pub fn NeedCard(
+    need: NeedSummary,
+    lang: Lang,
+    #[prop(optional)] snippet: Vec<Piece>,
+) -> impl IntoView {
     let href = format!("/needs/{}", need.public_code);
     let goal = need.goal.to_string();
     let deadline = need
@@ -24,6 +30,15 @@ pub fn NeedCard(need: NeedSummary, lang: Lang) -> impl IntoView {
                     <a href=href>{need.title}</a>
                 </h3>
                 <p class="need-place">{need.place}</p>
+                {(!snippet.is_empty()).then(|| view! {
+                    <p class="need-snippet" data-testid="need-snippet">
+                        {snippet.into_iter().map(|p| if p.hit {
+                            view! { <mark>{p.text}</mark> }.into_any()
+                        } else {
+                            p.text.into_any()
+                        }).collect_view()}
+                    </p>
+                })}
                 <p class="need-meta">
                     <span>{need.household_category.label(lang)}</span>
                     <span>{lang.pick("所需 ", "Needs ")}{goal}</span>

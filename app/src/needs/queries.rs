@@ -166,6 +166,25 @@ async fn received_for_need<C: ConnectionTrait>(db: &C, need_id: i64) -> Result<F
     Ok(Fen(sum.and_then(|s| s.total).unwrap_or(0)))
 }
 
+/// The summaries of `rows`, in the order of `ids` (ids without a row are skipped), each
+/// with its id.
+pub async fn summaries_in_order<C: ConnectionTrait>(
+    db: &C,
+    regions: &RegionDirectory,
+    rows: Vec<need::Model>,
+    ids: &[i64],
+) -> Result<Vec<(i64, NeedSummary)>, QueryError> {
+    let order: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut rows: Vec<need::Model> = rows
+        .into_iter()
+        .filter(|r| order.contains_key(&r.id))
+        .collect();
+    rows.sort_by_key(|r| order[&r.id]);
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let list = summaries(db, regions, rows).await?;
+    Ok(ids.into_iter().zip(list).collect())
+}
+
 async fn summaries<C: ConnectionTrait>(
     db: &C,
     regions: &RegionDirectory,

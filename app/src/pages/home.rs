@@ -36,6 +36,9 @@ pub fn HomePage() -> impl IntoView {
                     {totals.ok().map(|t| view! { <Totals totals=t lang/> })}
                     <section id="needs" class="needs" aria-labelledby="needs-heading">
                         <h2 id="needs-heading">{lang.pick("最新需求", "Latest needs")}</h2>
+                        <p class="to-library">
+                            <a href=crate::routes::LIBRARY.url()>{lang.pick("在需求库中搜索全部需求 →", "Search every need in the library →")}</a>
+                        </p>
                         {match needs {
                             Ok(list) if list.is_empty() => {
                                 view! {

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod charity;
 pub mod home;
 pub mod invitation;
+pub mod library;
 pub mod need;
 pub mod not_found;
 pub mod office;

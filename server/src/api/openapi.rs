@@ -1,6 +1,7 @@
 //! The OpenAPI document of `/api/v1`, generated from the handlers and types above and
 //! served at `/api/v1/openapi.json`.
 
+use super::library::{FacetCount, LibraryFacets, LibraryResponse, LibraryResult};
 use super::needs::{
     ItemBody, NeedList, NeedListItem, NeedRequest, NeedState, PrivateBody, WithdrawRequest,
 };
@@ -16,7 +17,8 @@ use utoipa::{Modify, OpenApi};
         title = "Shanqiao 善桥 API",
         version = "1",
         description = "Office systems push anonymized needs and follow their state. \
-            Authenticate with an office API token: `Authorization: Bearer sq_…`. \
+            Authenticate with an office API token: `Authorization: Bearer sq_…` \
+            (the public library search needs none). \
             Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`."
     ),
     paths(
@@ -27,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         super::needs::submit_need,
         super::needs::withdraw_need,
         super::pii_check::pii_check,
+        super::library::library,
     ),
     components(schemas(
         ApiError,
@@ -41,11 +44,16 @@ use utoipa::{Modify, OpenApi};
         PiiCheckRequest,
         PiiCheckResponse,
         FindingBody,
+        LibraryResponse,
+        LibraryResult,
+        LibraryFacets,
+        FacetCount,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "needs", description = "Needs of the token's office region"),
         (name = "pii", description = "The PII guard"),
+        (name = "library", description = "The public needs library: search, facets (no token)"),
     )
 )]
 pub struct ApiDoc;

@@ -34,6 +34,7 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         base_url: Some(base_url.clone()),
         session_idle_minutes: args.session_idle_minutes,
         session_max_hours: args.session_max_hours,
+        search_dir: db_args.data_dir.join("search"),
     };
     crate::jobs::spawn_review_expiry(db.clone());
     let application = Application::build(db, &config).await?;

@@ -112,9 +112,19 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub database: TestDatabase,
     pub client: reqwest::Client,
+    pub search: std::sync::Arc<app::library::index::SearchService>,
 }
 
 impl TestApp {
+    /// Applies the whole search outbox to this app's index now (what its indexer does
+    /// every quarter second), so that tests need no sleeps.
+    pub async fn index_now(&self) {
+        self.search.refresh().expect("the index opens");
+        app::library::index::drain(&self.database.db, &self.search)
+            .await
+            .expect("the outbox applies");
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -184,6 +194,7 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
         .await
         .expect("app builds");
     let addr = application.addr();
+    let search = application.search();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -193,7 +204,21 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
         addr,
         database,
         client,
+        search,
     }
+}
+
+/// A second instance of the app on the same database, with its own connection pool and
+/// its own search index (as another `shanqiao serve` process would have).
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    let url = first.database.url.clone();
+    let db = app::db::connect(&url).await.expect("connect again");
+    spawn_app_with(TestDatabase {
+        url,
+        db,
+        _dir: None,
+    })
+    .await
 }
 
 /// Spawns the app on a fresh demo database.

@@ -1,0 +1,227 @@
+//! How text becomes terms.
+//!
+//! - `zh_words`: jieba's segmentation (search mode), lower-cased, without the whitespace
+//!   and punctuation tokens jieba emits. Used for ranking: a whole word scores.
+//! - `zh_uni` and `zh_bi`: every Chinese character, and every pair of adjacent Chinese
+//!   characters, at the character's position; Latin words and numbers as whole
+//!   lower-cased tokens. A substring of two or more characters is then a phrase of
+//!   consecutive bigrams, so every substring is found whatever jieba makes of its context
+//!   (`低保边缘` inside `低保边缘家庭`, `轮椅` inside `电动轮椅车`).
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy_jieba::JiebaTokenizer;
+
+pub const WORDS: &str = "zh_words";
+pub const UNIGRAMS: &str = "zh_uni";
+pub const BIGRAMS: &str = "zh_bi";
+
+/// Registers the three analyzers on an index.
+pub fn register(index: &tantivy::Index) {
+    let manager = index.tokenizers();
+    manager.register(WORDS, words());
+    manager.register(UNIGRAMS, TextAnalyzer::from(Grams { pairs: false }));
+    manager.register(BIGRAMS, TextAnalyzer::from(Grams { pairs: true }));
+}
+
+fn words() -> TextAnalyzer {
+    TextAnalyzer::builder(Words(JiebaTokenizer::new())).build()
+}
+
+/// Whether `c` is written without spaces between words (Han, kana, Hangul …): such
+/// characters are indexed one by one and in pairs.
+pub fn is_ideographic(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{3040}'..='\u{30FF}'
+        | '\u{AC00}'..='\u{D7AF}'
+        | '〇'
+    )
+}
+
+/// Folds full-width ASCII to ASCII and lower-cases it.
+fn fold(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// jieba, minus the tokens that are only spaces or punctuation, lower-cased and folded.
+#[derive(Clone)]
+struct Words(JiebaTokenizer);
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = VecStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
+        let mut inner = self.0.token_stream(text);
+        let mut tokens = Vec::new();
+        while inner.advance() {
+            let t = inner.token();
+            if !t.text.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let mut token = t.clone();
+            token.text = token.text.chars().map(fold).collect();
+            token.position = tokens.len();
+            tokens.push(token);
+        }
+        VecStream::new(tokens)
+    }
+}
+
+/// Character unigrams or bigrams of ideographic runs; Latin words and numbers whole.
+#[derive(Clone)]
+struct Grams {
+    pairs: bool,
+}
+
+impl Tokenizer for Grams {
+    type TokenStream<'a> = VecStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
+        VecStream::new(grams(text, self.pairs))
+    }
+}
+
+/// The n-gram tokens of `text`. Positions count characters of ideographic runs and
+/// whole words otherwise, so that a phrase of consecutive tokens is a substring.
+pub fn grams(text: &str, pairs: bool) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |&(b, _)| b);
+    let mut tokens = Vec::new();
+    let mut position = 0;
+    let mut k = 0;
+    while k < chars.len() {
+        let (start, c) = chars[k];
+        let c = fold(c);
+        if is_ideographic(c) {
+            if !pairs {
+                tokens.push(token(start, end_of(k), position, c.to_string()));
+            } else if let Some(&(_, next)) = chars.get(k + 1) {
+                if is_ideographic(next) {
+                    let text: String = [c, next].iter().collect();
+                    tokens.push(token(start, end_of(k + 1), position, text));
+                }
+            }
+            position += 1;
+            k += 1;
+        } else if c.is_alphanumeric() {
+            let mut word = String::new();
+            let mut j = k;
+            while j < chars.len() {
+                let d = fold(chars[j].1);
+                if !d.is_alphanumeric() || is_ideographic(d) {
+                    break;
+                }
+                word.push(d);
+                j += 1;
+            }
+            tokens.push(token(start, end_of(j - 1), position, word));
+            position += 1;
+            k = j;
+        } else {
+            k += 1;
+        }
+    }
+    tokens
+}
+
+fn token(from: usize, to: usize, position: usize, text: String) -> Token {
+    Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text,
+        position_length: 1,
+    }
+}
+
+/// A token stream over tokens made in advance.
+pub struct VecStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl VecStream {
+    fn new(tokens: Vec<Token>) -> Self {
+        VecStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for VecStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// The words jieba finds in `text`, as indexed (for tests and for ranking queries).
+pub fn word_terms(text: &str) -> Vec<String> {
+    let mut analyzer = words();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(tokens: &[Token]) -> Vec<(&str, usize)> {
+        tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position))
+            .collect()
+    }
+
+    #[test]
+    fn bigrams_keep_character_positions() {
+        let t = grams("低保边缘，ICU病房 2026年", true);
+        assert_eq!(
+            texts(&t),
+            [
+                ("低保", 0),
+                ("保边", 1),
+                ("边缘", 2),
+                ("icu", 4),
+                ("病房", 5),
+                ("2026", 7),
+            ]
+        );
+        // Offsets are bytes of the original text.
+        assert_eq!(
+            &"低保边缘，ICU病房 2026年"[t[3].offset_from..t[3].offset_to],
+            "ICU"
+        );
+    }
+
+    #[test]
+    fn unigrams_and_full_width_letters() {
+        let t = grams("药ＡＢ１", false);
+        assert_eq!(texts(&t), [("药", 0), ("ab1", 1)]);
+    }
+
+    #[test]
+    fn jieba_words_without_punctuation() {
+        let words = word_terms("孩子需要一台电动轮椅，Wheelchair！");
+        assert!(words.contains(&"轮椅".to_owned()), "{words:?}");
+        assert!(words.contains(&"wheelchair".to_owned()), "{words:?}");
+        assert!(words.iter().all(|w| w.chars().any(char::is_alphanumeric)));
+    }
+}

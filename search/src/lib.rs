@@ -1,0 +1,450 @@
+//! The needs library's full-text index (tantivy).
+//!
+//! - Text: Chinese words (jieba) for ranking, and character unigrams and bigrams for
+//!   matching, so that every substring of two or more characters is found (see
+//!   `analyzers`). Any typed text is a valid query (see `query`).
+//! - Facets and sorts read fast fields: region levels, five keyword facets, target amount,
+//!   publication date, deadline and the funded share.
+//! - Each commit carries the position of the last outbox row it applied (and the schema
+//!   version) in its payload, so after a crash the indexer resumes exactly where the last
+//!   commit ended: nothing lost, nothing applied twice.
+//! - An index directory holds versions side by side (`<root>/<name>/`) and a `current`
+//!   file naming the one in use: a rebuild writes a new version and switches `current`
+//!   atomically, while readers keep the old one until they reopen.
+//!
+//! Pure: no database, no HTTP. The app maps its needs to `NeedDoc`s and its outbox rows to
+//! `Change`s.
+
+pub mod analyzers;
+mod facets;
+pub mod query;
+mod schema;
+
+pub use facets::{FacetCounts, MAX_KEYWORD_VALUE};
+pub use query::{parse, UserQuery};
+pub use schema::{Keyword, Level, NeedDoc, SCHEMA_VERSION};
+
+use schema::Fields;
+use serde::{Deserialize, Serialize};
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
+
+/// Memory the writer may buffer before it flushes a segment.
+const WRITER_BYTES: usize = 64 * 1024 * 1024;
+const CURRENT: &str = "current";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index: {0}")]
+    OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+    #[error("the search index's writer is poisoned")]
+    Poisoned,
+}
+
+/// One change to apply, from one outbox row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Index the need (replacing any earlier copy).
+    Upsert(NeedDoc),
+    /// Remove the need (unpublished, withdrawn, consent withdrawn).
+    Delete(u64),
+}
+
+/// What each commit records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Payload {
+    schema: u32,
+    outbox: u64,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first (newest first when nothing was typed).
+    #[default]
+    Relevance,
+    Newest,
+    /// Soonest deadline first; needs without a deadline last.
+    Deadline,
+    /// Smallest funded share first.
+    LeastFunded,
+}
+
+/// Filters; each one given narrows the results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// A region code at its level.
+    pub region: Option<(Level, u64)>,
+    /// A value per keyword facet (in `Keyword::ALL` order).
+    pub keywords: [Option<u64>; 5],
+    /// Target amount from (inclusive) and to (exclusive), in fen.
+    pub amount: Option<(u64, Option<u64>)>,
+}
+
+/// One search as the library page makes it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: UserQuery,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+    /// Bounds of the amount ranges counted, in fen, ascending.
+    pub amount_bounds: Vec<u64>,
+}
+
+/// The matching needs of one page, in order, with the total and the facet counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchResult {
+    pub total: usize,
+    pub ids: Vec<u64>,
+    pub facets: FacetCounts,
+}
+
+/// An open index: searches, and applies changes.
+pub struct Library {
+    root: PathBuf,
+    version: String,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Mutex<Option<IndexWriter>>,
+}
+
+/// How an index was found at opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The index in use, at this outbox position.
+    Existing { position: u64 },
+    /// A new empty index: there was none, or it was of another schema version, or it
+    /// could not be read (the reason says which). It must be filled from the database.
+    Created { reason: String },
+}
+
+impl Library {
+    /// Opens the index in use under `root`, or creates an empty one (rebuilding is then
+    /// the caller's job, from the database).
+    pub fn open(root: &Path) -> Result<(Library, Opened), SearchError> {
+        std::fs::create_dir_all(root)?;
+        let reason = match std::fs::read_to_string(root.join(CURRENT)) {
+            Ok(name) => match Self::open_version(root, name.trim()) {
+                Ok(library) => match library.payload() {
+                    Some(p) if p.schema == SCHEMA_VERSION => {
+                        return Ok((library, Opened::Existing { position: p.outbox }))
+                    }
+                    Some(p) => format!("schema version {} (now {SCHEMA_VERSION})", p.schema),
+                    None => "no commit with an outbox position".to_owned(),
+                },
+                Err(e) => format!("unreadable: {e}"),
+            },
+            Err(_) => "no index yet".to_owned(),
+        };
+        let library = Self::create(root)?;
+        library.switch_to()?;
+        Ok((library, Opened::Created { reason }))
+    }
+
+    /// A new, empty version under `root`, not in use yet (see `switch_to`).
+    pub fn create(root: &Path) -> Result<Library, SearchError> {
+        let version = format!(
+            "v{SCHEMA_VERSION}-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
+        let dir = root.join(&version);
+        std::fs::create_dir_all(&dir)?;
+        let (schema, _) = schema::build();
+        let index = Index::create_in_dir(&dir, schema)?;
+        drop(index);
+        let library = Self::open_version(root, &version)?;
+        library.commit(0)?;
+        Ok(library)
+    }
+
+    fn open_version(root: &Path, version: &str) -> Result<Library, SearchError> {
+        let dir = root.join(version);
+        let index = Index::open_in_dir(&dir)?;
+        let (schema, fields) = schema::build();
+        if index.schema() != schema {
+            return Err(SearchError::Index(tantivy::TantivyError::SchemaError(
+                "fields differ from this version's".to_owned(),
+            )));
+        }
+        analyzers::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Library {
+            root: root.to_owned(),
+            version: version.to_owned(),
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(None),
+        })
+    }
+
+    /// Makes this version the one in use (atomically: write, then rename), and removes
+    /// the versions no longer in use except this one and the previous one.
+    pub fn switch_to(&self) -> Result<(), SearchError> {
+        let tmp = self.root.join(format!("{CURRENT}.tmp"));
+        std::fs::write(&tmp, &self.version)?;
+        std::fs::rename(&tmp, self.root.join(CURRENT))?;
+        Ok(())
+    }
+
+    /// Removes every version under `root` but the one in use and `keep`.
+    pub fn remove_old_versions(root: &Path, keep: &str) -> Result<(), SearchError> {
+        let current = std::fs::read_to_string(root.join(CURRENT)).unwrap_or_default();
+        for entry in std::fs::read_dir(root)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() && name != current.trim() && name != keep {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether another version has been put in use since this one was opened (by
+    /// `shanqiao reindex`): the caller then reopens.
+    pub fn superseded(&self) -> bool {
+        std::fs::read_to_string(self.root.join(CURRENT))
+            .is_ok_and(|name| name.trim() != self.version)
+    }
+
+    /// This version's directory name.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    fn payload(&self) -> Option<Payload> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// The position of the last outbox row applied.
+    pub fn position(&self) -> u64 {
+        self.payload().map_or(0, |p| p.outbox)
+    }
+
+    /// The number of needs in the index.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if guard.is_none() {
+            *guard = Some(self.index.writer_with_num_threads(1, WRITER_BYTES)?);
+        }
+        match guard.as_mut() {
+            Some(writer) => f(writer),
+            None => Err(SearchError::Poisoned),
+        }
+    }
+
+    /// Applies `changes` (outbox rows up to `position`) and commits them with that
+    /// position, in one commit: after a crash either all of them are in the index with
+    /// the position, or none is and the position is the earlier one.
+    pub fn apply(&self, changes: &[Change], position: u64) -> Result<(), SearchError> {
+        self.with_writer(|writer| {
+            for change in changes {
+                let (Change::Upsert(NeedDoc { id, .. }) | Change::Delete(id)) = change;
+                writer.delete_term(Term::from_field_u64(self.fields.id, *id));
+                if let Change::Upsert(doc) = change {
+                    writer.add_document(self.fields.document(doc))?;
+                }
+            }
+            Ok(())
+        })?;
+        self.commit(position)
+    }
+
+    /// Adds needs without deleting first, for a rebuild into an empty version; call
+    /// `commit` at the end (and now and then, to bound memory).
+    pub fn add(&self, docs: &[NeedDoc]) -> Result<(), SearchError> {
+        self.with_writer(|writer| {
+            for doc in docs {
+                writer.add_document(self.fields.document(doc))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Commits what was applied or added, recording `position`, and lets searches see it.
+    pub fn commit(&self, position: u64) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&Payload {
+            schema: SCHEMA_VERSION,
+            outbox: position,
+        })
+        .unwrap_or_default();
+        self.with_writer(|writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+            Ok(())
+        })?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops the writer (and its lock on the directory), e.g. before another process
+    /// takes over this version.
+    pub fn release_writer(&self) -> Result<(), SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    /// Searches: the ids of the requested page, the total and the facet counts.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = self.build_query(request);
+        let region_level = match request.filters.region {
+            None => Some(Level::Province),
+            Some((Level::Province, _)) => Some(Level::City),
+            Some((Level::City, _)) => Some(Level::County),
+            Some((Level::County, _)) => None,
+        };
+        let facets = facets::FacetCollector {
+            region_level,
+            bounds: request.amount_bounds.clone(),
+        };
+        let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
+        let sort = match request.sort {
+            Sort::Relevance if request.query.is_empty() => Sort::Newest,
+            other => other,
+        };
+        let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort {
+            Sort::Relevance => {
+                let (hits, total, counts) =
+                    searcher.search(&query, &(top.order_by_score(), Count, facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::Newest => {
+                let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
+                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::Deadline => {
+                let collector = top.order_by_fast_field::<i64>("deadline", Order::Asc);
+                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+            Sort::LeastFunded => {
+                let collector = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
+                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
+                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+            }
+        };
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses.into_iter().take(request.limit) {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            if let Some(id) = column.first(address.doc_id) {
+                ids.push(id);
+            }
+        }
+        Ok(SearchResult {
+            total,
+            ids,
+            facets: counts,
+        })
+    }
+
+    fn build_query(&self, request: &SearchRequest) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query::matching(&request.query, f)
+            .into_iter()
+            .map(|q| (Occur::Must, q))
+            .collect();
+        if let Some(rank) = query::ranking(&request.query, f) {
+            if !clauses.is_empty() {
+                clauses.push((Occur::Should, rank));
+            }
+        }
+        let filter = |field, value| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(field, value),
+                    IndexRecordOption::Basic,
+                )),
+                0.0,
+            ))
+        };
+        if let Some((level, code)) = request.filters.region {
+            let field = f.regions[Level::ALL.iter().position(|l| *l == level).unwrap_or(0)];
+            clauses.push((Occur::Must, filter(field, code)));
+        }
+        for (field, value) in f.keywords.iter().zip(request.filters.keywords) {
+            if let Some(v) = value {
+                clauses.push((Occur::Must, filter(*field, v)));
+            }
+        }
+        if let Some((from, to)) = request.filters.amount {
+            let upper = match to {
+                Some(to) => Bound::Excluded(Term::from_field_u64(f.target_fen, to)),
+                None => Bound::Unbounded,
+            };
+            let range = RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.target_fen, from.max(1))),
+                upper,
+            );
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+            ));
+        }
+        if clauses.iter().all(|(o, _)| *o != Occur::Must) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Every id in the index (for checks and tests; walks all documents).
+    pub fn all_ids(&self) -> Result<Vec<u64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::new();
+        for reader in searcher.segment_readers() {
+            let column = reader.fast_fields().u64("id")?;
+            for doc in 0..reader.max_doc() {
+                if reader.is_deleted(doc) {
+                    continue;
+                }
+                if let Some(id) = column.first(doc) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests;

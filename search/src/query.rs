@@ -1,0 +1,272 @@
+//! What people type, made into a query. Any text is a valid query: there is no syntax to
+//! get wrong. Quotes ("…", “…”) keep words together as a phrase; an unbalanced quote is an
+//! ordinary character; operators, emoji and punctuation are ignored; very long input is cut
+//! to its first `MAX_PIECES` pieces.
+//!
+//! A piece is a run of Chinese characters or a Latin word or number. Every piece must
+//! occur in the need (in its title, story or items) as a substring: a run of two or more
+//! characters as a phrase of consecutive bigrams, a lone character as a unigram, a word as
+//! itself. Whole jieba words of the query add to the score, and so does a match in the
+//! title.
+
+use crate::analyzers::{self, grams, is_ideographic};
+use crate::schema::Fields;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+/// More pieces than this are ignored (a 10 KB paste does not make a 10,000-clause query).
+pub const MAX_PIECES: usize = 16;
+/// Characters of input looked at.
+pub const MAX_QUERY_CHARS: usize = 256;
+
+const TITLE_BOOST: f32 = 2.0;
+const WORD_BOOST: f32 = 0.5;
+
+/// A parsed query: the groups that must each occur.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserQuery {
+    /// Each group's pieces must occur next to each other (a quoted phrase); a group of one
+    /// piece just has to occur.
+    pub groups: Vec<Vec<String>>,
+    /// The text as given (cut), for the ranking words.
+    pub text: String,
+}
+
+impl UserQuery {
+    /// Whether nothing searchable was typed (then every need matches).
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// The substrings a need must contain, in order (for snippets and highlighting).
+    pub fn needles(&self) -> Vec<String> {
+        self.groups
+            .iter()
+            .flat_map(|g| {
+                if g.len() > 1 && g.iter().all(|p| p.chars().all(is_ideographic)) {
+                    vec![g.concat()]
+                } else {
+                    g.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// Reads what a person typed.
+pub fn parse(input: &str) -> UserQuery {
+    let text: String = input.chars().take(MAX_QUERY_CHARS).collect();
+    let mut groups = Vec::new();
+    let mut pieces_left = MAX_PIECES;
+    let mut rest = text.as_str();
+    while !rest.is_empty() && pieces_left > 0 {
+        let (plain, quoted, after) = next_quote(rest);
+        for piece in pieces(plain) {
+            if pieces_left == 0 {
+                break;
+            }
+            pieces_left -= 1;
+            groups.push(vec![piece]);
+        }
+        if let Some(q) = quoted {
+            let phrase: Vec<String> = pieces(q).into_iter().take(pieces_left).collect();
+            pieces_left -= phrase.len();
+            if !phrase.is_empty() {
+                groups.push(phrase);
+            }
+        }
+        rest = after;
+    }
+    UserQuery { groups, text }
+}
+
+/// The text before the first balanced quote, the quoted text, and what follows. Without a
+/// balanced quote, all of `s` is plain.
+fn next_quote(s: &str) -> (&str, Option<&str>, &str) {
+    const PAIRS: [(char, char); 3] = [('"', '"'), ('“', '”'), ('「', '」')];
+    let first = PAIRS
+        .iter()
+        .filter_map(|&(open, close)| {
+            let start = s.find(open)?;
+            let inner = start + open.len_utf8();
+            let len = s[inner..].find(close)?;
+            Some((start, inner, inner + len, close.len_utf8()))
+        })
+        .min();
+    match first {
+        Some((start, inner, end, close)) => (&s[..start], Some(&s[inner..end]), &s[end + close..]),
+        None => (s, None, ""),
+    }
+}
+
+/// Runs of ideographs and Latin words or numbers, lower-cased, full-width folded.
+fn pieces(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut ideographic = false;
+    for c in s.chars() {
+        let c = fold(c);
+        let kind = if is_ideographic(c) {
+            Some(true)
+        } else if c.is_alphanumeric() {
+            Some(false)
+        } else {
+            None
+        };
+        match kind {
+            Some(k) if !current.is_empty() && k == ideographic => current.push(c),
+            Some(k) => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                ideographic = k;
+                current.push(c);
+            }
+            None => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn fold(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// The matching part of the query: every group must occur (in the title or the body).
+pub(crate) fn matching(query: &UserQuery, f: &Fields) -> Vec<Box<dyn Query>> {
+    query
+        .groups
+        .iter()
+        .filter_map(|group| {
+            let title = occurrence(group, f.title_uni, f.title_bi)?;
+            let body = occurrence(group, f.body_uni, f.body_bi)?;
+            let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(title, TITLE_BOOST)) as Box<dyn Query>,
+                ),
+                (Occur::Should, body),
+            ]));
+            Some(either)
+        })
+        .collect()
+}
+
+/// The ranking part: jieba's words of the whole query in the `words` field.
+pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
+    let words = analyzers::word_terms(&query.text);
+    if words.is_empty() {
+        return None;
+    }
+    let clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .take(MAX_PIECES)
+        .map(|w| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.words, w),
+                IndexRecordOption::WithFreqs,
+            ));
+            (Occur::Should, q)
+        })
+        .collect();
+    Some(Box::new(BoostQuery::new(
+        Box::new(BooleanQuery::new(clauses)),
+        WORD_BOOST,
+    )))
+}
+
+/// The query for a group occurring in one field pair.
+fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>> {
+    // A lone character cannot be part of a bigram phrase: such a group is searched
+    // piece by piece.
+    let lone = |p: &String| p.chars().count() == 1 && p.chars().all(is_ideographic);
+    if group.len() > 1 && group.iter().any(lone) {
+        let all: Vec<(Occur, Box<dyn Query>)> = group
+            .iter()
+            .filter_map(|p| occurrence(std::slice::from_ref(p), uni, bi))
+            .map(|q| (Occur::Must, q))
+            .collect();
+        return Some(Box::new(BooleanQuery::new(all)));
+    }
+    if group.len() == 1 && lone(&group[0]) {
+        return Some(Box::new(TermQuery::new(
+            Term::from_field_text(uni, &group[0]),
+            IndexRecordOption::WithFreqs,
+        )));
+    }
+    let joined = group.join(" ");
+    let terms: Vec<(usize, Term)> = grams(&joined, true)
+        .into_iter()
+        .map(|t| (t.position, Term::from_field_text(bi, &t.text)))
+        .collect();
+    let first = terms.first()?.0;
+    let terms: Vec<(usize, Term)> = terms.into_iter().map(|(p, t)| (p - first, t)).collect();
+    if terms.len() == 1 {
+        let (_, term) = terms.into_iter().next()?;
+        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+    }
+    Some(Box::new(PhraseQuery::new_with_offset(terms)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(s: &str) -> Vec<Vec<String>> {
+        parse(s).groups
+    }
+
+    fn v(items: &[&[&str]]) -> Vec<Vec<String>> {
+        items
+            .iter()
+            .map(|g| g.iter().map(|p| p.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn pieces_and_phrases() {
+        assert_eq!(groups("医疗 轮椅"), v(&[&["医疗"], &["轮椅"]]));
+        assert_eq!(groups("ICU病房"), v(&[&["icu"], &["病房"]]));
+        assert_eq!(
+            groups("\"spinal cord\" 康复"),
+            v(&[&["spinal", "cord"], &["康复"]])
+        );
+        assert_eq!(groups("“低保 边缘”"), v(&[&["低保", "边缘"]]));
+        assert_eq!(parse("“低保 边缘”").needles(), ["低保边缘"]);
+    }
+
+    #[test]
+    fn anything_typed_is_a_query() {
+        for text in [
+            "\"unbalanced",
+            "AND OR NOT",
+            "+-*:()[]{}^~",
+            "😀🙏",
+            "",
+            "   ",
+            "\u{0}",
+        ] {
+            let q = parse(text);
+            assert!(q.groups.iter().all(|g| !g.is_empty()), "{text:?}");
+        }
+        assert_eq!(
+            groups("\"unbalanced 医疗"),
+            v(&[&["unbalanced"], &["医疗"]])
+        );
+        assert!(parse("😀🙏 +-").is_empty());
+        let long = "医疗 ".repeat(5_000);
+        assert_eq!(parse(&long).groups.len(), MAX_PIECES);
+    }
+}

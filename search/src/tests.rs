@@ -1,0 +1,301 @@
+//! The index on a handful of needs: matching, facets, filters, sorts, paging, and what a
+//! crash or a changed schema leaves.
+
+use super::*;
+
+fn need(id: u64, title: &str, story: &str, items: &str) -> NeedDoc {
+    NeedDoc {
+        id,
+        title: title.to_owned(),
+        story: story.to_owned(),
+        items: items.to_owned(),
+        province: 220000,
+        city: 220100,
+        county: 220122,
+        keywords: [0, 0, 0, 1, 2],
+        target_fen: 500_000,
+        published_at: 1_700_000_000 + id as i64,
+        deadline: None,
+        funded_permille: 0,
+    }
+}
+
+fn corpus() -> Vec<NeedDoc> {
+    let mut a = need(
+        1,
+        "重病老人医疗费用",
+        "老人患尿毒症，需要长期透析，医疗费用负担沉重。",
+        "透析费",
+    );
+    a.keywords[0] = 0;
+    let mut b = need(
+        2,
+        "孩子需要一台电动轮椅",
+        "孩子下肢瘫痪，上学需要电动轮椅车。",
+        "电动轮椅",
+    );
+    b.keywords[0] = 8;
+    b.county = 220183;
+    b.target_fen = 1_200_000;
+    b.deadline = Some(1_800_000_000);
+    let mut c = need(
+        3,
+        "低保边缘家庭助学",
+        "低保边缘家庭，两个孩子读书，学费困难。ICU 住院过。",
+        "学费 书本",
+    );
+    c.keywords[0] = 1;
+    c.city = 220200;
+    c.county = 220202;
+    c.target_fen = 0;
+    c.deadline = Some(1_750_000_000);
+    c.funded_permille = 500;
+    let mut d = need(
+        4,
+        "独居老人助餐",
+        "独居老人行动不便，需要助餐服务。Wheelchair needed soon.",
+        "助餐",
+    );
+    d.keywords[0] = 9;
+    d.province = 210000;
+    d.city = 210100;
+    d.county = 210102;
+    d.target_fen = 30_000;
+    vec![a, b, c, d]
+}
+
+fn library() -> (tempfile::TempDir, Library) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (library, opened) = Library::open(dir.path()).expect("open");
+    assert!(matches!(opened, Opened::Created { .. }));
+    let changes: Vec<Change> = corpus().into_iter().map(Change::Upsert).collect();
+    library.apply(&changes, 4).expect("apply");
+    (dir, library)
+}
+
+fn ids(library: &Library, text: &str) -> Vec<u64> {
+    let request = SearchRequest {
+        query: parse(text),
+        limit: 10,
+        ..Default::default()
+    };
+    let mut ids = library.search(&request).expect("search").ids;
+    ids.sort_unstable();
+    ids
+}
+
+#[test]
+fn chinese_words_and_substrings_are_found() {
+    let (_dir, lib) = library();
+    assert_eq!(ids(&lib, "医疗"), [1]);
+    assert_eq!(ids(&lib, "轮椅"), [2]);
+    assert_eq!(ids(&lib, "低保边缘"), [3]);
+    assert_eq!(ids(&lib, "助学"), [3]);
+    assert_eq!(ids(&lib, "助餐"), [4]);
+    assert_eq!(ids(&lib, "老人"), [1, 4]);
+    // A substring jieba would split otherwise, a lone character, Latin words, numbers.
+    assert_eq!(ids(&lib, "轮椅车"), [2]);
+    assert_eq!(ids(&lib, "椅"), [2]);
+    assert_eq!(ids(&lib, "WHEELCHAIR"), [4]);
+    assert_eq!(ids(&lib, "icu"), [3]);
+    assert_eq!(ids(&lib, "老人 助餐"), [4]);
+    assert_eq!(ids(&lib, "\"needed soon\""), [4]);
+    assert_eq!(ids(&lib, "\"soon needed\""), Vec::<u64>::new());
+    assert_eq!(ids(&lib, "医疗轮椅"), Vec::<u64>::new());
+}
+
+#[test]
+fn any_text_is_a_query() {
+    let (_dir, lib) = library();
+    for text in [
+        "\"unbalanced",
+        "AND OR NOT (",
+        "😀",
+        "+-:^~*",
+        &"医疗".repeat(5_000),
+    ] {
+        let request = SearchRequest {
+            query: parse(text),
+            limit: 10,
+            ..Default::default()
+        };
+        lib.search(&request).expect(text);
+    }
+    // Nothing searchable: everything, newest first.
+    assert_eq!(
+        lib.search(&SearchRequest {
+            query: parse("😀"),
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search")
+        .ids,
+        [4, 3, 2, 1]
+    );
+}
+
+#[test]
+fn titles_rank_first() {
+    let (_dir, lib) = library();
+    let mut d = need(9, "透析", "", "");
+    d.published_at = 0;
+    lib.apply(&[Change::Upsert(d)], 5).expect("apply");
+    let request = SearchRequest {
+        query: parse("透析"),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(lib.search(&request).expect("search").ids[0], 9);
+}
+
+#[test]
+fn facets_filters_sorts_and_pages() {
+    let (_dir, lib) = library();
+    let all = SearchRequest {
+        limit: 2,
+        amount_bounds: vec![100_000, 1_000_000],
+        ..Default::default()
+    };
+    let r = lib.search(&all).expect("search");
+    assert_eq!(r.total, 4);
+    assert_eq!(r.ids, [4, 3]);
+    assert_eq!(
+        r.facets.regions,
+        Some((Level::Province, vec![(220000, 3), (210000, 1)]))
+    );
+    assert_eq!(r.facets.keywords[0], [(0, 1), (1, 1), (8, 1), (9, 1)]);
+    // Below 1,000 yuan: 1; 1,000–10,000: 1 (5,000 yuan); above: 1 (12,000); none: not counted.
+    assert_eq!(r.facets.amounts, [1, 1, 1]);
+    let page2 = SearchRequest {
+        offset: 2,
+        ..all.clone()
+    };
+    assert_eq!(lib.search(&page2).expect("search").ids, [2, 1]);
+
+    let jilin = SearchRequest {
+        filters: Filters {
+            region: Some((Level::Province, 220000)),
+            ..Default::default()
+        },
+        limit: 10,
+        ..Default::default()
+    };
+    let r = lib.search(&jilin).expect("search");
+    assert_eq!(r.total, 3);
+    assert_eq!(
+        r.facets.regions,
+        Some((Level::City, vec![(220100, 2), (220200, 1)]))
+    );
+
+    let county = Filters {
+        region: Some((Level::County, 220183)),
+        ..Default::default()
+    };
+    let r = lib
+        .search(&SearchRequest {
+            filters: county,
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(r.ids, [2]);
+    assert_eq!(r.facets.regions, None);
+
+    let mut typed = Filters::default();
+    typed.keywords[0] = Some(9);
+    let r = lib
+        .search(&SearchRequest {
+            filters: typed,
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(r.ids, [4]);
+
+    let amount = Filters {
+        amount: Some((100_000, Some(1_000_000))),
+        ..Default::default()
+    };
+    let r = lib
+        .search(&SearchRequest {
+            filters: amount,
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(r.ids, [1]);
+
+    let by = |sort| {
+        lib.search(&SearchRequest {
+            sort,
+            limit: 10,
+            ..Default::default()
+        })
+        .expect("search")
+        .ids
+    };
+    assert_eq!(by(Sort::Deadline), [3, 2, 1, 4]);
+    assert_eq!(by(Sort::LeastFunded)[3], 3);
+    assert_eq!(by(Sort::Newest), [4, 3, 2, 1]);
+}
+
+#[test]
+fn upserts_replace_and_deletes_remove() {
+    let (dir, lib) = library();
+    let mut changed = need(2, "孩子需要助听器", "", "助听器");
+    changed.keywords[0] = 8;
+    lib.apply(&[Change::Upsert(changed), Change::Delete(1)], 6)
+        .expect("apply");
+    assert_eq!(ids(&lib, "轮椅"), Vec::<u64>::new());
+    assert_eq!(ids(&lib, "助听器"), [2]);
+    assert_eq!(lib.all_ids().expect("ids"), [2, 3, 4]);
+    assert_eq!(lib.position(), 6);
+    drop(lib);
+    let (again, opened) = Library::open(dir.path()).expect("reopen");
+    assert_eq!(opened, Opened::Existing { position: 6 });
+    assert_eq!(again.all_ids().expect("ids"), [2, 3, 4]);
+}
+
+#[test]
+fn a_crash_before_the_commit_leaves_the_last_commit() {
+    let (dir, lib) = library();
+    // Added but never committed: as if the process died between batches.
+    lib.add(&[need(7, "未提交", "", "")]).expect("add");
+    drop(lib);
+    let (again, opened) = Library::open(dir.path()).expect("reopen");
+    assert_eq!(opened, Opened::Existing { position: 4 });
+    assert_eq!(again.all_ids().expect("ids"), [1, 2, 3, 4]);
+}
+
+#[test]
+fn another_schema_or_a_broken_index_is_rebuilt() {
+    let (dir, lib) = library();
+    let version = lib.version().to_owned();
+    drop(lib);
+    // A broken meta file.
+    std::fs::write(dir.path().join(&version).join("meta.json"), "{not json").expect("write");
+    let (fresh, opened) = Library::open(dir.path()).expect("reopen");
+    assert!(matches!(opened, Opened::Created { .. }), "{opened:?}");
+    assert!(fresh.is_empty());
+    assert_ne!(fresh.version(), version);
+    // The current file naming a version that is gone.
+    std::fs::write(dir.path().join("current"), "v0-gone").expect("write");
+    drop(fresh);
+    let (_, opened) = Library::open(dir.path()).expect("reopen");
+    assert!(matches!(opened, Opened::Created { .. }), "{opened:?}");
+}
+
+#[test]
+fn a_rebuild_switches_readers_over() {
+    let (dir, lib) = library();
+    let rebuilt = Library::create(dir.path()).expect("create");
+    rebuilt.add(&corpus()[..2]).expect("add");
+    rebuilt.commit(2).expect("commit");
+    assert!(!lib.superseded());
+    rebuilt.switch_to().expect("switch");
+    assert!(lib.superseded());
+    Library::remove_old_versions(dir.path(), rebuilt.version()).expect("clean");
+    let (reopened, opened) = Library::open(dir.path()).expect("reopen");
+    assert_eq!(opened, Opened::Existing { position: 2 });
+    assert_eq!(reopened.all_ids().expect("ids"), [1, 2]);
+}
