@@ -26,7 +26,7 @@ cargo fmt --all -- --check
 
 # The same cfg cargo-leptos uses for debug builds, so that the two share artifacts.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
-test_cmd=(cargo test --locked -p migrations -p app -p shanqiao --features app/ssr)
+test_cmd=(cargo test --locked -p migrations -p app -p shanqiao -p shanqiao-search --features app/ssr)
 
 say "the PII guard (a pure crate: unit, corpus and property tests; no database)"
 cargo test --locked -p shanqiao-pii
