@@ -426,6 +426,25 @@ impl Library {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The ids of every need the request matches, unordered (for recall measurements and
+    /// checks; the library page uses `search`).
+    pub fn matching_ids(&self, request: &SearchRequest) -> Result<Vec<u64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = self.build_query(request);
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let column = searcher
+                .segment_reader(address.segment_ord)
+                .fast_fields()
+                .u64("id")?;
+            if let Some(id) = column.first(address.doc_id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
     /// Every id in the index (for checks and tests; walks all documents).
     pub fn all_ids(&self) -> Result<Vec<u64>, SearchError> {
         let searcher = self.reader.searcher();

@@ -128,7 +128,7 @@ fn facet_group(
     chosen: Option<String>,
     link: impl Fn(Option<String>) -> String,
     lang: Lang,
-) -> impl IntoView {
+) -> AnyView {
     let clear = chosen.as_ref().map(|_| link(None));
     let items = values
         .into_iter()
@@ -150,6 +150,7 @@ fn facet_group(
             {clear.map(|href| view! { <p><a class="clear" href=href>{lang.pick("不限", "Any")}</a></p> })}
         </section>
     }
+    .into_any()
 }
 
 fn labelled<T: Copy>(
@@ -169,96 +170,131 @@ fn Filters(page: LibraryPage, lang: Lang) -> impl IntoView {
     let f = page.facets;
     let base = p.clone();
     let url = |change: &dyn Fn(&mut Params)| base.with(change).url(routes::LIBRARY.url());
+    // Every link is made here, before the view, which then holds only strings.
     let region_links: Vec<(String, String, u64)> = f
         .regions
         .iter()
         .map(|v| {
+            let code = v.value.clone();
             (
-                v.value.clone(),
+                url(&move |p| p.region = Some(code.clone())),
                 v.name.clone().unwrap_or_else(|| v.value.clone()),
                 v.count,
             )
         })
         .collect();
-    let trail = page.region_trail.clone();
+    let trail: Vec<(String, String)> = page
+        .region_trail
+        .iter()
+        .map(|s| {
+            let code = s.code.clone();
+            (url(&move |p| p.region = Some(code.clone())), s.name.clone())
+        })
+        .collect();
+    let everywhere = (!trail.is_empty()).then(|| url(&|p| p.region = None));
     let up = {
-        let mut steps = trail.clone();
+        let mut steps = page.region_trail.clone();
         steps.pop();
-        steps.last().map(|s| s.code.clone())
+        steps.last().map(|s| {
+            let code = s.code.clone();
+            url(&move |p| p.region = Some(code.clone()))
+        })
     };
+    let types = facet_group(
+        lang.pick("帮扶类型", "Assistance type"),
+        labelled(
+            &f.assistance_type,
+            |c| AssistanceType::parse(c).ok(),
+            |v| v.label(lang),
+        ),
+        p.assistance_type.map(|v| v.code().to_owned()),
+        |v| {
+            url(&move |p| {
+                p.assistance_type = v.as_deref().and_then(|c| AssistanceType::parse(c).ok())
+            })
+        },
+        lang,
+    );
+    let coverage = facet_group(
+        lang.pick("救助覆盖", "Coverage"),
+        labelled(&f.coverage, |c| Coverage::parse(c).ok(), |v| v.label(lang)),
+        p.coverage.map(|v| v.code().to_owned()),
+        |v| url(&move |p| p.coverage = v.as_deref().and_then(|c| Coverage::parse(c).ok())),
+        lang,
+    );
+    let categories = facet_group(
+        lang.pick("家庭类别", "Household category"),
+        labelled(
+            &f.household_category,
+            |c| HouseholdCategory::parse(c).ok(),
+            |v| v.label(lang),
+        ),
+        p.household_category.map(|v| v.code().to_owned()),
+        |v| {
+            url(&move |p| {
+                p.household_category = v.as_deref().and_then(|c| HouseholdCategory::parse(c).ok())
+            })
+        },
+        lang,
+    );
+    let urgency = facet_group(
+        lang.pick("紧急程度", "Urgency"),
+        labelled(&f.urgency, |c| Urgency::parse(c).ok(), |v| v.label(lang)),
+        p.urgency.map(|v| v.code().to_owned()),
+        |v| url(&move |p| p.urgency = v.as_deref().and_then(|c| Urgency::parse(c).ok())),
+        lang,
+    );
+    let status = facet_group(
+        lang.pick("状态", "Status"),
+        labelled(
+            &f.status,
+            |c| {
+                NeedStatus::parse(c)
+                    .ok()
+                    .filter(|s| LIBRARY_STATUSES.contains(s))
+            },
+            |v| v.label(lang),
+        ),
+        p.status.map(|v| v.code().to_owned()),
+        |v| url(&move |p| p.status = v.as_deref().and_then(|c| NeedStatus::parse(c).ok())),
+        lang,
+    );
+    let amount = facet_group(
+        lang.pick("所需金额", "Amount sought"),
+        f.amount
+            .iter()
+            .filter_map(|v| {
+                let i: usize = v.value.parse().ok()?;
+                Some((v.value.clone(), amount_label(i, lang), v.count))
+            })
+            .collect(),
+        p.amount.map(|v| v.to_string()),
+        |v| url(&move |p| p.amount = v.as_deref().and_then(|c| c.parse().ok())),
+        lang,
+    );
     view! {
         <aside class="library-filters" aria-label=lang.pick("筛选", "Filters")>
             <section class="facet">
                 <h2>{lang.pick("地区", "Region")}</h2>
-                {(!trail.is_empty()).then(|| view! {
+                {everywhere.map(|all| view! {
                     <p class="region-trail">
-                        <a href=url(&|p| p.region = None)>{lang.pick("全国", "All regions")}</a>
-                        {trail.iter().map(|s| {
-                            let code = s.code.clone();
-                            view! { " › " <a href=url(&move |p| p.region = Some(code.clone()))>{s.name.clone()}</a> }
-                        }).collect_view()}
+                        <a href=all>{lang.pick("全国", "All regions")}</a>
+                        {trail.into_iter().map(|(href, name)| view! { " › " <a href=href>{name}</a> }).collect_view()}
                     </p>
                 })}
                 <ul>
-                    {region_links.into_iter().map(|(code, name, count)| {
-                        let c = code.clone();
-                        view! { <li><a href=url(&move |p| p.region = Some(c.clone()))>{name}<span class="count">{format!(" ({count})")}</span></a></li> }
+                    {region_links.into_iter().map(|(href, name, count)| view! {
+                        <li><a href=href>{name}<span class="count">{format!(" ({count})")}</span></a></li>
                     }).collect_view()}
                 </ul>
-                {up.map(|code| view! { <p><a class="clear" href=url(&move |p| p.region = Some(code.clone()))>{lang.pick("上一级", "Up one level")}</a></p> })}
+                {up.map(|href| view! { <p><a class="clear" href=href>{lang.pick("上一级", "Up one level")}</a></p> })}
             </section>
-            {facet_group(
-                lang.pick("帮扶类型", "Assistance type"),
-                labelled(&f.assistance_type, |c| AssistanceType::parse(c).ok(), |v| v.label(lang)),
-                p.assistance_type.map(|v| v.code().to_owned()),
-                |v| url(&move |p| p.assistance_type = v.as_deref().and_then(|c| AssistanceType::parse(c).ok())),
-                lang,
-            )}
-            {facet_group(
-                lang.pick("救助覆盖", "Coverage"),
-                labelled(&f.coverage, |c| Coverage::parse(c).ok(), |v| v.label(lang)),
-                p.coverage.map(|v| v.code().to_owned()),
-                |v| url(&move |p| p.coverage = v.as_deref().and_then(|c| Coverage::parse(c).ok())),
-                lang,
-            )}
-            {facet_group(
-                lang.pick("家庭类别", "Household category"),
-                labelled(&f.household_category, |c| HouseholdCategory::parse(c).ok(), |v| v.label(lang)),
-                p.household_category.map(|v| v.code().to_owned()),
-                |v| url(&move |p| p.household_category = v.as_deref().and_then(|c| HouseholdCategory::parse(c).ok())),
-                lang,
-            )}
-            {facet_group(
-                lang.pick("紧急程度", "Urgency"),
-                labelled(&f.urgency, |c| Urgency::parse(c).ok(), |v| v.label(lang)),
-                p.urgency.map(|v| v.code().to_owned()),
-                |v| url(&move |p| p.urgency = v.as_deref().and_then(|c| Urgency::parse(c).ok())),
-                lang,
-            )}
-            {facet_group(
-                lang.pick("状态", "Status"),
-                labelled(
-                    &f.status,
-                    |c| NeedStatus::parse(c).ok().filter(|s| LIBRARY_STATUSES.contains(s)),
-                    |v| v.label(lang),
-                ),
-                p.status.map(|v| v.code().to_owned()),
-                |v| url(&move |p| p.status = v.as_deref().and_then(|c| NeedStatus::parse(c).ok())),
-                lang,
-            )}
-            {facet_group(
-                lang.pick("所需金额", "Amount sought"),
-                f.amount
-                    .iter()
-                    .filter_map(|v| {
-                        let i: usize = v.value.parse().ok()?;
-                        Some((v.value.clone(), amount_label(i, lang), v.count))
-                    })
-                    .collect(),
-                p.amount.map(|v| v.to_string()),
-                |v| url(&move |p| p.amount = v.as_deref().and_then(|c| c.parse().ok())),
-                lang,
-            )}
+            {types}
+            {coverage}
+            {categories}
+            {urgency}
+            {status}
+            {amount}
         </aside>
     }
 }
