@@ -311,6 +311,16 @@ async fn run_sql(
     engine.finish().await?;
     progress.finish_and_clear();
     let index_secs = started.elapsed().as_secs_f64();
+    let mut agree = 0;
+    for (q, set) in queries.iter().zip(truth) {
+        let answer = engine.search(q).await?;
+        if answer.total == set.len() as u64
+            && answer.ids.iter().all(|id| set.contains(id))
+            && answer.facet_values > 0
+        {
+            agree += 1;
+        }
+    }
     let mut latencies = Vec::new();
     let progress = bar(
         (queries.len() * repeat) as u64,
