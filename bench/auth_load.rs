@@ -302,6 +302,8 @@ async fn main() {
         failed = true;
     }
     if failed {
+        // `exit` runs no destructors: stop the server first.
+        drop(server);
         std::process::exit(1);
     }
 }
