@@ -89,6 +89,20 @@ fn codes(body: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The ids of the needs the library shows, ascending.
+async fn public_ids(db: &sea_orm::DatabaseConnection) -> Vec<u64> {
+    let mut ids: Vec<u64> = common::strings(
+        db,
+        "SELECT CAST(id AS TEXT) FROM needs WHERE status IN ('published','claimed','fulfilled','verified','expired')",
+    )
+    .await
+    .iter()
+    .map(|s| s.parse().expect("id"))
+    .collect();
+    ids.sort_unstable();
+    ids
+}
+
 fn q(text: &str) -> String {
     format!("?q={}", app::library::params::encode(text))
 }
@@ -221,15 +235,7 @@ async fn withdrawn_consent_removes_the_need_from_the_index() {
 async fn the_index_holds_exactly_the_public_needs_and_healthz_shows_no_lag() {
     let app = common::spawn_demo_app().await;
     app.index_now().await;
-    let mut public: Vec<u64> = common::strings(
-        &app.database.db,
-        "SELECT CAST(id AS TEXT) FROM needs WHERE status IN ('published','claimed','fulfilled','verified','expired')",
-    )
-    .await
-    .iter()
-    .map(|s| s.parse().expect("id"))
-    .collect();
-    public.sort_unstable();
+    let public = public_ids(&app.database.db).await;
     assert!(public.len() > 100);
     assert_eq!(app.search.library().all_ids().expect("ids"), public);
     let (status, health) = app.get_text("/healthz").await;
@@ -464,15 +470,7 @@ async fn a_crash_between_outbox_batches_loses_and_duplicates_nothing() {
     let mut unique = indexed.clone();
     unique.dedup();
     assert_eq!(unique, indexed, "no document twice");
-    let mut public: Vec<u64> = common::strings(
-        db,
-        "SELECT CAST(id AS TEXT) FROM needs WHERE status IN ('published','claimed','fulfilled','verified','expired')",
-    )
-    .await
-    .iter()
-    .map(|s| s.parse().expect("id"))
-    .collect();
-    public.sort_unstable();
+    let public = public_ids(db).await;
     assert_eq!(indexed, public, "none lost");
 }
 

@@ -3,7 +3,7 @@
 //! stories come from `corpus.json`, names are generated from common characters.
 
 mod corpus;
-mod rng;
+pub mod rng;
 mod seed;
 mod world;
 

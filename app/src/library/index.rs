@@ -243,16 +243,21 @@ pub async fn drain<C: ConnectionTrait>(
     }
 }
 
-/// How many outbox rows the index has not applied yet.
-pub async fn lag<C: ConnectionTrait>(db: &C, service: &SearchService) -> Result<u64, DbErr> {
-    let newest = search_outbox::Entity::find()
+/// The id of the newest outbox row (0 when there is none).
+async fn newest_outbox_id<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    Ok(search_outbox::Entity::find()
         .select_only()
         .column(search_outbox::Column::Id)
         .order_by_desc(search_outbox::Column::Id)
         .into_tuple::<i64>()
         .one(db)
         .await?
-        .unwrap_or(0);
+        .unwrap_or(0))
+}
+
+/// How many outbox rows the index has not applied yet.
+pub async fn lag<C: ConnectionTrait>(db: &C, service: &SearchService) -> Result<u64, DbErr> {
+    let newest = newest_outbox_id(db).await?;
     let position = service.library().position() as i64;
     Ok(newest.saturating_sub(position).max(0) as u64)
 }
@@ -267,14 +272,7 @@ pub async fn rebuild<C: ConnectionTrait>(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Library, IndexError> {
     use sea_orm::PaginatorTrait;
-    let position = search_outbox::Entity::find()
-        .select_only()
-        .column(search_outbox::Column::Id)
-        .order_by_desc(search_outbox::Column::Id)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let position = newest_outbox_id(db).await?;
     let statuses: Vec<&str> = LIBRARY_STATUSES.iter().map(|s| s.code()).collect();
     let total = need::Entity::find()
         .filter(need::Column::Status.is_in(statuses.clone()))

@@ -4,7 +4,7 @@
 //! codes of GB/T 2260, with every facet value represented. Nobody in it is a real person,
 //! and no text holds personal data (the PII guard's corpus test checks a sample).
 
-use crate::rng::Rng;
+use app::demo::rng::Rng;
 
 /// One synthetic need: the public copy and its facts.
 #[derive(Debug, Clone)]

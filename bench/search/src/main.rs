@@ -15,7 +15,6 @@ mod corpus;
 mod engines;
 mod load;
 mod queries;
-mod rng;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
