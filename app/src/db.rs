@@ -1,6 +1,9 @@
 //! Connecting to the database: SQLite (the embedded default) or PostgreSQL.
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use std::time::Duration;
 
 /// Opens a pool for `url` (`sqlite://…?mode=rwc` or `postgres://…`).
@@ -24,6 +27,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(10);
     }
     Database::connect(options).await
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
+/// `SQLITE_BUSY_SNAPSHOT` whenever another connection wrote in between, which the busy
+/// timeout cannot wait out; an immediate one waits its turn instead. PostgreSQL ignores
+/// the option.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 /// Whether the database answers (for `/healthz`).

@@ -32,6 +32,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entities;
 #[cfg(feature = "ssr")]
+pub mod messages;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 #[cfg(feature = "ssr")]

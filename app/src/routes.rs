@@ -53,6 +53,8 @@ pub const LIBRARY_API: Route<0> = Route("/api/v1/library");
 // Accounts.
 pub const SIGN_IN: Route<0> = Route("/signin");
 pub const SIGN_UP: Route<0> = Route("/signup");
+/// The link sent to a new address: choose a password, and the account is opened.
+pub const SIGN_UP_CONFIRM: Route<1> = Route("/signup/{token}");
 pub const SIGN_OUT: Route<0> = Route("/signout");
 pub const ACCOUNT: Route<0> = Route("/account");
 pub const CHANGE_PASSWORD: Route<0> = Route("/account/password");
@@ -97,7 +99,7 @@ pub const RECORD_CONSENT_WITHDRAWN: Route<1> = Route("/office/needs/{code}/conse
 pub const OVERRIDE_FINDING: Route<1> = Route("/office/needs/{code}/override");
 
 /// Paths whose `{token}` is a secret (a one-time link): never written to a log.
-const SECRET_PATHS: [Route<1>; 2] = [RESET_PASSWORD, INVITATION];
+const SECRET_PATHS: [Route<1>; 3] = [RESET_PASSWORD, INVITATION, SIGN_UP_CONFIRM];
 
 /// `path` as it may appear in a log: the secret segment of a one-time link replaced by
 /// `***` (`/reset/***`), everything else as it is.
@@ -157,6 +159,7 @@ pub const PAGES: &[&str] = &[
     LIBRARY.0,
     SIGN_IN.0,
     SIGN_UP.0,
+    SIGN_UP_CONFIRM.0,
     ACCOUNT.0,
     RESET_PASSWORD.0,
     ADMIN_CHARITIES.0,
@@ -180,11 +183,12 @@ pub fn actions() -> Vec<(
     axum::routing::MethodRouter<crate::state::AppState>,
 )> {
     use crate::components::portal;
-    use crate::pages::{account, admin, charity, invitation, office, reset};
+    use crate::pages::{account, admin, charity, confirm, invitation, office, reset};
     use axum::routing::{get, post};
     vec![
         (SIGN_IN.0, post(account::post::sign_in)),
         (SIGN_UP.0, post(account::post::sign_up)),
+        (SIGN_UP_CONFIRM.0, post(confirm::post::confirm_sign_up)),
         (SIGN_OUT.0, post(account::post::sign_out)),
         (CHANGE_PASSWORD.0, post(account::post::change_password)),
         (RESET_PASSWORD.0, post(reset::post::reset_password)),

@@ -5,6 +5,7 @@ use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
+use crate::pages::confirm::ConfirmSignUpPage;
 use crate::pages::invitation::InvitationPage;
 use crate::pages::office::{
     EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/needs/:code") view=NeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
+                    <Route path=path!("/signup/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/register") view=CharityRegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>

@@ -1,4 +1,5 @@
 import { test, expect, type Browser } from '@playwright/test';
+import { linkSentTo } from './outbox';
 
 // GB 32100: completes 17 characters with the check character.
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -35,15 +36,19 @@ test('a charity registers, an admin verifies it, and its admin invites a member 
   await charity.getByLabel('登记所在地').selectOption('220100');
   await charity.getByLabel('邮箱或手机号').fill(adminEmail);
   await charity.getByLabel('姓名或称呼').fill('张老师');
-  await charity.getByLabel('密码', { exact: true }).fill(password);
-  await charity.getByLabel('再次输入密码').fill(password);
   await charity.getByRole('button', { name: '提交注册' }).click();
   await expect(charity.getByTestId('error-summary')).toContainText('校验位不正确');
   await expect(charity.getByLabel('机构全称')).toHaveValue(name);
   await charity.getByLabel('统一社会信用代码').fill(code);
+  await charity.getByRole('button', { name: '提交注册' }).click();
+  await expect(charity.getByTestId('link-sent')).toBeVisible();
+
+  // The link sent to the admin's address opens the charity, once a password is chosen.
+  await charity.goto(await linkSentTo(adminEmail, '/signup/'));
+  await expect(charity.getByTestId('sign-up-for')).toContainText(name);
   await charity.getByLabel('密码', { exact: true }).fill(password);
   await charity.getByLabel('再次输入密码').fill(password);
-  await charity.getByRole('button', { name: '提交注册' }).click();
+  await charity.getByRole('button', { name: '完成注册' }).click();
   await expect(charity.getByTestId('verification-status')).toContainText('待审核');
 
   // The platform admin verifies it.
@@ -57,14 +62,16 @@ test('a charity registers, an admin verifies it, and its admin invites a member 
   await charity.goto('/charity');
   await expect(charity.getByTestId('verification-status')).toContainText('已认证');
 
-  // Its admin invites a member; the member opens the link, sets a password, is in.
+  // Its admin invites a member; the member opens the link in the e-mail, sets a password,
+  // is in.
   await charity.getByLabel('对方邮箱').fill(memberEmail);
-  await charity.getByRole('button', { name: '生成邀请链接' }).click();
-  const link = (await charity.getByTestId('invitation-link').locator('code').textContent())?.trim() ?? '';
-  expect(link).toMatch(/\/invitations\/[A-Za-z0-9_-]{20,}$/);
+  await charity.getByRole('button', { name: '发送邀请' }).click();
+  await expect(charity.getByTestId('invitation-sent')).toContainText(memberEmail);
+  const link = await linkSentTo(memberEmail, '/invitations/');
+  expect(link).toMatch(/^\/invitations\/[A-Za-z0-9_-]{20,}$/);
 
   const member = await (await browser.newContext()).newPage();
-  await member.goto(new URL(link).pathname);
+  await member.goto(link);
   await expect(member.getByTestId('invitation')).toContainText(name);
   await member.getByLabel('姓名或称呼').fill('李志愿者');
   await member.getByLabel('设置密码').fill(password);

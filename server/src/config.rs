@@ -41,6 +41,9 @@ impl DatabaseArgs {
     }
 }
 
+/// The sender of e-mails when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "善桥 Shanqiao <no-reply@shanqiao.localhost>";
+
 /// Settings of `shanqiao serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
@@ -53,6 +56,10 @@ pub struct ServeArgs {
     /// Unset: `http://<bind>`.
     #[arg(long, env = "SHANQIAO_BASE_URL")]
     pub base_url: Option<String>,
+
+    /// The sender of the e-mails the site writes (sign-up links, invitations).
+    #[arg(long, env = "SHANQIAO_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
 
     /// Folder with the compiled site (wasm, js, css, images), as cargo-leptos lays it out.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]

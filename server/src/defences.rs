@@ -150,7 +150,7 @@ fn find_nonce(html: &[u8]) -> Option<&str> {
 
 /// The policy of responses that are not pages (pages set their own, with a nonce).
 /// Paths whose answers carry private case data or account data whoever asks.
-const PRIVATE_PREFIXES: [&str; 7] = [
+const PRIVATE_PREFIXES: [&str; 8] = [
     "/office",
     "/charity",
     "/admin",
@@ -158,6 +158,7 @@ const PRIVATE_PREFIXES: [&str; 7] = [
     "/api/v1/",
     "/invitations/",
     "/reset/",
+    "/signup/",
 ];
 
 /// Whether a response to this request must not be stored by a browser or a proxy: it is

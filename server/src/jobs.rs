@@ -4,12 +4,16 @@
 //! `in_review`, so when two instances race, one moves it and the other finds nothing.
 
 use app::library::index::{self, SearchService};
+use app::messages::delivery::{self, FileSink};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How often the indexer looks at the search outbox (and for a rebuilt index).
 pub const INDEX_EVERY: Duration = Duration::from_millis(250);
+
+/// How often the message outbox is looked at.
+pub const DELIVER_EVERY: Duration = Duration::from_secs(1);
 
 /// How often needs waiting in review are checked against their office's time limit.
 pub const REVIEW_EXPIRY_EVERY: Duration = Duration::from_secs(10 * 60);
@@ -71,6 +75,28 @@ pub fn spawn_indexer(db: DatabaseConnection, search: Arc<SearchService>, opened:
                     tracing::warn!(error = %e, "applying the search outbox failed; will retry");
                 }
                 Err(_) => {}
+            }
+        }
+    });
+}
+
+/// Delivers the message outbox every [`DELIVER_EVERY`]. Instances share the outbox: each
+/// message is claimed by exactly one of them (see `app::messages::delivery`).
+pub fn spawn_message_delivery(db: DatabaseConnection, sink: FileSink) {
+    let instance = format!(
+        "{}-{}",
+        std::process::id(),
+        &app::accounts::secret::new_secret()[..8]
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DELIVER_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match delivery::deliver_due(&db, &sink, &instance, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(messages = n, "messages delivered"),
+                Err(e) => tracing::warn!(error = %e, "message delivery failed; will retry"),
             }
         }
     });

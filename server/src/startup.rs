@@ -4,6 +4,7 @@ use crate::defences::SiteOrigin;
 use crate::routes;
 use anyhow::{anyhow, Context};
 use app::library::index::SearchService;
+use app::messages::delivery::FileSink;
 use app::regions::RegionDirectory;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
@@ -24,6 +25,11 @@ pub struct WebConfig {
     pub session_max_hours: i64,
     /// The search index's directory (`<data dir>/search`).
     pub search_dir: PathBuf,
+    /// Where delivered messages are written (`<data dir>/outbox`: `mail/*.eml`,
+    /// `sms/*.txt`).
+    pub outbox_dir: PathBuf,
+    /// The sender of e-mails, e.g. `善桥 <no-reply@shanqiao.example.org>`.
+    pub mail_from: String,
 }
 
 impl WebConfig {
@@ -35,15 +41,22 @@ impl WebConfig {
             base_url: None,
             session_idle_minutes: 120,
             session_max_hours: 12,
-            search_dir: std::env::temp_dir().join(format!(
-                "shanqiao-test-search-{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos())
-            )),
+            search_dir: test_dir("search"),
+            outbox_dir: test_dir("outbox"),
+            mail_from: crate::config::DEFAULT_MAIL_FROM.to_owned(),
         }
     }
+}
+
+/// A fresh directory name under the system's temporary directory.
+fn test_dir(what: &str) -> PathBuf {
+    std::env::temp_dir().join(format!(
+        "shanqiao-test-{what}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ))
 }
 
 /// A bound, ready-to-run server.
@@ -52,6 +65,7 @@ pub struct Application {
     router: axum::Router,
     addr: SocketAddr,
     search: Arc<SearchService>,
+    sink: FileSink,
 }
 
 impl Application {
@@ -86,6 +100,8 @@ impl Application {
         })?;
         let search = Arc::new(search);
         crate::jobs::spawn_indexer(db.clone(), search.clone(), opened);
+        let sink = FileSink::new(&config.outbox_dir, config.mail_from.clone());
+        crate::jobs::spawn_message_delivery(db.clone(), sink.clone());
         let state = AppState {
             leptos_options,
             db,
@@ -107,6 +123,7 @@ impl Application {
             router,
             addr,
             search,
+            sink,
         })
     }
 
@@ -117,6 +134,11 @@ impl Application {
     /// The search index this application serves from (tests drain its outbox).
     pub fn search(&self) -> Arc<SearchService> {
         self.search.clone()
+    }
+
+    /// Where this application delivers messages (tests read them there).
+    pub fn sink(&self) -> FileSink {
+        self.sink.clone()
     }
 
     /// Serves until the process gets Ctrl-C or SIGTERM.

@@ -8,21 +8,7 @@ use common::{session_cookie, TestApp};
 const PASSWORD: &str = "a long enough password";
 
 async fn sign_up(app: &TestApp, account: &str) -> String {
-    let response = app
-        .post_form(
-            "/signup",
-            &[
-                ("account", account),
-                ("display_name", "爱心人士小王"),
-                ("password", PASSWORD),
-                ("password_confirmation", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303, "sign-up redirects");
-    assert_eq!(response.headers()["location"], "/account?welcome=1");
-    session_cookie(&response).expect("signed in after sign-up")
+    app.sign_up(account, "爱心人士小王", PASSWORD).await
 }
 
 async fn sign_in(
@@ -136,43 +122,130 @@ async fn sign_up_errors_are_shown_field_by_field_and_nothing_is_created() {
     let response = app
         .post_form(
             "/signup",
-            &[
-                ("account", "not-an-address"),
-                ("display_name", "小李"),
-                ("password", "short"),
-                ("password_confirmation", "short"),
-            ],
+            &[("account", "not-an-address"), ("display_name", "  ")],
             None,
         )
         .await;
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.expect("body");
     assert!(html.contains("请输入有效的电子邮箱或 11 位手机号码"));
-    assert!(html.contains("密码至少需要 10 个字符"));
+    assert!(html.contains("请填写称呼"));
     assert!(
         html.contains("value=\"not-an-address\""),
         "what was typed is kept"
     );
-    assert!(html.contains("value=\"小李\""));
     assert!(html.contains("aria-invalid=\"true\""));
-    let users = common::integer(&app.database.db, "SELECT COUNT(*) FROM users").await;
-    assert_eq!(users, 0);
+    for table in ["users", "account_requests", "message_outbox"] {
+        let rows =
+            common::integer(&app.database.db, &format!("SELECT COUNT(*) FROM {table}")).await;
+        assert_eq!(rows, 0, "nothing in {table}");
+    }
+}
 
+#[tokio::test]
+async fn sign_up_does_not_reveal_whether_an_address_is_registered() {
+    let app = common::spawn_app_with(common::migrated_database().await).await;
     sign_up(&app, "taken@example.org").await;
-    let taken = app
+    let mut answers = Vec::new();
+    for account in ["taken@example.org", "fresh@example.org"] {
+        let response = app
+            .post_form(
+                "/signup",
+                &[("account", account), ("display_name", "小李")],
+                None,
+            )
+            .await;
+        let status = response.status().as_u16();
+        let location = common::location(&response);
+        let (_, page) = app.get_text(&location).await;
+        // Each page has its own CSP nonce; everything else must be the same.
+        let nonce = page
+            .split("nonce=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_owned();
+        answers.push((status, location, page.replace(&nonce, "NONCE")));
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "the same answer for a taken and a new address"
+    );
+    assert_eq!(answers[0].0, 303);
+    assert!(answers[0]
+        .2
+        .contains("我们已向您填写的邮箱或手机号发送了一条消息"));
+    // Only the owner of the address learns which it was, from the message.
+    let to_taken = app.message_to("taken@example.org").await;
+    assert!(to_taken.contains("已经有账号"), "{to_taken}");
+    assert!(
+        !to_taken.contains("/signup/"),
+        "no second account for a taken address"
+    );
+    let to_fresh = app.message_to("fresh@example.org").await;
+    assert!(to_fresh.contains("/signup/"), "{to_fresh}");
+    // Nothing was hashed or created for either before the link is opened.
+    let users = common::integer(&app.database.db, "SELECT COUNT(*) FROM users").await;
+    assert_eq!(users, 1);
+}
+
+#[tokio::test]
+async fn a_sign_up_link_opens_one_account_once_with_a_checked_password() {
+    let app = common::spawn_app_with(common::migrated_database().await).await;
+    let response = app
         .post_form(
             "/signup",
-            &[
-                ("account", "taken@example.org"),
-                ("display_name", "x"),
-                ("password", PASSWORD),
-                ("password_confirmation", PASSWORD),
-            ],
+            &[("account", "+86 138-1234-5678"), ("display_name", "小孙")],
             None,
         )
         .await;
-    assert_eq!(taken.status().as_u16(), 422);
-    assert!(taken.text().await.expect("body").contains("已注册"));
+    assert_eq!(common::location(&response), "/signup?sent=1");
+    let text = app.message_to("13812345678").await;
+    let link = common::link_in(&text, "/signup/");
+    let (status, page) = app.get_text(&link).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("138****5678"),
+        "the page names the address, partly hidden"
+    );
+    let weak = app
+        .post_form(
+            &link,
+            &[("password", "short"), ("password_confirmation", "short")],
+            None,
+        )
+        .await;
+    assert_eq!(weak.status().as_u16(), 422);
+    assert!(weak
+        .text()
+        .await
+        .expect("body")
+        .contains("密码至少需要 10 个字符"));
+    let fields = [("password", PASSWORD), ("password_confirmation", PASSWORD)];
+    let opened = app.post_form(&link, &fields, None).await;
+    assert_eq!(opened.status().as_u16(), 303);
+    assert_eq!(common::location(&opened), "/account?welcome=1");
+    let again = app.post_form(&link, &fields, None).await;
+    assert_eq!(again.status().as_u16(), 410, "a link works once");
+    assert_eq!(app.get_text(&link).await.0, 404);
+    let users = common::integer(&app.database.db, "SELECT COUNT(*) FROM users").await;
+    assert_eq!(users, 1);
+    assert_eq!(
+        sign_in(&app, "138 1234 5678", PASSWORD, None)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let kept = common::integer(
+        &app.database.db,
+        "SELECT COUNT(*) FROM message_outbox WHERE status = 'sent' AND body = ''",
+    )
+    .await;
+    assert_eq!(
+        kept, 1,
+        "a delivered message's body (and its link) is not kept"
+    );
 }
 
 #[tokio::test]
@@ -227,12 +300,7 @@ async fn state_changing_requests_from_elsewhere_are_refused() {
         .client
         .post(app.url("/signup"))
         .header("origin", "https://evil.example")
-        .form(&[
-            ("account", "x@example.org"),
-            ("display_name", "x"),
-            ("password", PASSWORD),
-            ("password_confirmation", PASSWORD),
-        ])
+        .form(&[("account", "x@example.org"), ("display_name", "x")])
         .send()
         .await
         .expect("request");
@@ -258,6 +326,8 @@ async fn state_changing_requests_from_elsewhere_are_refused() {
     );
     let users = common::integer(&app.database.db, "SELECT COUNT(*) FROM users").await;
     assert_eq!(users, 0, "the forged sign-up created nothing");
+    let sent = common::integer(&app.database.db, "SELECT COUNT(*) FROM message_outbox").await;
+    assert_eq!(sent, 0, "and sent nothing");
 }
 
 #[tokio::test]

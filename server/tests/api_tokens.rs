@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{session_cookie, TestApp};
+use common::TestApp;
 use std::process::Command;
 
 const PASSWORD: &str = "a long enough password";
@@ -19,23 +19,17 @@ async fn me(app: &TestApp, token: Option<&str>) -> (u16, serde_json::Value) {
 }
 
 async fn registered_charity(app: &TestApp) -> String {
-    let response = app
-        .post_form(
-            "/charity/register",
-            &[
-                ("name", "吉林省助学公益服务中心"),
-                ("uscc", "53100000500021676K"),
-                ("region_code", "220000"),
-                ("admin_account", "admin@charity.example"),
-                ("admin_display_name", "王主任"),
-                ("password", PASSWORD),
-                ("password_confirmation", PASSWORD),
-            ],
-            None,
-        )
-        .await;
-    assert_eq!(response.status().as_u16(), 303);
-    session_cookie(&response).expect("signed in")
+    app.register_charity(
+        &[
+            ("name", "吉林省助学公益服务中心"),
+            ("uscc", "53100000500021676K"),
+            ("region_code", "220000"),
+            ("admin_account", "admin@charity.example"),
+            ("admin_display_name", "王主任"),
+        ],
+        PASSWORD,
+    )
+    .await
 }
 
 #[tokio::test]

@@ -192,6 +192,9 @@ async fn every_action_by_every_role() {
     .await;
     app::organizations::store::invite(
         db,
+        app::accounts::requests::Links {
+            base_url: "http://shanqiao.test",
+        },
         &office_admin,
         changchun,
         &app::accounts::Email::parse("invited@example.org").expect("e-mail"),

@@ -9,23 +9,28 @@ use common::{session_cookie, TestApp};
 
 const PASSWORD: &str = "a long enough password";
 
+fn registration<'a>(uscc: &'a str, admin: &'a str) -> [(&'static str, &'a str); 7] {
+    [
+        ("name", "长春市暖心公益服务中心"),
+        ("uscc", uscc),
+        ("region_code", "220100"),
+        ("public_fundraising", "on"),
+        ("description", "为困难家庭提供助学与助老服务。"),
+        ("admin_account", admin),
+        ("admin_display_name", "张老师"),
+    ]
+}
+
+/// The registration form posted (the first step).
 async fn register(app: &TestApp, uscc: &str, admin: &str) -> reqwest::Response {
-    app.post_form(
-        "/charity/register",
-        &[
-            ("name", "长春市暖心公益服务中心"),
-            ("uscc", uscc),
-            ("region_code", "220100"),
-            ("public_fundraising", "on"),
-            ("description", "为困难家庭提供助学与助老服务。"),
-            ("admin_account", admin),
-            ("admin_display_name", "张老师"),
-            ("password", PASSWORD),
-            ("password_confirmation", PASSWORD),
-        ],
-        None,
-    )
-    .await
+    app.post_form("/charity/register", &registration(uscc, admin), None)
+        .await
+}
+
+/// A charity registered to the end (its admin opened the link); the admin's cookie.
+async fn registered(app: &TestApp, uscc: &str, admin: &str) -> String {
+    app.register_charity(&registration(uscc, admin), PASSWORD)
+        .await
 }
 
 async fn sign_in(app: &TestApp, account: &str) -> String {
@@ -76,9 +81,7 @@ async fn a_charity_registers_with_a_valid_code_and_waits_for_verification() {
         0
     );
 
-    let ok = register(&app, "53100000500021676k", "admin@charity.example").await;
-    assert_eq!(ok.status().as_u16(), 303);
-    let cookie = session_cookie(&ok).expect("the charity admin is signed in");
+    let cookie = registered(&app, "53100000500021676k", "admin@charity.example").await;
     let (status, html) = app.get_with_cookie("/charity", &cookie).await;
     assert_eq!(status, 200);
     assert!(
@@ -94,11 +97,39 @@ async fn a_charity_registers_with_a_valid_code_and_waits_for_verification() {
 }
 
 #[tokio::test]
+async fn registering_does_not_reveal_whether_the_admin_address_is_registered() {
+    let app = common::spawn_app_with(common::migrated_database().await).await;
+    registered(&app, "53100000500021676K", "admin@charity.example").await;
+    // A second charity names the same admin address, a third a new one.
+    let code = |first17: &str| {
+        app::domain::uscc::Uscc::complete(first17)
+            .expect("a code")
+            .to_string()
+    };
+    let (second, third) = (code("53220100MJ0001000"), code("53220100MJ0001037"));
+    let taken = register(&app, &second, "admin@charity.example").await;
+    let fresh = register(&app, &third, "new-admin@charity.example").await;
+    assert_eq!(taken.status().as_u16(), fresh.status().as_u16());
+    assert_eq!(common::location(&taken), common::location(&fresh));
+    assert!(app
+        .message_to("admin@charity.example")
+        .await
+        .contains("已经有账号"));
+    assert!(app
+        .message_to("new-admin@charity.example")
+        .await
+        .contains("/signup/"));
+    assert_eq!(
+        common::integer(&app.database.db, "SELECT COUNT(*) FROM organizations").await,
+        1,
+        "nothing is opened before its link is"
+    );
+}
+
+#[tokio::test]
 async fn only_a_platform_admin_verifies_and_a_rejection_needs_a_reason() {
     let app = common::spawn_app_with(common::migrated_database().await).await;
-    let charity_cookie =
-        session_cookie(&register(&app, "53100000500021676K", "admin@charity.example").await)
-            .expect("signed in");
+    let charity_cookie = registered(&app, "53100000500021676K", "admin@charity.example").await;
     let id = common::integer(&app.database.db, "SELECT id FROM organizations").await;
 
     // The charity's own admin is not a platform admin.
@@ -169,9 +200,7 @@ async fn only_a_platform_admin_verifies_and_a_rejection_needs_a_reason() {
 #[tokio::test]
 async fn a_charity_admin_invites_a_member_who_signs_in_with_the_link_once() {
     let app = common::spawn_app_with(common::migrated_database().await).await;
-    let admin =
-        session_cookie(&register(&app, "53100000500021676K", "admin@charity.example").await)
-            .expect("signed in");
+    let admin = registered(&app, "53100000500021676K", "admin@charity.example").await;
 
     let invited = app
         .post_form(
@@ -185,12 +214,14 @@ async fn a_charity_admin_invites_a_member_who_signs_in_with_the_link_once() {
         .await;
     assert_eq!(invited.status().as_u16(), 200);
     let html = invited.text().await.expect("body");
-    let link = html
-        .split("/invitations/")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .expect("the page shows the link");
-    let token = link.trim();
+    assert!(
+        html.contains("邀请已发送至"),
+        "the admin is told where it went"
+    );
+    let message = app.message_to("member@charity.example").await;
+    let link = common::link_in(&message, "/invitations/");
+    let token = link.trim_start_matches("/invitations/");
+    assert!(!html.contains(token), "the admin never sees the link");
 
     let (status, page) = app.get_text(&format!("/invitations/{token}")).await;
     assert_eq!(status, 200);
@@ -211,7 +242,7 @@ async fn a_charity_admin_invites_a_member_who_signs_in_with_the_link_once() {
     let member = session_cookie(&accepted).expect("the member is signed in");
     let (_, portal) = app.get_with_cookie("/charity", &member).await;
     assert!(portal.contains("李志愿者") && portal.contains("机构成员"));
-    assert!(!portal.contains("生成邀请链接"), "members cannot invite");
+    assert!(!portal.contains("发送邀请"), "members cannot invite");
 
     let reused = app
         .post_form(

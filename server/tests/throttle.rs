@@ -146,7 +146,7 @@ async fn a_script_cannot_make_accounts_without_end_from_one_address() {
     );
     let made = common::integer(
         &app.database.db,
-        "SELECT COUNT(*) FROM users WHERE email LIKE 'new-donor-%'",
+        "SELECT COUNT(*) FROM account_requests WHERE email LIKE 'new-donor-%'",
     )
     .await;
     assert_eq!(made, 10);

@@ -7,6 +7,8 @@ pub mod one_time_link;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod requests;
+#[cfg(feature = "ssr")]
 pub mod resets;
 #[cfg(feature = "ssr")]
 pub mod secret;
@@ -108,6 +110,10 @@ pub mod problems {
         "该邮箱或手机号已注册，请直接登录。",
         "This e-mail address or mobile number is already registered; sign in instead.",
     );
+    pub const SIGN_UP_LINK_GONE: Problem = Problem::new(
+        "该注册链接无效、已使用或已过期，请重新注册。",
+        "This sign-up link is invalid, used or expired. Please sign up again.",
+    );
     pub const DISPLAY_NAME: Problem = Problem::new(
         "请填写称呼（不超过 40 个字）。",
         "Enter a name to show (at most 40 characters).",
@@ -160,45 +166,45 @@ pub fn check_new_password(
     found
 }
 
-/// A donor's sign-up, checked field by field.
+/// A donor's sign-up, checked field by field. The password is chosen later, on the page
+/// of the link sent to the address.
 #[derive(Debug, Clone)]
 pub struct SignUp {
     pub name: SignInName,
     pub display_name: String,
-    pub password: String,
+}
+
+/// Checks a name to show; the problem if it is empty or too long.
+pub fn check_display_name(display_name: &str) -> Result<String, Problem> {
+    let display_name = display_name.trim();
+    let chars = display_name.chars().count();
+    if chars == 0 || chars > MAX_DISPLAY_NAME_CHARS {
+        Err(problems::DISPLAY_NAME)
+    } else {
+        Ok(display_name.to_owned())
+    }
 }
 
 impl SignUp {
-    /// Field names: `account`, `display_name`, `password`, `password_confirmation`.
+    /// Field names: `account`, `display_name`.
     pub fn parse(
         account: &str,
         display_name: &str,
-        password: &str,
-        confirmation: &str,
     ) -> Result<SignUp, Vec<(&'static str, Problem)>> {
-        let mut found = Vec::new();
         let name = SignInName::parse(account);
-        if name.is_err() {
-            found.push(("account", problems::BAD_SIGN_IN_NAME));
-        }
-        let display_name = display_name.trim();
-        let display_chars = display_name.chars().count();
-        if display_chars == 0 || display_chars > MAX_DISPLAY_NAME_CHARS {
-            found.push(("display_name", problems::DISPLAY_NAME));
-        }
-        found.extend(check_new_password(
-            password,
-            confirmation,
-            "password",
-            "password_confirmation",
-        ));
-        match name {
-            Ok(name) if found.is_empty() => Ok(SignUp {
-                name,
-                display_name: display_name.to_owned(),
-                password: password.to_owned(),
-            }),
-            _ => Err(found),
+        let display_name = check_display_name(display_name);
+        match (name, display_name) {
+            (Ok(name), Ok(display_name)) => Ok(SignUp { name, display_name }),
+            (name, display_name) => {
+                let mut found = Vec::new();
+                if name.is_err() {
+                    found.push(("account", problems::BAD_SIGN_IN_NAME));
+                }
+                if let Err(problem) = display_name {
+                    found.push(("display_name", problem));
+                }
+                Err(found)
+            }
         }
     }
 }
@@ -209,12 +215,15 @@ mod sign_up_tests {
 
     #[test]
     fn sign_up_reports_every_bad_field() {
-        let problems = SignUp::parse("nobody", "", "short", "short").expect_err("invalid");
+        let problems = SignUp::parse("nobody", "").expect_err("invalid");
         let fields: Vec<_> = problems.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["account", "display_name", "password"]);
-        let problems = SignUp::parse("a@b.cn", "小周", "long enough pw", "long enough pX")
-            .expect_err("mismatch");
-        assert_eq!(problems[0].0, "password_confirmation");
-        assert!(SignUp::parse("13812345678", "小周", "long enough pw", "long enough pw").is_ok());
+        assert_eq!(fields, ["account", "display_name"]);
+        let long = "长".repeat(MAX_DISPLAY_NAME_CHARS + 1);
+        assert!(SignUp::parse("a@b.cn", &long).is_err());
+        let ok = SignUp::parse("138 1234 5678", " 小周 ").expect("valid");
+        assert_eq!(
+            (ok.name.as_str(), ok.display_name.as_str()),
+            ("13812345678", "小周")
+        );
     }
 }

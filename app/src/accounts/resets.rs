@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 
 pub const VALID_HOURS: i64 = 24;
@@ -55,7 +54,7 @@ pub async fn issue(
         .await?
         .ok_or(ResetError::NoSuchUser)?;
     let token = new_secret();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = password_reset::ActiveModel {
         user_id: Set(target.id),
         token_hash: Set(digest(&token)),
@@ -137,7 +136,7 @@ pub async fn reset(
         return Err(ResetError::Gone);
     }
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !one_time_link::use_up(&txn, &RESET_LINKS, found.id, now).await? {
         return Err(ResetError::Gone);
     }

@@ -5,7 +5,7 @@ use crate::audit::{self, Actor, Change};
 use crate::entities::user;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, Set,
 };
 
 /// A new account row: enabled, not a demo account.
@@ -48,7 +48,7 @@ pub async fn create_platform_admin(
     actor: Actor,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i64, CreateAccountError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let taken = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .count(&txn)
@@ -96,11 +96,14 @@ pub async fn demo_accounts_exist(db: &DatabaseConnection) -> Result<bool, DbErr>
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignUpError {
-    /// Too many new accounts from this address lately.
-    #[error("too many sign-ups from this address")]
-    Throttled {
-        until: chrono::DateTime<chrono::Utc>,
-    },
+    /// The link is unknown, used or expired.
+    #[error("the sign-up link is invalid, used or expired")]
+    LinkGone,
+    /// The password is too short, too long, or its confirmation differs.
+    #[error("the password is not acceptable")]
+    Invalid(Vec<(&'static str, super::Problem)>),
+    /// An account was opened with this address after the link was sent (the person
+    /// holding the link owns the address, so telling them reveals nothing).
     #[error("the e-mail address or mobile number is already registered")]
     NameTaken,
     #[error(transparent)]
@@ -109,39 +112,31 @@ pub enum SignUpError {
     Password(#[from] super::password::PasswordError),
 }
 
-/// Creates a donor account, in one transaction with its audit entry.
-pub async fn create_donor(
+/// Opens the donor account a sign-up link stands for, with the password chosen on the
+/// link's page; the link is used up in the same transaction as the account and its
+/// audit entry.
+pub async fn open_donor_account(
     db: &DatabaseConnection,
-    sign_up: super::SignUp,
-    address: &str,
+    request: &super::requests::OpenRequest,
+    password: String,
+    confirmation: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<super::CurrentUser, SignUpError> {
-    use super::SignInName;
-    if let Err(until) =
-        super::throttle::attempt(db, &super::throttle::new_accounts_key(address), now).await?
-    {
-        return Err(SignUpError::Throttled { until });
+    let found =
+        super::check_new_password(&password, confirmation, "password", "password_confirmation");
+    if !found.is_empty() {
+        return Err(SignUpError::Invalid(found));
     }
-    // A taken name is refused before any hashing is spent on it (the unique index still
-    // settles a race between two sign-ups).
-    let taken = user::Entity::find()
-        .filter(match &sign_up.name {
-            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
-            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
-        })
-        .count(db)
-        .await?
-        > 0;
-    if taken {
-        return Err(SignUpError::NameTaken);
+    if request.purpose != super::requests::Purpose::Donor {
+        return Err(SignUpError::LinkGone);
     }
-    let hash = super::password::hash(sign_up.password).await?;
-    let (email, phone) = match &sign_up.name {
-        SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
-        SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
-    };
-    let txn = db.begin().await?;
-    let created = new_user(email, phone, sign_up.display_name.clone(), hash, false, now)
+    let hash = super::password::hash(password).await?;
+    let (email, phone) = super::requests::columns(&request.name);
+    let txn = crate::db::begin_write(db).await?;
+    if !super::requests::use_up(&txn, request.id, now).await? {
+        return Err(SignUpError::LinkGone);
+    }
+    let created = new_user(email, phone, request.display_name.clone(), hash, false, now)
         .insert(&txn)
         .await
         .map_err(|e| match e.sql_err() {
@@ -234,7 +229,7 @@ pub async fn change_password(
         return Err(ChangePasswordError::WrongCurrentPassword);
     }
     let hash = super::password::hash(new).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut row: user::ActiveModel = found.into();
     row.password_hash = Set(hash);
     row.updated_at = Set(now);

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Serialize;
 
@@ -156,7 +156,7 @@ pub async fn issue_lasting(
         return Err(TokenError::NotAMember);
     }
     let secret = format!("{PREFIX}{}", new_secret());
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = api_token::ActiveModel {
         user_id: Set(user_id),
         organization_id: Set(organization_id),
@@ -209,7 +209,7 @@ pub async fn revoke(
     if !is_org_admin(db, viewer, token.organization_id).await? {
         return Err(TokenError::Forbidden);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let updated = api_token::Entity::update_many()
         .col_expr(api_token::Column::RevokedAt, Expr::value(now))
         .filter(api_token::Column::Id.eq(token_id))

@@ -3,6 +3,7 @@
 
 use super::Rejection;
 use crate::accounts::password::PasswordError;
+use crate::accounts::requests::RequestError;
 use crate::accounts::resets::ResetError;
 use crate::accounts::sign_in::SignInError;
 use crate::accounts::store::{ChangePasswordError, SignUpError};
@@ -71,6 +72,11 @@ impl From<OrgError> for Rejection {
             OrgError::ReasonRequired => unprocessable(org::REASON_REQUIRED),
             OrgError::NotPending => Rejection::form(StatusCode::CONFLICT, org::NOT_PENDING),
             OrgError::InvitationGone => Rejection::form(StatusCode::GONE, org::INVITATION_GONE),
+            OrgError::RegistrationGone => {
+                Rejection::form(StatusCode::GONE, account::SIGN_UP_LINK_GONE)
+            }
+            OrgError::NotTheInvitee => Rejection::form(StatusCode::FORBIDDEN, org::NOT_THE_INVITEE),
+            OrgError::AlreadyMember => Rejection::form(StatusCode::CONFLICT, org::ALREADY_MEMBER),
             e @ (OrgError::Database(_) | OrgError::Corrupt(_)) => {
                 Rejection::internal("an organization action failed", e)
             }
@@ -111,12 +117,22 @@ impl From<SignInError> for Rejection {
 impl From<SignUpError> for Rejection {
     fn from(e: SignUpError) -> Self {
         match e {
-            SignUpError::NameTaken => Rejection::field("account", account::NAME_TAKEN),
+            SignUpError::Invalid(found) => Rejection::fields(found),
+            SignUpError::NameTaken => Rejection::form(StatusCode::CONFLICT, account::NAME_TAKEN),
+            SignUpError::LinkGone => Rejection::form(StatusCode::GONE, account::SIGN_UP_LINK_GONE),
             SignUpError::Password(p) => p.into(),
-            SignUpError::Throttled { .. } => {
+            e => Rejection::internal("sign-up failed", e),
+        }
+    }
+}
+
+impl From<RequestError> for Rejection {
+    fn from(e: RequestError) -> Self {
+        match e {
+            RequestError::Throttled { .. } => {
                 Rejection::form(StatusCode::TOO_MANY_REQUESTS, account::THROTTLED)
             }
-            e => Rejection::internal("sign-up failed", e),
+            e => Rejection::internal("an account request failed", e),
         }
     }
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -88,7 +88,7 @@ pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<SeedOut
     let regions = crate::regions::RegionDirectory::load(db).await?;
     // One hash for every demo account: they share the demo password.
     let demo_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut world = Seeder {
         db: &txn,
         now,

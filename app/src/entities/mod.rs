@@ -2,6 +2,7 @@
 //! as their text codes here and turned into domain types at the edge of each query, so
 //! that entity models never leak into forms or API types.
 
+pub mod account_request;
 pub mod allocation;
 pub mod api_token;
 pub mod audit_entry;
@@ -12,6 +13,7 @@ pub mod invitation;
 pub mod ledger_entry;
 pub mod ledger_transaction;
 pub mod membership;
+pub mod message;
 pub mod need;
 pub mod need_item;
 pub mod need_pii_override;

@@ -11,7 +11,7 @@ use super::screening;
 use super::staff::Staff;
 use crate::regions::RegionDirectory;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 /// Checks and (if allowed) stores the needs of a CSV file as drafts.
 pub async fn import(
@@ -88,7 +88,7 @@ pub async fn import(
     if report.bad_rows() > 0 && !partial {
         return Ok(report);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (row, draft) in report.rows.iter_mut().zip(&drafts) {
         let Some(draft) = draft else { continue };
         let office = staff

@@ -1,7 +1,7 @@
 //! Organizations: civil-affairs offices and charities, the people in them, and a
 //! charity's registration and verification.
 
-use crate::accounts::{check_new_password, problems as account_problems, Problem, SignInName};
+use crate::accounts::{problems as account_problems, Problem, SignInName};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
 use crate::domain::uscc::{Uscc, UsccError};
 use serde::{Deserialize, Serialize};
@@ -63,12 +63,20 @@ pub mod problems {
         "This organization has already been decided on.",
     );
     pub const EMAIL_TAKEN: Problem = Problem::new(
-        "该邮箱已有账号，请使用其他邮箱。",
-        "This e-mail address already has an account; use another one.",
+        "该邮箱已有账号：请先登录，再打开邀请链接接受邀请。",
+        "This e-mail address already has an account: sign in first, then open the invitation link again to accept.",
     );
     pub const TOKEN_NAME: Problem = Problem::new(
         "请填写令牌名称（不超过 60 个字）。",
         "Enter a name for the token (at most 60 characters).",
+    );
+    pub const NOT_THE_INVITEE: Problem = Problem::new(
+        "这份邀请发给的是另一个账号。请退出后，用收到邀请的账号登录再接受。",
+        "This invitation was sent to another account. Sign out, then sign in with the invited account to accept it.",
+    );
+    pub const ALREADY_MEMBER: Problem = Problem::new(
+        "您已经是该机构的成员。",
+        "You are already a member of this organization.",
     );
     pub const INVITATION_GONE: Problem = Problem::new(
         "邀请链接无效、已使用或已过期，请向机构管理员索取新的链接。",
@@ -86,7 +94,27 @@ pub struct CharityRegistration {
     pub description: String,
     pub admin: SignInName,
     pub admin_display_name: String,
-    pub password: String,
+}
+
+/// What a registration opens besides its admin's account, kept with the request until
+/// the link sent to the admin's address is opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CharityDetails {
+    pub name: String,
+    pub uscc: String,
+    pub region_code: String,
+    pub public_fundraising: bool,
+    pub description: String,
+}
+
+impl CharityDetails {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str(json).ok()
+    }
 }
 
 /// The fields of the registration form, as typed.
@@ -99,8 +127,6 @@ pub struct RegistrationInput<'a> {
     pub description: &'a str,
     pub admin_account: &'a str,
     pub admin_display_name: &'a str,
-    pub password: &'a str,
-    pub password_confirmation: &'a str,
 }
 
 pub fn uscc_problem(err: UsccError) -> Problem {
@@ -144,12 +170,6 @@ impl CharityRegistration {
         if display_chars == 0 || display_chars > crate::accounts::MAX_DISPLAY_NAME_CHARS {
             found.push(("admin_display_name", account_problems::DISPLAY_NAME));
         }
-        found.extend(check_new_password(
-            input.password,
-            input.password_confirmation,
-            "password",
-            "password_confirmation",
-        ));
         match (uscc, admin) {
             (Ok(uscc), Ok(admin)) if found.is_empty() => Ok(CharityRegistration {
                 name: name.to_owned(),
@@ -159,7 +179,6 @@ impl CharityRegistration {
                 description: description.to_owned(),
                 admin,
                 admin_display_name: display.to_owned(),
-                password: input.password.to_owned(),
             }),
             _ => Err(found),
         }
@@ -229,6 +248,10 @@ pub struct InvitationView {
     pub organization: String,
     pub role: Role,
     pub email: String,
+    /// Whether the invited address has an account (then it accepts by signing in).
+    pub has_account: bool,
+    /// Whether the person looking is signed in as that account.
+    pub signed_in_as_invitee: bool,
 }
 
 #[cfg(test)]
@@ -244,8 +267,6 @@ mod tests {
             description: "",
             admin_account: "admin@charity.example",
             admin_display_name: "张老师",
-            password: "a long enough password",
-            password_confirmation: "a long enough password",
         }
     }
 

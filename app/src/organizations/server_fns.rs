@@ -55,7 +55,8 @@ pub async fn pending_charities() -> Result<Vec<PendingCharity>, AppError> {
 #[server]
 pub async fn open_invitation(token: String) -> Result<InvitationView, AppError> {
     let state = crate::state::AppState::current()?;
-    super::store::invitation(&state.db, &token, chrono::Utc::now())
+    let viewer = signed_in().ok();
+    super::store::invitation(&state.db, &token, viewer.as_ref(), chrono::Utc::now())
         .await
         .map_err(map_org_error("loading an invitation failed"))
 }

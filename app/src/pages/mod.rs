@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod charity;
+pub mod confirm;
 pub mod home;
 pub mod invitation;
 pub mod library;

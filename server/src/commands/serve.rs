@@ -28,6 +28,11 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
             "this database holds demo accounts with a published password, and the base URL {base_url} is not this machine (a real deployment); start from an empty database without --demo, or pass --allow-demo if you mean it"
         );
     }
+    if let Err(e) = app::messages::delivery::FileSink::check_from(&args.mail_from) {
+        bail!(
+            "SHANQIAO_MAIL_FROM (--mail-from) is not an e-mail sender ({e}); write it as `Name <address@example.org>` or `address@example.org`"
+        );
+    }
     let config = WebConfig {
         bind: args.bind,
         site_dir: args.site_dir.clone(),
@@ -35,6 +40,8 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         session_idle_minutes: args.session_idle_minutes,
         session_max_hours: args.session_max_hours,
         search_dir: db_args.data_dir.join("search"),
+        outbox_dir: db_args.data_dir.join("outbox"),
+        mail_from: args.mail_from.clone(),
     };
     crate::jobs::spawn_review_expiry(db.clone());
     let application = Application::build(db, &config).await?;

@@ -113,9 +113,92 @@ pub struct TestApp {
     pub database: TestDatabase,
     pub client: reqwest::Client,
     pub search: std::sync::Arc<app::library::index::SearchService>,
+    /// Where this app writes the messages it sends.
+    pub sink: app::messages::delivery::FileSink,
 }
 
 impl TestApp {
+    /// Delivers the message outbox now, then every message written to `recipient` so
+    /// far (e-mails and text messages, as files), oldest first.
+    pub async fn messages_to(&self, recipient: &str) -> Vec<String> {
+        use app::messages::delivery;
+        delivery::deliver_due(&self.database.db, &self.sink, "tests", chrono::Utc::now())
+            .await
+            .expect("the outbox delivers");
+        self.sink.delivered_to(recipient)
+    }
+
+    /// The newest message to `recipient`, waiting (briefly) for one to be delivered: the
+    /// app's own worker may be delivering it at this moment.
+    pub async fn message_to(&self, recipient: &str) -> String {
+        for _ in 0..100 {
+            if let Some(text) = self.messages_to(recipient).await.pop() {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("no message to {recipient}");
+    }
+
+    /// Registers a charity the way a person does: the form (`fields`, with its
+    /// `admin_account`), the link in the message to the admin's address, the password;
+    /// the admin's new session's cookie.
+    pub async fn register_charity(&self, fields: &[(&str, &str)], password: &str) -> String {
+        let response = self.post_form("/charity/register", fields, None).await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "the registration is accepted"
+        );
+        assert_eq!(location(&response), "/charity/register?sent=1");
+        let admin = fields
+            .iter()
+            .find(|(k, _)| *k == "admin_account")
+            .expect("an admin account")
+            .1;
+        self.open_link_to(admin, "/signup/", password).await
+    }
+
+    /// Opens the newest `/signup/` link sent to `account` with `password`; the session's
+    /// cookie.
+    async fn open_link_to(&self, account: &str, prefix: &str, password: &str) -> String {
+        let recipient = app::accounts::SignInName::parse(account)
+            .expect("a valid account")
+            .as_str()
+            .to_owned();
+        let link = link_in(&self.message_to(&recipient).await, prefix);
+        let response = self
+            .post_form(
+                &link,
+                &[("password", password), ("password_confirmation", password)],
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "the link opens the account"
+        );
+        session_cookie(&response).expect("signed in")
+    }
+
+    /// Signs up a donor the way a person does: the form, the link in the message to the
+    /// address, the password; the new session's cookie.
+    pub async fn sign_up(&self, account: &str, display_name: &str, password: &str) -> String {
+        let response = self
+            .post_form(
+                "/signup",
+                &[("account", account), ("display_name", display_name)],
+                None,
+            )
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            303,
+            "the sign-up form is accepted"
+        );
+        self.open_link_to(account, "/signup/", password).await
+    }
     /// Applies the whole search outbox to this app's index now (what its indexer does
     /// every quarter second), so that tests need no sleeps.
     pub async fn index_now(&self) {
@@ -195,6 +278,7 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
         .expect("app builds");
     let addr = application.addr();
     let search = application.search();
+    let sink = application.sink();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -205,7 +289,27 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
         database,
         client,
         search,
+        sink,
     }
+}
+
+/// The token of the newest invitation sent to `email`.
+pub async fn invitation_token(app: &TestApp, email: &str) -> String {
+    link_in(&app.message_to(email).await, "/invitations/")
+        .trim_start_matches("/invitations/")
+        .to_owned()
+}
+
+/// The path of the first link in `text` under `prefix` (`/signup/`, `/invitations/`).
+pub fn link_in(text: &str, prefix: &str) -> String {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in: {text}"));
+    text[start..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .expect("a link")
+        .to_owned()
 }
 
 /// A second instance of the app on the same database, with its own connection pool and

@@ -1,7 +1,7 @@
 //! What both portals (`/office`, `/charity`) show of their organization: its members,
 //! inviting members and API tokens (for admins). The forms post to the actions in
-//! `post.rs`, which answer with the portal page again, showing a link or token issued
-//! once.
+//! `post.rs`, which answer with the portal page again, showing where an invitation went
+//! or a token issued once.
 
 #[cfg(feature = "ssr")]
 pub mod post;
@@ -17,9 +17,9 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken(pub String);
 
-/// An invitation link just created, shown once to the admin who created it.
+/// An invitation just sent: the address it went to, as the admin typed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IssuedLink(pub String);
+pub struct InvitationSent(pub String);
 
 /// Where an organization kind's portal lives.
 pub fn portal_base(kind: OrganizationKind) -> &'static str {
@@ -63,7 +63,7 @@ pub fn Portal(
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
-    let invited_link = use_context::<IssuedLink>();
+    let invited = use_context::<InvitationSent>();
     let lang = use_lang();
     let status_line = match org.verification {
         Verification::Pending => lang.pick(
@@ -113,14 +113,14 @@ pub fn Portal(
                 </tbody>
             </table>
             {children.map(|c| c())}
-            {is_admin.then(|| view! { <InviteForm link=invited_link kind/> })}
+            {is_admin.then(|| view! { <InviteForm sent=invited kind/> })}
             {is_admin.then(|| view! { <Tokens kind/> })}
         </section>
     }
 }
 
 #[component]
-fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView {
+fn InviteForm(sent: Option<InvitationSent>, kind: OrganizationKind) -> impl IntoView {
     let lang = use_lang();
     let roles: &[Role] = match kind {
         OrganizationKind::Charity => &[Role::CharityMember, Role::CharityAdmin],
@@ -128,10 +128,12 @@ fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView
     };
     view! {
         <h2>{lang.pick("邀请成员", "Invite a member")}</h2>
-        {link.map(|IssuedLink(url)| view! {
-            <div class="notice" role="status" data-testid="invitation-link">
-                <p>{lang.pick("邀请已创建。请把下面的链接发给对方（7 天内有效，只能使用一次）：", "Invitation created. Send this link to the person (valid 7 days, once):")}</p>
-                <p><code>{url}</code></p>
+        {sent.map(|InvitationSent(email)| view! {
+            <div class="notice" role="status" data-testid="invitation-sent">
+                <p>{lang.pick("邀请已发送至 ", "Invitation sent to ")}<strong>{email}</strong>{lang.pick(
+                    "。对方打开邮件中的链接即可加入（7 天内有效，只能使用一次）。",
+                    ". They join by opening the link in it (valid 7 days, once).",
+                )}</p>
             </div>
         })}
         <ErrorSummary/>
@@ -143,7 +145,7 @@ fn InviteForm(link: Option<IssuedLink>, kind: OrganizationKind) -> impl IntoView
                     {roles.iter().map(|r| view! { <option value=r.code()>{r.label(lang)}</option> }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="button">{lang.pick("生成邀请链接", "Create invitation link")}</button>
+            <button type="submit" class="button">{lang.pick("发送邀请", "Send the invitation")}</button>
         </form>
         <OpenInvitations kind/>
     }

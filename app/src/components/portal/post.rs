@@ -1,14 +1,14 @@
 //! The portal forms' actions, for both kinds of organization: invite a member, issue an
 //! API token, revoke one. Each answers with the portal page.
 
-use super::{portal_routes, IssuedLink, IssuedToken};
+use super::{portal_routes, InvitationSent, IssuedToken};
+use crate::accounts::requests::Links;
 use crate::accounts::tokens::{self, Issuer};
 use crate::accounts::{problems as account, CurrentUser, Email};
 use crate::action::{Answer, Done, NoFields, Outcome, Posted, Refused, Rejection, Viewer};
 use crate::domain::organization::{OrganizationKind, Role};
 use crate::organizations::store;
 use crate::organizations::MyOrganization;
-use crate::routes;
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::{request::Parts, StatusCode};
@@ -80,11 +80,22 @@ pub async fn invite_member(
     let email = Email::parse(&posted.form.email)
         .map_err(|_| posted.refuse(page, Rejection::field("email", account::BAD_SIGN_IN_NAME)))?;
     let role = Role::parse(&posted.form.role).unwrap_or(Role::CharityMember);
-    let token = store::invite(&state.db, &viewer, org.id, &email, role, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, e))?;
-    let link = format!("{}{}", state.base_url, routes::INVITATION.to([&token]));
-    Ok(Done::Page(Answer::page(page).with(IssuedLink(link))))
+    let links = Links {
+        base_url: &state.base_url,
+    };
+    store::invite(
+        &state.db,
+        links,
+        &viewer,
+        org.id,
+        &email,
+        role,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e))?;
+    let sent = InvitationSent(email.as_str().to_owned());
+    Ok(Done::Page(Answer::page(page).with(sent)))
 }
 
 /// `POST /charity/tokens`, `POST /office/tokens`: a token acting as its creator.

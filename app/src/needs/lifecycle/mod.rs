@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 
 /// Who may write needs, review them, and act on published ones.
@@ -114,7 +114,7 @@ pub(crate) async fn open(
     code: &str,
     roles: &[Role],
 ) -> Result<Opened, NeedError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = load(&txn, code).await?;
     let office = acting_office(staff, &row, roles)?.clone();
     let status = status_of(&row)?;
@@ -131,7 +131,7 @@ pub(crate) async fn in_transaction<T>(
     db: &DatabaseConnection,
     change: impl AsyncFnOnce(&sea_orm::DatabaseTransaction) -> Result<T, NeedError>,
 ) -> Result<T, NeedError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let done = change(&txn).await?;
     txn.commit().await?;
     Ok(done)

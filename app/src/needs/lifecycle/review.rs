@@ -289,7 +289,7 @@ pub async fn expire_reviews(
         if since + limit > now {
             continue;
         }
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         let moved = transition(
             &txn,
             &row,
@@ -347,7 +347,7 @@ pub async fn set_review_time_limit(
                 problems::REVIEW_LIMIT,
             )])
         })?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = organization::Entity::find_by_id(office.office_id)
         .one(&txn)
         .await?

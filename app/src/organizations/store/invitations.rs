@@ -3,34 +3,38 @@
 use super::memberships::memberships;
 use super::{insert_unique, OrgError};
 use crate::accounts::one_time_link::{self, LinkColumns};
+use crate::accounts::requests::Links;
 use crate::accounts::secret::{digest, new_secret};
 use crate::accounts::store::new_user;
 use crate::accounts::{password, CurrentUser, Email};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role};
 use crate::entities::{invitation, membership, organization, user};
+use crate::messages::{self, texts, Outgoing};
 use crate::organizations::InvitationView;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 /// How long an invitation link stays valid.
 pub const INVITATION_DAYS: i64 = 7;
 
 /// Invites `email` to `role` in the viewer's organization `organization_id`. Only that
-/// organization's admin may, and only to roles of its kind. Returns the token for the
-/// link (shown once to the admin; only its hash is stored).
+/// organization's admin may, and only to roles of its kind. The link goes to the address
+/// in a message (only its hash is stored), never to the admin: whether the address has an
+/// account is for its owner to see, when they open the link.
 pub async fn invite(
     db: &DatabaseConnection,
+    links: Links<'_>,
     viewer: &CurrentUser,
     organization_id: i64,
     email: &crate::accounts::Email,
     role: Role,
     now: DateTime<Utc>,
-) -> Result<String, OrgError> {
+) -> Result<(), OrgError> {
     let org = organization::Entity::find_by_id(organization_id)
         .one(db)
         .await?
@@ -47,49 +51,46 @@ pub async fn invite(
     if !is_admin || !role.fits(kind) {
         return Err(OrgError::Forbidden);
     }
-    email_free(db, email, "email").await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor = Actor::User {
         user_id: viewer.id,
         organization_id: Some(organization_id),
     };
-    let token = insert_invitation(&txn, (viewer, actor), organization_id, role, email, now).await?;
+    let to = Invitee {
+        organization: &org.name,
+        role,
+        email,
+    };
+    insert_invitation(&txn, links, (viewer, actor), organization_id, to, now).await?;
     txn.commit().await?;
-    Ok(token)
-}
-
-/// Refuses an e-mail address that already has an account, on the form's `field`.
-pub(super) async fn email_free(
-    db: &DatabaseConnection,
-    email: &Email,
-    field: &'static str,
-) -> Result<(), OrgError> {
-    let taken = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .count(db)
-        .await?
-        > 0;
-    if taken {
-        return Err(OrgError::Invalid(vec![(
-            field,
-            crate::organizations::problems::EMAIL_TAKEN,
-        )]));
-    }
     Ok(())
 }
 
-/// Writes an invitation of `email` to `role` in the organization, by `viewer` acting as
-/// `actor` (audited), inside the caller's transaction; the token for the link (only its
-/// hash is stored).
+/// Who is invited, to what.
+pub(super) struct Invitee<'a> {
+    pub organization: &'a str,
+    pub role: Role,
+    pub email: &'a Email,
+}
+
+/// Writes an invitation of `to` into the organization, by `viewer` acting as `actor`
+/// (audited), and the message that carries its link to the address, inside the caller's
+/// transaction (only the token's hash is stored).
 pub(super) async fn insert_invitation<C: ConnectionTrait>(
     txn: &C,
+    links: Links<'_>,
     (viewer, actor): (&CurrentUser, Actor),
     organization_id: i64,
-    role: Role,
-    email: &Email,
+    to: Invitee<'_>,
     now: DateTime<Utc>,
-) -> Result<String, OrgError> {
+) -> Result<(), OrgError> {
+    let Invitee {
+        organization,
+        role,
+        email,
+    } = to;
     let token = new_secret();
+    let expires_at = now + Duration::days(INVITATION_DAYS);
     let created = invitation::ActiveModel {
         organization_id: Set(organization_id),
         role: Set(role.code().to_owned()),
@@ -97,7 +98,7 @@ pub(super) async fn insert_invitation<C: ConnectionTrait>(
         token_hash: Set(digest(&token)),
         invited_by: Set(viewer.id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        expires_at: Set(expires_at),
         accepted_at: Set(None),
         accepted_by: Set(None),
         ..Default::default()
@@ -118,7 +119,22 @@ pub(super) async fn insert_invitation<C: ConnectionTrait>(
         now,
     )
     .await?;
-    Ok(token)
+    let link = format!(
+        "{}{}",
+        links.base_url,
+        crate::routes::INVITATION.to([&token])
+    );
+    let text = texts::invitation(
+        organization,
+        role.label(crate::i18n::Lang::Zh),
+        role.label(crate::i18n::Lang::En),
+        &link,
+        expires_at,
+        now,
+    );
+    let name = crate::accounts::SignInName::Email(email.clone());
+    messages::queue(txn, Outgoing::to(&name, text), now).await?;
+    Ok(())
 }
 
 /// Invitations are one-time links.
@@ -139,10 +155,13 @@ async fn open_invitation(
         .ok_or(OrgError::InvitationGone)
 }
 
-/// What an invitation link offers, if it is still open.
+/// What an invitation link offers, if it is still open, to `viewer` (signed in or not).
+/// Only the invited address receives the link, so the page may say whether that address
+/// has an account already.
 pub async fn invitation(
     db: &DatabaseConnection,
     token: &str,
+    viewer: Option<&CurrentUser>,
     now: DateTime<Utc>,
 ) -> Result<InvitationView, OrgError> {
     let inv = open_invitation(db, token, now).await?;
@@ -150,11 +169,102 @@ pub async fn invitation(
         .one(db)
         .await?
         .ok_or(OrgError::InvitationGone)?;
+    let account = invited_account(db, &inv.email).await?;
     Ok(InvitationView {
         organization: org.name,
         role: Role::parse(&inv.role)?,
+        has_account: account.is_some(),
+        signed_in_as_invitee: account.is_some_and(|id| viewer.is_some_and(|v| v.id == id)),
         email: inv.email,
     })
+}
+
+/// The account that signs in with the invited address, if there is one.
+async fn invited_account(db: &DatabaseConnection, email: &str) -> Result<Option<i64>, OrgError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}
+
+/// Accepts an invitation as the signed-in `viewer`, whose account signs in with the
+/// invited address: the membership is added and the link used up, in one transaction.
+pub async fn accept_invitation_as(
+    db: &DatabaseConnection,
+    token: &str,
+    viewer: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<OrganizationKind, OrgError> {
+    let inv = open_invitation(db, token, now).await?;
+    if invited_account(db, &inv.email).await? != Some(viewer.id) {
+        return Err(OrgError::NotTheInvitee);
+    }
+    let kind = match organization::Entity::find_by_id(inv.organization_id)
+        .one(db)
+        .await?
+    {
+        Some(org) => OrganizationKind::parse(&org.kind)?,
+        None => return Err(OrgError::InvitationGone),
+    };
+    if memberships(db, viewer.id)
+        .await?
+        .iter()
+        .any(|m| m.organization_id == inv.organization_id)
+    {
+        return Err(OrgError::AlreadyMember);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    if !one_time_link::use_up(&txn, &INVITATION_LINKS, inv.id, now).await? {
+        return Err(OrgError::InvitationGone);
+    }
+    join(&txn, &inv, viewer.id, now).await?;
+    txn.commit().await?;
+    Ok(kind)
+}
+
+/// The membership an invitation gives `user_id`, recorded as accepted and audited,
+/// inside the caller's transaction.
+async fn join<C: ConnectionTrait>(
+    txn: &C,
+    inv: &invitation::Model,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), OrgError> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedBy, Expr::value(user_id))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .exec(txn)
+        .await?;
+    membership::ActiveModel {
+        user_id: Set(user_id),
+        organization_id: Set(inv.organization_id),
+        role: Set(inv.role.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    audit::record(
+        txn,
+        Actor::User {
+            user_id,
+            organization_id: Some(inv.organization_id),
+        },
+        Change {
+            action: "membership.accept_invitation",
+            entity_kind: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: Some(
+                serde_json::json!({ "organization_id": inv.organization_id, "role": inv.role }),
+            ),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Accepts an invitation: creates the account and the membership, marks the invitation
@@ -191,7 +301,7 @@ pub async fn accept_invitation(
         None => return Err(OrgError::InvitationGone),
     };
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     if !one_time_link::use_up(&txn, &INVITATION_LINKS, inv.id, now).await? {
         return Err(OrgError::InvitationGone);
     }
@@ -208,39 +318,7 @@ pub async fn accept_invitation(
         OrgError::EmailTaken,
     )
     .await?;
-    invitation::Entity::update_many()
-        .col_expr(invitation::Column::AcceptedBy, Expr::value(created.id))
-        .filter(invitation::Column::Id.eq(inv.id))
-        .exec(&txn)
-        .await?;
-    membership::ActiveModel {
-        user_id: Set(created.id),
-        organization_id: Set(inv.organization_id),
-        role: Set(inv.role.clone()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        Actor::User {
-            user_id: created.id,
-            organization_id: Some(inv.organization_id),
-        },
-        Change {
-            action: "membership.accept_invitation",
-            entity_kind: "user",
-            entity_id: created.id.to_string(),
-            before: None,
-            after: Some(
-                serde_json::json!({ "organization_id": inv.organization_id, "role": inv.role }),
-            ),
-            reason: None,
-        },
-        now,
-    )
-    .await?;
+    join(&txn, &inv, created.id, now).await?;
     txn.commit().await?;
     Ok((
         CurrentUser {
@@ -320,7 +398,7 @@ pub async fn revoke_invitation(
     if !administers(db, viewer, inv.organization_id).await? {
         return Err(OrgError::Forbidden);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Guarded: only an open link is closed, and only once.
     let closed = invitation::Entity::update_many()
         .col_expr(invitation::Column::ExpiresAt, Expr::value(now))

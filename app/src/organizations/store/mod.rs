@@ -9,11 +9,12 @@ mod offices;
 mod registration;
 
 pub use invitations::{
-    accept_invitation, invitation, invite, open_invitations, revoke_invitation, INVITATION_DAYS,
+    accept_invitation, accept_invitation_as, invitation, invite, open_invitations,
+    revoke_invitation, INVITATION_DAYS,
 };
 pub use memberships::{charity_activity, my_charity, my_organization};
 pub use offices::{create_office, OfficeInput};
-pub use registration::{decide_verification, pending_charities, register_charity};
+pub use registration::{decide_verification, open_charity, pending_charities, register_charity};
 
 use crate::accounts::password;
 use sea_orm::{
@@ -49,6 +50,15 @@ pub enum OrgError {
     NotPending,
     #[error("the invitation is invalid, used or expired")]
     InvitationGone,
+    /// The registration link is unknown, used or expired.
+    #[error("the registration link is invalid, used or expired")]
+    RegistrationGone,
+    /// The invitation was sent to another account than the one signed in.
+    #[error("the invitation is for another account")]
+    NotTheInvitee,
+    /// The signed-in invitee is a member of the organization already.
+    #[error("already a member")]
+    AlreadyMember,
     #[error(transparent)]
     Database(#[from] DbErr),
     #[error(transparent)]

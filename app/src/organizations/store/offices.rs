@@ -1,13 +1,14 @@
 //! Civil-affairs offices, created by a platform admin with an invitation for their first admin.
 
-use super::invitations::{email_free, insert_invitation};
+use super::invitations::{insert_invitation, Invitee};
 use super::{insert_unique, OrgError};
+use crate::accounts::requests::Links;
 use crate::accounts::CurrentUser;
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
 use crate::entities::organization;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, Set};
 
 /// A new office as the platform admin types it.
 pub struct OfficeInput<'a> {
@@ -17,15 +18,16 @@ pub struct OfficeInput<'a> {
 }
 
 /// Creates a civil-affairs office for a region, with an invitation for its first office
-/// admin (`admin_email`), in one transaction. Platform admins only. Returns the
-/// invitation's token.
+/// admin (`admin_email`), whose link goes to that address, in one transaction. Platform
+/// admins only.
 pub async fn create_office(
     db: &DatabaseConnection,
+    links: Links<'_>,
     viewer: &CurrentUser,
     input: &OfficeInput<'_>,
     is_region: impl Fn(&str) -> bool,
     now: DateTime<Utc>,
-) -> Result<String, OrgError> {
+) -> Result<(), OrgError> {
     if !viewer.is_platform_admin {
         return Err(OrgError::Forbidden);
     }
@@ -47,8 +49,7 @@ pub async fn create_office(
         _ => return Err(OrgError::Invalid(found)),
     };
     let admin_email = &admin_email;
-    email_free(db, admin_email, "admin_email").await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let office = insert_unique(
         &txn,
         organization::ActiveModel {
@@ -89,15 +90,12 @@ pub async fn create_office(
         now,
     )
     .await?;
-    let token = insert_invitation(
-        &txn,
-        (viewer, actor),
-        office.id,
-        Role::OfficeAdmin,
-        admin_email,
-        now,
-    )
-    .await?;
+    let to = Invitee {
+        organization: &office.name,
+        role: Role::OfficeAdmin,
+        email: admin_email,
+    };
+    insert_invitation(&txn, links, (viewer, actor), office.id, to, now).await?;
     txn.commit().await?;
-    Ok(token)
+    Ok(())
 }

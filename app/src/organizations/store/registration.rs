@@ -1,76 +1,112 @@
 //! Registering a charity with its first admin, and the platform admin's verification.
 
 use super::{insert_unique, OrgError};
+use crate::accounts::requests::{self, AccountRequest, Links, OpenRequest, Purpose, RequestError};
 use crate::accounts::store::new_user;
-use crate::accounts::{password, CurrentUser, SignInName};
+use crate::accounts::{password, CurrentUser};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role, Verification};
-use crate::entities::{membership, organization, user};
-use crate::organizations::{CharityRegistration, PendingCharity};
+use crate::entities::{membership, organization};
+use crate::organizations::{CharityDetails, CharityRegistration, PendingCharity};
 use crate::regions::RegionDirectory;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 
-/// Registers a charity (pending verification) with its first admin, in one transaction.
+/// Asks for a charity's registration: checks that its code is free, then sends the link
+/// that opens it to the first admin's address (or, if that address has an account, a
+/// notice to its owner); the caller answers the same either way. Throttled per client
+/// `address`.
 pub async fn register_charity(
     db: &DatabaseConnection,
+    links: Links<'_>,
     registration: CharityRegistration,
     address: &str,
     now: DateTime<Utc>,
-) -> Result<(i64, CurrentUser), OrgError> {
-    let new_accounts = crate::accounts::throttle::new_accounts_key(address);
-    if crate::accounts::throttle::attempt(db, &new_accounts, now)
-        .await?
-        .is_err()
-    {
-        return Err(OrgError::Throttled);
-    }
-    // What is taken is refused before any hashing is spent on it (the unique indexes
-    // still settle a race between two registrations).
+) -> Result<(), OrgError> {
+    // A code is public (the charity directory shows it), so a taken one is said at once.
     let uscc = registration.uscc.as_str().to_owned();
-    if organization::Entity::find()
-        .filter(organization::Column::Uscc.eq(uscc.as_str()))
-        .count(db)
-        .await?
-        > 0
-    {
+    if uscc_taken(db, &uscc).await? {
         return Err(OrgError::UsccTaken);
     }
-    let (email, phone) = match &registration.admin {
-        SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
-        SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
+    let details = CharityDetails {
+        name: registration.name,
+        uscc,
+        region_code: registration.region_code,
+        public_fundraising: registration.public_fundraising,
+        description: registration.description,
     };
-    let name_taken = user::Entity::find()
-        .filter(match &registration.admin {
-            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
-            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
+    let asked = AccountRequest {
+        purpose: Purpose::Charity,
+        name: registration.admin,
+        display_name: registration.admin_display_name,
+        details: details.to_json(),
+    };
+    requests::request(db, links, asked, address, now)
+        .await
+        .map_err(|e| match e {
+            RequestError::Throttled { .. } => OrgError::Throttled,
+            RequestError::Database(e) => OrgError::Database(e),
         })
+}
+
+async fn uscc_taken(db: &DatabaseConnection, uscc: &str) -> Result<bool, OrgError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Uscc.eq(uscc))
         .count(db)
         .await?
-        > 0;
-    if name_taken {
-        return Err(OrgError::NameTaken);
+        > 0)
+}
+
+/// Opens the charity (pending verification) a registration link stands for, with its
+/// first admin's account and the password chosen on the link's page: the link used up,
+/// the charity, the account, the membership and their audit entries in one transaction.
+pub async fn open_charity(
+    db: &DatabaseConnection,
+    request: &OpenRequest,
+    new_password: String,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, CurrentUser), OrgError> {
+    let found = crate::accounts::check_new_password(
+        &new_password,
+        confirmation,
+        "password",
+        "password_confirmation",
+    );
+    if !found.is_empty() {
+        return Err(OrgError::Invalid(found));
     }
-    let hash = password::hash(registration.password.clone()).await?;
-    let txn = db.begin().await?;
+    let details = CharityDetails::from_json(&request.details)
+        .filter(|_| request.purpose == Purpose::Charity)
+        .ok_or(OrgError::RegistrationGone)?;
+    let uscc = details.uscc.clone();
+    if uscc_taken(db, &uscc).await? {
+        return Err(OrgError::UsccTaken);
+    }
+    let (email, phone) = requests::columns(&request.name);
+    let hash = password::hash(new_password).await?;
+    let txn = crate::db::begin_write(db).await?;
+    if !requests::use_up(&txn, request.id, now).await? {
+        return Err(OrgError::RegistrationGone);
+    }
     let charity = insert_unique(
         &txn,
         organization::ActiveModel {
             kind: Set(OrganizationKind::Charity.code().to_owned()),
-            name: Set(registration.name.clone()),
+            name: Set(details.name.clone()),
             slug: Set(format!("charity-{}", uscc.to_lowercase())),
-            region_code: Set(Some(registration.region_code.clone())),
+            region_code: Set(Some(details.region_code.clone())),
             uscc: Set(Some(uscc.clone())),
-            public_fundraising: Set(registration.public_fundraising),
+            public_fundraising: Set(details.public_fundraising),
             verification: Set(Verification::Pending.code().to_owned()),
             verification_reason: Set(None),
             verified_at: Set(None),
             verified_by: Set(None),
-            description: Set(registration.description.clone()),
+            description: Set(details.description.clone()),
             review_time_limit_days: Set(7),
             created_at: Set(now),
             updated_at: Set(now),
@@ -81,14 +117,7 @@ pub async fn register_charity(
     .await?;
     let admin = insert_unique(
         &txn,
-        new_user(
-            email,
-            phone,
-            registration.admin_display_name.clone(),
-            hash,
-            false,
-            now,
-        ),
+        new_user(email, phone, request.display_name.clone(), hash, false, now),
         OrgError::NameTaken,
     )
     .await?;
@@ -115,7 +144,7 @@ pub async fn register_charity(
             before: None,
             after: Some(serde_json::json!({
                 "name": charity.name, "uscc": uscc, "verification": "pending",
-                "public_fundraising": registration.public_fundraising,
+                "public_fundraising": details.public_fundraising,
             })),
             reason: None,
         },
@@ -204,7 +233,7 @@ pub async fn decide_verification(
     } else {
         Verification::Rejected
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let updated = organization::Entity::update_many()
         .col_expr(
             organization::Column::Verification,

@@ -79,10 +79,12 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let lang = use_lang();
+    let sent = use_query_map().read_untracked().get("sent").is_some();
     view! {
         <Title text=lang.pick("注册 · 善桥", "Sign up · Shanqiao")/>
         <section class="form-page">
             <h1>{lang.pick("注册爱心人士账号", "Sign up as a donor")}</h1>
+            {sent.then(|| view! { <LinkSent/> })}
             <ErrorSummary/>
             <form method="post" action=routes::SIGN_UP.url() class="stack" novalidate>
                 <Field
@@ -97,26 +99,36 @@ pub fn SignUpPage() -> impl IntoView {
                     autocomplete="nickname"
                     hint=lang.pick("例如“爱心人士小周”，不超过 40 个字。", "For example “A friend from Changchun”; at most 40 characters.")
                 />
-                <Field
-                    name="password"
-                    label=lang.pick("密码", "Password")
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=lang.pick("至少 10 个字符。", "At least 10 characters.")
-                />
-                <Field
-                    name="password_confirmation"
-                    label=lang.pick("再次输入密码", "Password again")
-                    kind="password"
-                    autocomplete="new-password"
-                />
-                <button type="submit" class="button">{lang.pick("注册", "Sign up")}</button>
+                <p class="field-hint">{lang.pick(
+                    "我们会向这个地址发送一个链接（24 小时内有效），打开后设置密码即可完成注册。",
+                    "We will send a link to this address (valid 24 hours); open it to choose a password and finish.",
+                )}</p>
+                <button type="submit" class="button">{lang.pick("发送注册链接", "Send the sign-up link")}</button>
             </form>
             <p>
                 {lang.pick("已有账号？", "Already registered? ")}
                 <a href="/signin">{lang.pick("登录", "Sign in")}</a>
             </p>
         </section>
+    }
+}
+
+/// The answer to a sign-up or registration: the same whether or not the address was
+/// registered already (its owner's inbox tells them which).
+#[component]
+pub fn LinkSent() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="notice" role="status" data-testid="link-sent">
+            <p>{lang.pick(
+                "我们已向您填写的邮箱或手机号发送了一条消息。请在 24 小时内打开其中的链接，设置密码完成注册。",
+                "We have sent a message to the e-mail address or mobile number you gave. Open the link in it within 24 hours to choose a password and finish.",
+            )}</p>
+            <p>{lang.pick(
+                "如果这个地址已经注册过，消息会告诉您如何登录。没有收到？请检查垃圾邮件，或稍后再试一次。",
+                "If the address is registered already, the message says how to sign in. Nothing arrived? Check your spam folder, or try again a little later.",
+            )}</p>
+        </div>
     }
 }
 

@@ -1,6 +1,6 @@
 //! The account forms' actions: sign in, sign up, sign out, change the password.
 
-use crate::accounts::{session, sign_in, store, SignUp};
+use crate::accounts::{requests, session, sign_in, store, SignUp};
 use crate::action::{Done, NoFields, Outcome, Posted, Refused, Rejection, Viewer};
 use crate::pages::account::safe_next;
 use crate::routes;
@@ -27,10 +27,6 @@ pub struct SignUpForm {
     pub account: String,
     #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub password_confirmation: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,37 +64,36 @@ pub async fn sign_in(
     Ok(Done::SeeOther(safe_next(&form.next).to_owned()))
 }
 
-/// `POST /signup`: a donor account, signed in at once.
+/// `POST /signup`: a link to the address (or, if it has an account, a notice to its
+/// owner); the same answer either way.
 pub async fn sign_up(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
     posted: Posted<SignUpForm>,
 ) -> Outcome {
     let page = routes::SIGN_UP.url();
     let form = &posted.form;
-    let sign_up = SignUp::parse(
-        &form.account,
-        &form.display_name,
-        &form.password,
-        &form.password_confirmation,
-    )
-    .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
-    let user = store::create_donor(
+    let sign_up = SignUp::parse(&form.account, &form.display_name)
+        .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
+    let asked = requests::AccountRequest {
+        purpose: requests::Purpose::Donor,
+        name: sign_up.name,
+        display_name: sign_up.display_name,
+        details: "{}".into(),
+    };
+    let links = requests::Links {
+        base_url: &state.base_url,
+    };
+    requests::request(
         &state.db,
-        sign_up,
+        links,
+        asked,
         &peer.ip().to_string(),
         chrono::Utc::now(),
     )
     .await
     .map_err(|e| posted.refuse(page, e))?;
-    session::start(&session, user.id)
-        .await
-        .map_err(|e| posted.refuse(page, e))?;
-    Ok(Done::SeeOther(format!(
-        "{}?welcome=1",
-        routes::ACCOUNT.url()
-    )))
+    Ok(Done::SeeOther(format!("{page}?sent=1")))
 }
 
 /// `POST /signout`: deletes the session record, so the old cookie means nothing.

@@ -6,7 +6,7 @@ pub mod post;
 
 use crate::components::form::{ErrorSummary, Refusal};
 use crate::components::lang::use_lang;
-use crate::components::portal::IssuedLink;
+use crate::components::portal::InvitationSent;
 use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::error::AppError;
 use crate::organizations::{pending_charities, PendingCharity};
@@ -142,15 +142,17 @@ pub fn AdminOfficesPage() -> impl IntoView {
         set_status(403);
         return view! { <Refusal error=AppError::Forbidden/> }.into_any();
     }
-    let link = use_context::<IssuedLink>();
+    let sent = use_context::<InvitationSent>();
     view! {
         <Title text=lang.pick("民政部门管理 · 善桥", "Offices · Shanqiao")/>
         <section class="form-page">
             <h1>{lang.pick("新建民政部门", "Create a civil-affairs office")}</h1>
-            {link.map(|IssuedLink(url)| view! {
-                <div class="notice" role="status" data-testid="invitation-link">
-                    <p>{lang.pick("已创建。请把部门管理员的邀请链接发给对方（7 天内有效，只能使用一次）：", "Created. Send the office admin's invitation link (valid 7 days, once):")}</p>
-                    <p><code>{url}</code></p>
+            {sent.map(|InvitationSent(email)| view! {
+                <div class="notice" role="status" data-testid="invitation-sent">
+                    <p>{lang.pick("已创建。部门管理员的邀请已发送至 ", "Created. The office admin's invitation was sent to ")}<strong>{email}</strong>{lang.pick(
+                        "（7 天内有效，只能使用一次）。",
+                        " (valid 7 days, once).",
+                    )}</p>
                 </div>
             })}
             <ErrorSummary/>
@@ -158,7 +160,7 @@ pub fn AdminOfficesPage() -> impl IntoView {
                 <Field name="name" label=lang.pick("部门名称", "Office name") hint=lang.pick("例如“梨树县民政局”。", "For example “Lishu County Civil Affairs Bureau”.")/>
                 <Field name="region_code" label=lang.pick("辖区行政区划代码", "Region code (GB/T 2260)") hint=lang.pick("6 位，例如 220322。", "6 digits, e.g. 220322.")/>
                 <Field name="admin_email" label=lang.pick("部门管理员邮箱", "Office admin's e-mail") kind="email"/>
-                <button type="submit" class="button">{lang.pick("创建并生成邀请链接", "Create and make invitation link")}</button>
+                <button type="submit" class="button">{lang.pick("创建并发送邀请", "Create and send the invitation")}</button>
             </form>
         </section>
     }

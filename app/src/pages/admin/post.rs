@@ -1,9 +1,10 @@
 //! The platform admin's actions: verify or reject a charity, issue a password reset
 //! link, create an office with an invitation for its first admin.
 
+use crate::accounts::requests::Links;
 use crate::accounts::resets;
 use crate::action::{Answer, Done, Outcome, Posted, Refused, Viewer};
-use crate::components::portal::IssuedLink;
+use crate::components::portal::InvitationSent;
 use crate::organizations::store::{self, OfficeInput};
 use crate::pages::admin::IssuedResetLink;
 use crate::routes;
@@ -105,9 +106,13 @@ pub async fn create_office(
         admin_email: &form.admin_email,
     };
     let is_region = |code: &str| state.regions.name(code).is_some();
-    let token = store::create_office(&state.db, &viewer, &input, is_region, chrono::Utc::now())
+    let links = Links {
+        base_url: &state.base_url,
+    };
+    let now = chrono::Utc::now();
+    store::create_office(&state.db, links, &viewer, &input, is_region, now)
         .await
         .map_err(|e| posted.refuse(page, e))?;
-    let link = format!("{}{}", state.base_url, routes::INVITATION.to([&token]));
-    Ok(Done::Page(Answer::page(page).with(IssuedLink(link))))
+    let sent = InvitationSent(form.admin_email.trim().to_lowercase());
+    Ok(Done::Page(Answer::page(page).with(sent)))
 }

@@ -10,6 +10,7 @@ use crate::components::portal::Portal;
 use crate::components::session::redirect_to_sign_in;
 use crate::error::AppError;
 use crate::organizations::{my_charity, registration_regions};
+use crate::pages::account::LinkSent;
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,6 +24,7 @@ pub fn CharityRegisterPage() -> impl IntoView {
     let chosen = reply.value("region_code");
     let fundraising_checked = reply.value("public_fundraising") == "on";
     let region_error = reply.error("region_code").map(|p| p.message(lang));
+    let sent = use_query_map().read_untracked().get("sent").is_some();
     view! {
         <Title text=lang.pick("慈善组织注册 · 善桥", "Register a charity · Shanqiao")/>
         <section class="form-page">
@@ -33,6 +35,7 @@ pub fn CharityRegisterPage() -> impl IntoView {
                     "A platform admin checks the registration; until it is verified, the charity cannot claim needs, raise money or set up funds.",
                 )}
             </p>
+            {sent.then(|| view! { <LinkSent/> })}
             <ErrorSummary/>
             <form method="post" action=routes::CHARITY_REGISTER.url() class="stack" novalidate>
                 <Field name="name" label=lang.pick("机构全称", "Full name of the charity") autocomplete="organization"/>
@@ -76,14 +79,10 @@ pub fn CharityRegisterPage() -> impl IntoView {
                 <h2>{lang.pick("机构管理员账号", "The charity's admin account")}</h2>
                 <Field name="admin_account" label=lang.pick("邮箱或手机号", "E-mail or mobile number") autocomplete="username"/>
                 <Field name="admin_display_name" label=lang.pick("姓名或称呼", "Name") autocomplete="name"/>
-                <Field
-                    name="password"
-                    label=lang.pick("密码", "Password")
-                    kind="password"
-                    autocomplete="new-password"
-                    hint=lang.pick("至少 10 个字符。", "At least 10 characters.")
-                />
-                <Field name="password_confirmation" label=lang.pick("再次输入密码", "Password again") kind="password" autocomplete="new-password"/>
+                <p class="field-hint">{lang.pick(
+                    "我们会向管理员的邮箱或手机号发送一个链接（24 小时内有效），打开后设置密码，注册即告完成。",
+                    "We will send a link to the admin's e-mail or mobile number (valid 24 hours); open it to choose a password and the registration is done.",
+                )}</p>
                 <button type="submit" class="button">{lang.pick("提交注册", "Register")}</button>
             </form>
         </section>

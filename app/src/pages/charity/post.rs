@@ -1,12 +1,12 @@
-//! Registering a charity: checked, stored pending verification, its admin signed in.
+//! Registering a charity: checked, then a link to its first admin's address, which opens
+//! the charity (pending verification) and the admin's account.
 
-use crate::accounts::session;
+use crate::accounts::requests::Links;
 use crate::action::{Done, Outcome, Posted, Rejection};
 use crate::organizations::{store, CharityRegistration, RegistrationInput};
 use crate::routes;
 use crate::state::AppState;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 #[derive(Debug, Deserialize)]
 pub struct RegistrationForm {
@@ -25,17 +25,13 @@ pub struct RegistrationForm {
     pub admin_account: String,
     #[serde(default)]
     pub admin_display_name: String,
-    #[serde(default)]
-    pub password: String,
-    #[serde(default)]
-    pub password_confirmation: String,
 }
 
-/// `POST /charity/register`: then the new charity's portal.
+/// `POST /charity/register`: a link to the first admin's address (or, if it has an
+/// account, a notice to its owner); the same answer either way.
 pub async fn register_charity(
     axum::extract::State(state): axum::extract::State<AppState>,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    session: Session,
     posted: Posted<RegistrationForm>,
 ) -> Outcome {
     let page = routes::CHARITY_REGISTER.url();
@@ -48,25 +44,21 @@ pub async fn register_charity(
         description: &f.description,
         admin_account: &f.admin_account,
         admin_display_name: &f.admin_display_name,
-        password: &f.password,
-        password_confirmation: &f.password_confirmation,
     };
     let registration =
         CharityRegistration::parse(&input, |code| state.regions.name(code).is_some())
             .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
-    let (_, admin) = store::register_charity(
+    let links = Links {
+        base_url: &state.base_url,
+    };
+    store::register_charity(
         &state.db,
+        links,
         registration,
         &peer.ip().to_string(),
         chrono::Utc::now(),
     )
     .await
     .map_err(|e| posted.refuse(page, e))?;
-    session::start(&session, admin.id)
-        .await
-        .map_err(|e| posted.refuse(page, e))?;
-    Ok(Done::SeeOther(format!(
-        "{}?registered=1",
-        routes::CHARITY.url()
-    )))
+    Ok(Done::SeeOther(format!("{page}?sent=1")))
 }

@@ -1,5 +1,6 @@
-//! Accepting an invitation (`/invitations/{token}`): choose a name and a password, then
-//! land in the organization's portal.
+//! Accepting an invitation (`/invitations/{token}`): choose a name and a password, or,
+//! when the invited address has an account, accept signed in as it; then land in the
+//! organization's portal. Only the invited address receives the link.
 
 #[cfg(feature = "ssr")]
 pub mod post;
@@ -41,12 +42,38 @@ pub fn InvitationPage() -> impl IntoView {
                                     {lang.pick("。登录账号：", ". Your sign-in: ")}{inv.email}
                                 </p>
                                 <ErrorSummary/>
-                                <form method="post" action=action class="stack" novalidate>
-                                    <Field name="display_name" label=lang.pick("姓名或称呼", "Name") autocomplete="name"/>
-                                    <Field name="password" label=lang.pick("设置密码", "Choose a password") kind="password" autocomplete="new-password" hint=lang.pick("至少 10 个字符。", "At least 10 characters.")/>
-                                    <Field name="password_confirmation" label=lang.pick("再次输入密码", "Password again") kind="password" autocomplete="new-password"/>
-                                    <button type="submit" class="button">{lang.pick("接受邀请", "Accept")}</button>
-                                </form>
+                                {match (inv.has_account, inv.signed_in_as_invitee) {
+                                    (true, true) => view! {
+                                        <form method="post" action=action class="stack">
+                                            <input type="hidden" name="as_signed_in" value="1"/>
+                                            <button type="submit" class="button">{lang.pick("以当前账号接受邀请", "Accept with this account")}</button>
+                                        </form>
+                                    }
+                                    .into_any(),
+                                    (true, false) => view! {
+                                        <p data-testid="sign-in-to-accept">
+                                            {lang.pick(
+                                                "这个邮箱已有善桥账号。请先",
+                                                "This e-mail address already has a Shanqiao account. First ",
+                                            )}
+                                            <a href=routes::SIGN_IN.url()>{lang.pick("登录", "sign in")}</a>
+                                            {lang.pick(
+                                                "，再打开邮件中的邀请链接接受邀请。",
+                                                ", then open the invitation link in your e-mail again to accept.",
+                                            )}
+                                        </p>
+                                    }
+                                    .into_any(),
+                                    (false, _) => view! {
+                                        <form method="post" action=action class="stack" novalidate>
+                                            <Field name="display_name" label=lang.pick("姓名或称呼", "Name") autocomplete="name"/>
+                                            <Field name="password" label=lang.pick("设置密码", "Choose a password") kind="password" autocomplete="new-password" hint=lang.pick("至少 10 个字符。", "At least 10 characters.")/>
+                                            <Field name="password_confirmation" label=lang.pick("再次输入密码", "Password again") kind="password" autocomplete="new-password"/>
+                                            <button type="submit" class="button">{lang.pick("接受邀请", "Accept")}</button>
+                                        </form>
+                                    }
+                                    .into_any(),
+                                }}
                             }
                             .into_any(),
                             Err(_) => {

@@ -1,7 +1,8 @@
-//! Accepting an invitation: a new account in the organization, signed in at once.
+//! Accepting an invitation: a new account in the organization, signed in at once, or the
+//! signed-in account of the invited address joining it.
 
 use crate::accounts::session;
-use crate::action::{Done, Outcome, Posted};
+use crate::action::{Done, Outcome, Posted, Viewer};
 use crate::components::portal::portal_base;
 use crate::organizations::store;
 use crate::routes;
@@ -12,6 +13,9 @@ use tower_sessions::Session;
 
 #[derive(Debug, Deserialize)]
 pub struct AcceptForm {
+    /// `1`: accept as the account signed in (the invited address has one).
+    #[serde(default)]
+    pub as_signed_in: String,
     #[serde(default)]
     pub display_name: String,
     #[serde(default)]
@@ -24,11 +28,19 @@ pub struct AcceptForm {
 pub async fn accept_invitation(
     State(state): State<AppState>,
     session: Session,
+    viewer: Viewer,
     Path(token): Path<String>,
     posted: Posted<AcceptForm>,
 ) -> Outcome {
     let page = routes::INVITATION.to([&token]);
     let form = &posted.form;
+    if form.as_signed_in == "1" {
+        let viewer = viewer.signed_in(&page)?;
+        let kind = store::accept_invitation_as(&state.db, &token, &viewer, chrono::Utc::now())
+            .await
+            .map_err(|e| posted.refuse(&page, e))?;
+        return Ok(Done::SeeOther(portal_base(kind).to_owned()));
+    }
     let (user, kind) = store::accept_invitation(
         &state.db,
         &token,
