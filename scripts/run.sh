@@ -11,7 +11,4 @@ scripts/ensure-tools.sh
 printf '==> run [2/3] release build (scripts/build.sh; %ds so far)\n' "$((SECONDS - started))" >&2
 env -u RUSTFLAGS scripts/build.sh
 printf '==> run [3/3] starting the server with the demo data (%ds after start)\n' "$((SECONDS - started))" >&2
-# Large allocations (argon2's 19 MiB per password hash) go back to the system when freed;
-# glibc would otherwise keep them (docs/BENCHMARKS.md, "Sign-ups and sign-ins under load").
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1048576}"
 exec "$CARGO_TARGET_DIR/release/shanqiao" serve --demo "$@"
