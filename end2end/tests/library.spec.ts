@@ -32,7 +32,9 @@ async function searchFilterOpen(page: Page) {
   for (const level of ['province', 'city', 'county']) {
     const link = regions.locator('ul > li > a').first();
     await expect(link, `a ${level} to choose`).toBeVisible();
+    const before = page.url();
     await link.click();
+    await expect(page).not.toHaveURL(before);
     await expect(page).toHaveURL(/region=\d{6}/);
   }
   const region = /region=(\d{6})/.exec(page.url())?.[1] ?? '';
@@ -57,6 +59,49 @@ test('search the library, filter by a county and open a need', async ({ page }) 
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await searchFilterOpen(page);
+  expect(errors).toEqual([]);
+});
+
+test('with JavaScript, the search, filters and sort update in place and the back button works', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await indexReady(page);
+  await page.goto('/needs');
+  await expect(page.locator('.library-live[data-live="true"]')).toHaveCount(1);
+  // A mark on the window: a full page load would wipe it.
+  await page.evaluate(() => { (window as unknown as { stillHere: boolean }).stillHere = true; });
+  const stillHere = () => page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere === true);
+
+  const box = page.getByRole('searchbox', { name: '搜索需求' });
+  await box.fill('助学');
+  await box.press('Enter');
+  await expect(page).toHaveURL(/\/needs\?q=%E5%8A%A9%E5%AD%A6/);
+  await expect(page.getByTestId('library-count')).toContainText('“助学”共找到');
+  await expect(page.getByTestId('library-count')).toBeFocused();
+
+  const regions = page.getByRole('complementary', { name: '筛选' }).locator('section.facet').first();
+  await regions.locator('ul > li > a').first().click();
+  await expect(page).toHaveURL(/q=%E5%8A%A9%E5%AD%A6.*region=\d{6}|region=\d{6}.*q=%E5%8A%A9%E5%AD%A6/);
+  await expect(page.locator('.region-trail')).toBeVisible();
+
+  // The sort applies as soon as it is chosen, keeping the search and the filter.
+  await page.getByLabel('排序').selectOption('newest');
+  await expect(page).toHaveURL(/sort=newest/);
+  await expect(page).toHaveURL(/region=\d{6}/);
+  expect(await stillHere()).toBe(true);
+
+  // Back and forward walk through the same states.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/sort=newest/);
+  await expect(page.getByLabel('排序')).toHaveValue('relevance');
+  await page.goBack();
+  await expect(page).not.toHaveURL(/region=/);
+  await expect(page.locator('.region-trail')).toHaveCount(0);
+  await expect(page.getByTestId('library-count')).toContainText('“助学”共找到');
+  await page.goForward();
+  await expect(page.locator('.region-trail')).toBeVisible();
+  expect(await stillHere()).toBe(true);
   expect(errors).toEqual([]);
 });
 

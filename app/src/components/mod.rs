@@ -4,6 +4,7 @@ pub mod badges;
 pub mod form;
 pub mod lang;
 pub mod layout;
+pub mod live_library;
 pub mod need_browser;
 pub mod need_card;
 pub mod pii;

@@ -1,8 +1,10 @@
 //! The needs library, `/needs`: search, facets, sorts and pages. A plain GET form and
 //! links, so it works without JavaScript; the URL holds the whole search, so it can be
-//! shared and the back button works.
+//! shared and the back button works. With JavaScript, the `LiveLibrary` island makes
+//! the same links and form update the results in place.
 
 use crate::components::lang::use_lang;
+use crate::components::live_library::{LiveLibrary, BODY_ID};
 use crate::components::need_card::NeedCard;
 use crate::domain::need::{AssistanceType, Coverage, HouseholdCategory, NeedStatus, Urgency};
 use crate::i18n::Lang;
@@ -31,14 +33,18 @@ pub fn LibraryPage() -> impl IntoView {
         <Title text=lang.pick("需求库 · 善桥", "Needs library · Shanqiao")/>
         <section class="library">
             <h1>{lang.pick("需求库", "Needs library")}</h1>
-            <Suspense fallback=move || view! { <p>{lang.pick("正在搜索…", "Searching…")}</p> }>
-                {move || Suspend::new(async move {
-                    match found.await {
-                        Ok(page) => view! { <Library page lang/> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <LiveLibrary>
+                <div id=BODY_ID>
+                    <Suspense fallback=move || view! { <p>{lang.pick("正在搜索…", "Searching…")}</p> }>
+                        {move || Suspend::new(async move {
+                            match found.await {
+                                Ok(page) => view! { <Library page lang/> }.into_any(),
+                                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </div>
+            </LiveLibrary>
         </section>
     }
 }
@@ -58,7 +64,7 @@ fn Library(page: LibraryPage, lang: Lang) -> impl IntoView {
     view! {
         <Link rel="alternate" type_="application/atom+xml" href=feed.clone() title=lang.pick("需求库订阅", "Needs library feed")/>
         <SearchForm params=p.clone() lang/>
-        <p class="result-count" role="status" data-testid="library-count">{summary}</p>
+        <p class="result-count" id="library-count" tabindex="-1" role="status" data-testid="library-count">{summary}</p>
         <div class="library-layout">
             <Filters page=page.clone() lang/>
             <div class="library-results">
