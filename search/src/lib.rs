@@ -16,6 +16,7 @@
 //! `Change`s.
 
 pub mod analyzers;
+mod columns;
 mod facets;
 pub mod query;
 mod schema;
@@ -120,6 +121,7 @@ pub struct Library {
     reader: IndexReader,
     fields: Fields,
     writer: Mutex<Option<IndexWriter>>,
+    columns: columns::ColumnCache,
 }
 
 /// How an index was found at opening.
@@ -194,6 +196,7 @@ impl Library {
             reader,
             fields,
             writer: Mutex::new(None),
+            columns: columns::ColumnCache::default(),
         })
     }
 
@@ -306,6 +309,7 @@ impl Library {
             Ok(())
         })?;
         self.reader.reload()?;
+        self.columns.keep_only(&self.reader.searcher());
         Ok(())
     }
 
@@ -332,6 +336,7 @@ impl Library {
         let facets = facets::FacetCollector {
             region_level,
             bounds: request.amount_bounds.clone(),
+            columns: &self.columns,
         };
         let top = TopDocs::with_limit(request.limit.max(1)).and_offset(request.offset);
         let sort = match request.sort {
@@ -360,16 +365,9 @@ impl Library {
                 (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
             }
         };
-        let mut ids = Vec::with_capacity(addresses.len());
-        for address in addresses.into_iter().take(request.limit) {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("id")?;
-            if let Some(id) = column.first(address.doc_id) {
-                ids.push(id);
-            }
-        }
+        let ids = self
+            .columns
+            .ids(&searcher, addresses.into_iter().take(request.limit))?;
         Ok(SearchResult {
             total,
             ids,
@@ -432,17 +430,7 @@ impl Library {
         let searcher = self.reader.searcher();
         let query = self.build_query(request);
         let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-        let mut ids = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let column = searcher
-                .segment_reader(address.segment_ord)
-                .fast_fields()
-                .u64("id")?;
-            if let Some(id) = column.first(address.doc_id) {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
+        Ok(self.columns.ids(&searcher, addresses)?)
     }
 
     /// Every id in the index (for checks and tests; walks all documents).

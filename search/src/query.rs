@@ -212,7 +212,10 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
         .map(|t| (t.position, Term::from_field_text(bi, &t.text)))
         .collect();
     let first = terms.first()?.0;
-    let terms: Vec<(usize, Term)> = terms.into_iter().map(|(p, t)| (p - first, t)).collect();
+    let terms: Vec<(usize, Term)> = thinned(terms)
+        .into_iter()
+        .map(|(p, t)| (p - first, t))
+        .collect();
     if terms.len() == 1 {
         let (_, term) = terms.into_iter().next()?;
         return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
@@ -220,9 +223,53 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
+/// The bigrams of a phrase that still cover every character it covers: of consecutive
+/// bigrams (positions 0, 1, 2, …, each covering its position and the next) every other
+/// one and the last. A phrase of them matches exactly where the whole run occurs, with
+/// half the posting lists to intersect.
+fn thinned<T>(terms: Vec<(usize, T)>) -> Vec<(usize, T)> {
+    let positions: Vec<usize> = terms.iter().map(|(p, _)| *p).collect();
+    let mut last_kept: Option<usize> = None;
+    let mut kept = Vec::with_capacity(terms.len());
+    for (i, term) in terms.into_iter().enumerate() {
+        let next_adjacent = positions.get(i + 1) == Some(&(term.0 + 1));
+        let overlaps_kept = last_kept.is_some_and(|k| term.0 == k + 1);
+        if next_adjacent && overlaps_kept {
+            continue;
+        }
+        last_kept = Some(term.0);
+        kept.push(term);
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thinned_bigrams_cover_every_character() {
+        let positions = |ps: &[usize]| {
+            thinned(ps.iter().map(|p| (*p, ())).collect())
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(positions(&[0]), [0]);
+        assert_eq!(positions(&[0, 1]), [0, 1]);
+        assert_eq!(positions(&[0, 1, 2]), [0, 2]);
+        assert_eq!(positions(&[0, 1, 2, 3, 4, 5, 6, 7]), [0, 2, 4, 6, 7]);
+        // A gap (a Latin word between runs): both sides stay covered.
+        assert_eq!(positions(&[0, 1, 3, 4]), [0, 1, 3, 4]);
+        assert_eq!(positions(&[0, 1, 2, 5, 6, 7]), [0, 2, 5, 7]);
+        for n in 1..40usize {
+            let ps: Vec<usize> = (0..n).collect();
+            let kept = positions(&ps);
+            let covered: std::collections::HashSet<usize> =
+                kept.iter().flat_map(|p| [*p, p + 1]).collect();
+            assert_eq!(covered.len(), n + 1, "{n} bigrams: {kept:?}");
+        }
+    }
 
     fn groups(s: &str) -> Vec<Vec<String>> {
         parse(s).groups
