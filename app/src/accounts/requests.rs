@@ -9,14 +9,11 @@ use super::one_time_link::{self, LinkColumns};
 use super::secret::{digest, new_secret};
 use super::throttle::{self, Limits};
 use super::{Email, Phone, SignInName};
-use crate::entities::{account_request, user};
+use crate::entities::account_request;
 use crate::messages::{self, texts, Outgoing};
 use crate::routes;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, Set};
 
 /// How long a sign-up link stays valid.
 pub const REQUEST_HOURS: i64 = 24;
@@ -110,7 +107,10 @@ pub async fn request(
         return Ok(());
     }
     let (what_zh, what_en) = asked.purpose.words();
-    let text = if registered(&txn, &asked.name).await? {
+    let registered = super::store::find_by_name(&txn, &asked.name)
+        .await?
+        .is_some();
+    let text = if registered {
         texts::address_already_registered(
             &format!("{}{}", links.base_url, routes::SIGN_IN.url()),
             what_zh,
@@ -148,18 +148,6 @@ pub fn columns(name: &SignInName) -> (Option<String>, Option<String>) {
         SignInName::Email(e) => (Some(e.as_str().to_owned()), None),
         SignInName::Phone(p) => (None, Some(p.as_str().to_owned())),
     }
-}
-
-/// Whether an account signs in with `name`.
-pub async fn registered<C: ConnectionTrait>(db: &C, name: &SignInName) -> Result<bool, DbErr> {
-    Ok(user::Entity::find()
-        .filter(match name {
-            SignInName::Email(e) => user::Column::Email.eq(e.as_str()),
-            SignInName::Phone(p) => user::Column::Phone.eq(p.as_str()),
-        })
-        .count(db)
-        .await?
-        > 0)
 }
 
 const REQUEST_LINKS: LinkColumns<account_request::Entity> = LinkColumns {

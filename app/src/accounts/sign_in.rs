@@ -2,9 +2,8 @@
 //! the account is unknown or the password wrong.
 
 use super::{password, throttle, CurrentUser, SignInName};
-use crate::entities::user;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, DbErr};
 use std::sync::OnceLock;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +45,7 @@ pub async fn authenticate(
         Err(until) => return Err(SignInError::Throttled { until }),
     };
     let found = match SignInName::parse(typed_name) {
-        Ok(name) => find(db, &name).await?,
+        Ok(name) => super::store::find_by_name(db, &name).await?,
         Err(_) => None,
     };
     let phc = found
@@ -65,15 +64,4 @@ pub async fn authenticate(
         // The attempt's records stay: they are the failure.
         _ => Err(SignInError::WrongCredentials),
     }
-}
-
-async fn find(db: &DatabaseConnection, name: &SignInName) -> Result<Option<user::Model>, DbErr> {
-    let column = match name {
-        SignInName::Email(_) => user::Column::Email,
-        SignInName::Phone(_) => user::Column::Phone,
-    };
-    user::Entity::find()
-        .filter(column.eq(name.as_str()))
-        .one(db)
-        .await
 }

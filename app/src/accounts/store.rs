@@ -85,6 +85,21 @@ pub async fn create_platform_admin(
     Ok(created.id)
 }
 
+/// The account that signs in with `name`, if there is one.
+pub async fn find_by_name<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    name: &super::SignInName,
+) -> Result<Option<user::Model>, DbErr> {
+    let column = match name {
+        super::SignInName::Email(_) => user::Column::Email,
+        super::SignInName::Phone(_) => user::Column::Phone,
+    };
+    user::Entity::find()
+        .filter(column.eq(name.as_str()))
+        .one(db)
+        .await
+}
+
 /// Whether any demo account exists (the server refuses to run them behind https).
 pub async fn demo_accounts_exist(db: &DatabaseConnection) -> Result<bool, DbErr> {
     Ok(user::Entity::find()

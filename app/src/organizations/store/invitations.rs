@@ -9,7 +9,7 @@ use crate::accounts::store::new_user;
 use crate::accounts::{password, CurrentUser, Email};
 use crate::audit::{self, Actor, Change};
 use crate::domain::organization::{OrganizationKind, Role};
-use crate::entities::{invitation, membership, organization, user};
+use crate::entities::{invitation, membership, organization};
 use crate::messages::{self, texts, Outgoing};
 use crate::organizations::InvitationView;
 use chrono::{DateTime, Duration, Utc};
@@ -181,9 +181,11 @@ pub async fn invitation(
 
 /// The account that signs in with the invited address, if there is one.
 async fn invited_account(db: &DatabaseConnection, email: &str) -> Result<Option<i64>, OrgError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.eq(email))
-        .one(db)
+    let Ok(email) = Email::parse(email) else {
+        return Ok(None);
+    };
+    let name = crate::accounts::SignInName::Email(email);
+    Ok(crate::accounts::store::find_by_name(db, &name)
         .await?
         .map(|u| u.id))
 }
