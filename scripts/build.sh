@@ -6,8 +6,12 @@
 #   2. wasm-bindgen (web target) into <site>/pkg, the wasm renamed to shanqiao.wasm
 #   3. wasm-opt -Oz on it, and the JS glue minified
 #   4. the stylesheet (minified) to pkg/shanqiao.css, and public/ copied to the site root
-#   5. the server binary (release)
-# The layout is what the server reads: <site>/pkg/shanqiao.{js,wasm,css}, <site>/favicon.ico.
+#   5. content-hashed names (pkg/shanqiao.<hash>.{js,wasm,css}, listed in <site>/hash.txt)
+#      and a brotli and a gzip copy of each (`.br`, `.gz`), made once here rather than by
+#      the server on every request
+#   6. the server binary (release)
+# The layout is what the server reads: <site>/hash.txt, <site>/pkg/shanqiao.<hash>.{js,
+# wasm,css}[.br|.gz], <site>/favicon.ico.
 # Both cargo builds see the LEPTOS_* settings that cargo-leptos would give them (Leptos
 # reads LEPTOS_OUTPUT_NAME at compile time for the hydration script's file names).
 # `--cfg erase_components` is for debug builds only, as with cargo-leptos: a release
@@ -32,8 +36,8 @@ esac
 site="$LEPTOS_SITE_ROOT"
 pkg="$site/pkg"
 front_target="$CARGO_TARGET_DIR/front"
-steps=5
-$only_site && steps=4
+steps=6
+$only_site && steps=5
 started=$SECONDS
 step() {
   printf '==> [%s/%s] %s (%ds so far)\n' "$1" "$steps" "$2" "$((SECONDS - started))" >&2
@@ -71,8 +75,26 @@ step 4 "the stylesheet and the public assets"
 esbuild style/main.css --minify --log-level=warning --outfile="$pkg/shanqiao.css"
 cp -R public/. "$site/"
 
+step 5 "content-hashed names and brotli/gzip copies of the assets"
+: >"$site/hash.txt"
+for kind in js wasm css; do
+  hash=$(sha256sum "$pkg/shanqiao.$kind" | cut -c1-16)
+  mv "$pkg/shanqiao.$kind" "$pkg/shanqiao.$hash.$kind"
+  printf '%s: %s\n' "$kind" "$hash" >>"$site/hash.txt"
+done
+# Node's zlib (Node is already needed for esbuild): brotli at its best quality, gzip -9.
+node -e '
+const zlib = require("zlib"), fs = require("fs");
+for (const file of process.argv.slice(1)) {
+  const bytes = fs.readFileSync(file);
+  fs.writeFileSync(file + ".br", zlib.brotliCompressSync(bytes, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+  fs.writeFileSync(file + ".gz", zlib.gzipSync(bytes, { level: 9 }));
+}' "$pkg"/shanqiao.*.js "$pkg"/shanqiao.*.wasm "$pkg"/shanqiao.*.css
+
 if ! $only_site; then
-  step 5 "building the server (cargo build -p shanqiao --release)"
+  step 6 "building the server (cargo build -p shanqiao --release)"
   cargo build --locked --package=shanqiao --bin=shanqiao --release
 fi
 

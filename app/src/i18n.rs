@@ -51,6 +51,19 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The language a request asks for (its `lang` cookie). Every server part that
+    /// chooses by language (the pages, the page cache's key) asks this one function.
+    #[cfg(feature = "ssr")]
+    pub fn of_request(headers: &axum::http::HeaderMap) -> Self {
+        headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(Lang::from_cookie_header)
+            .find(|l| *l != Lang::Zh)
+            .unwrap_or_default()
+    }
+
     /// Picks the Chinese or the English copy.
     pub fn pick<T>(self, zh: T, en: T) -> T {
         match self {

@@ -10,6 +10,7 @@
 #![recursion_limit = "512"]
 
 pub mod accounts;
+pub mod assets;
 pub mod audit;
 pub mod components;
 pub mod domain;
@@ -37,5 +38,5 @@ pub mod messages;
 pub mod state;
 
 #[cfg(feature = "ssr")]
-pub use shell::page_policy;
+pub use shell::{page_policy, page_policy_hashed};
 pub use shell::{shell, App};

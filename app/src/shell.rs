@@ -1,5 +1,6 @@
 //! The HTML shell and the page routes (their paths are checked against `routes::PAGES`).
 
+use crate::assets::Assets;
 use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
@@ -16,11 +17,14 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use std::sync::Arc;
 
 /// The document around every page. Only islands are hydrated; everything else is plain
 /// server-rendered HTML that works without JavaScript.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = crate::components::lang::request_lang();
+    let assets = Assets::of_site(&options.site_root);
+    provide_context(assets.clone());
     provide_context(lang);
     #[cfg(feature = "ssr")]
     set_content_security_policy();
@@ -31,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#b3261e"/>
-                <HydrationScripts options islands=true/>
+                <IslandScripts assets=assets.clone()/>
                 <MetaTags/>
             </head>
             <body>
@@ -41,13 +45,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// What Leptos's `HydrationScripts` does for islands, with the content-hashed file names
+/// and a loader that fetches nothing on a page without islands (most public pages).
+#[component]
+fn IslandScripts(assets: Arc<Assets>) -> impl IntoView {
+    // Outside islands nothing is hydrated: no hydration markers in the HTML.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script type="module" nonce=nonce>{assets.island_loader()}</script> }
+}
+
 /// The application: layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = use_context::<Lang>().unwrap_or_default();
+    let stylesheet = use_context::<Arc<Assets>>()
+        .unwrap_or_else(|| Arc::new(Assets::from_manifest("")))
+        .css_url();
     view! {
-        <Stylesheet id="leptos" href="/pkg/shanqiao.css"/>
+        <Stylesheet id="leptos" href=stylesheet/>
         <Link rel="icon" href="/favicon.ico"/>
         <Meta
             name="description"
@@ -106,8 +125,21 @@ fn set_content_security_policy() {
 /// The Content-Security-Policy of a page whose inline scripts carry `nonce`.
 #[cfg(feature = "ssr")]
 pub fn page_policy(nonce: &str) -> String {
+    policy_with_scripts(&format!("'nonce-{nonce}'"))
+}
+
+/// The Content-Security-Policy of a page served from the page cache: its inline scripts
+/// are allowed by their hashes (`'sha256-…'` sources), since a stored page carries no
+/// per-response nonce.
+#[cfg(feature = "ssr")]
+pub fn page_policy_hashed(hashes: &[String]) -> String {
+    policy_with_scripts(&hashes.join(" "))
+}
+
+#[cfg(feature = "ssr")]
+fn policy_with_scripts(inline: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' {inline} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

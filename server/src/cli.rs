@@ -29,6 +29,13 @@ pub enum Command {
     SeedDemo,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Copy the SQLite database consistently while `serve` runs (`VACUUM INTO`); on
+    /// PostgreSQL, says which `pg_dump`/`pg_restore` commands do the same.
+    Backup {
+        /// The new file to write (never overwritten).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Create a platform admin; the password is read from the first line of stdin.
     CreateAdmin {
         /// The admin's e-mail address (their sign-in name).
@@ -86,6 +93,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo => commands::seed_demo::run(db).await,
         Command::Reindex => commands::reindex::run(db).await,
+        Command::Backup { to } => commands::backup::run(db, &to).await,
         Command::CreateAdmin { email, name } => {
             commands::create_admin::run(db, &email, &name).await
         }

@@ -81,6 +81,21 @@ pub struct ServeArgs {
     /// not this machine's loopback address. Without it, `serve` refuses.
     #[arg(long, env = "SHANQIAO_ALLOW_DEMO")]
     pub allow_demo: bool,
+
+    /// Keep the public pages' anonymous answers in memory (`off`: render every request,
+    /// for comparisons).
+    #[arg(long, env = "SHANQIAO_PAGE_CACHE", default_value = "on", value_parser = ["on", "off"])]
+    pub page_cache: String,
+
+    /// Serve `GET /metrics` on this address of its own (besides the main port, where only
+    /// loopback and `--metrics-allow` may read it).
+    #[arg(long, env = "SHANQIAO_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// Addresses besides loopback that may read `/metrics` on the main port,
+    /// comma-separated (e.g. the Prometheus server's).
+    #[arg(long, env = "SHANQIAO_METRICS_ALLOW", value_delimiter = ',')]
+    pub metrics_allow: Vec<std::net::IpAddr>,
 }
 
 impl ServeArgs {

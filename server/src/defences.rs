@@ -135,7 +135,7 @@ pub async fn page_csp(request: Request, next: Next) -> Response {
 }
 
 /// The first `nonce="…"` of a page, if it is a plausible nonce.
-fn find_nonce(html: &[u8]) -> Option<&str> {
+pub(crate) fn find_nonce(html: &[u8]) -> Option<&str> {
     let text = std::str::from_utf8(html).ok()?;
     let start = text.find("nonce=\"")? + 7;
     let len = text[start..].find('"')?;
@@ -167,7 +167,8 @@ const PRIVATE_PREFIXES: [&str; 8] = [
 pub fn is_private(method: &axum::http::Method, path: &str, signed_in: bool) -> bool {
     signed_in
         || !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD)
-        || PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p))
+        || (PRIVATE_PREFIXES.iter().any(|p| path.starts_with(p))
+            && path != app::routes::LIBRARY_API.url())
 }
 
 /// Middleware: `Cache-Control: no-store` on private answers (see [`is_private`]); public

@@ -3,6 +3,7 @@
 //! Review expiry needs no lease between instances: each need moves only from
 //! `in_review`, so when two instances race, one moves it and the other finds nothing.
 
+use crate::page_cache::PageCache;
 use app::library::index::{self, SearchService};
 use app::messages::delivery::{self, FileSink};
 use sea_orm::DatabaseConnection;
@@ -25,7 +26,9 @@ pub fn spawn_review_expiry(db: DatabaseConnection) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match app::needs::lifecycle::expire_reviews(&db, chrono::Utc::now()).await {
+            let result = app::needs::lifecycle::expire_reviews(&db, chrono::Utc::now()).await;
+            crate::metrics::job_ran("review_expiry", result.is_ok());
+            match result {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(needs = n, "reviews past their time limit returned to draft")
@@ -40,7 +43,12 @@ pub fn spawn_review_expiry(db: DatabaseConnection) {
 /// be created (no index, another schema version, unreadable), then applies the search
 /// outbox every [`INDEX_EVERY`], switching to a version rebuilt by `shanqiao reindex` when
 /// one appears. Each instance keeps its own index this way.
-pub fn spawn_indexer(db: DatabaseConnection, search: Arc<SearchService>, opened: search::Opened) {
+pub fn spawn_indexer(
+    db: DatabaseConnection,
+    search: Arc<SearchService>,
+    opened: search::Opened,
+    cache: Arc<PageCache>,
+) {
     tokio::spawn(async move {
         if let search::Opened::Created { reason } = opened {
             tracing::info!(%reason, "building the search index from the database");
@@ -59,11 +67,13 @@ pub fn spawn_indexer(db: DatabaseConnection, search: Arc<SearchService>, opened:
             let result = match search.refresh() {
                 Ok(true) => {
                     tracing::info!("switched to the rebuilt search index");
+                    cache.invalidate();
                     index::drain(&db, &search).await
                 }
                 Ok(false) => index::drain(&db, &search).await,
                 Err(e) => Err(e),
             };
+            crate::metrics::job_ran("search_indexer", result.is_ok());
             match result {
                 Ok(_) if failing => {
                     failing = false;
@@ -94,9 +104,15 @@ pub fn spawn_message_delivery(db: DatabaseConnection, sink: FileSink) {
         loop {
             tick.tick().await;
             match delivery::deliver_due(&db, &sink, &instance, chrono::Utc::now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(messages = n, "messages delivered"),
-                Err(e) => tracing::warn!(error = %e, "message delivery failed; will retry"),
+                Ok(0) => crate::metrics::job_ran("message_delivery", true),
+                Ok(n) => {
+                    crate::metrics::job_ran("message_delivery", true);
+                    tracing::info!(messages = n, "messages delivered")
+                }
+                Err(e) => {
+                    crate::metrics::job_ran("message_delivery", false);
+                    tracing::warn!(error = %e, "message delivery failed; will retry")
+                }
             }
         }
     });

@@ -3,7 +3,10 @@
 
 use crate::api;
 use crate::defences::{self, SiteOrigin};
+use crate::metrics::{self, MetricsSource};
+use crate::page_cache::{self, PageCache};
 use crate::sessions::{self, DbSessionStore};
+use crate::static_assets::{self, StaticAssets};
 use app::state::AppState;
 use app::{shell, App};
 use axum::extract::{Path, Query, State};
@@ -14,6 +17,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::PathBuf;
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -27,6 +32,12 @@ pub struct RouterConfig {
     pub secure_cookies: bool,
     pub session_idle_minutes: i64,
     pub session_max_hours: i64,
+    /// The public page cache.
+    pub cache: Arc<PageCache>,
+    /// What `/metrics` reads.
+    pub metrics: MetricsSource,
+    /// The built site (`pkg/` holds the content-hashed assets).
+    pub site_dir: PathBuf,
 }
 
 pub fn router(state: AppState, config: RouterConfig) -> Router {
@@ -52,6 +63,12 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .fold(Router::new(), |r, (path, action)| r.route(path, action));
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(metrics_router(config.metrics.clone()))
+        .merge(
+            Router::new()
+                .route("/pkg/{file}", get(static_assets::serve))
+                .with_state(StaticAssets::load(&config.site_dir.join("pkg"))),
+        )
         .route("/lang/{code}", get(switch_language))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/openapi.json", get(api::openapi::document))
@@ -84,6 +101,12 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             app::action::render::render_answers,
         ))
         .layer(middleware::from_fn(defences::no_store_private))
+        // Inside the layer that loads the signed-in user: only anonymous requests are
+        // answered from the cache.
+        .layer(middleware::from_fn_with_state(
+            config.cache.clone(),
+            page_cache::serve,
+        ))
         .layer(middleware::from_fn_with_state(
             limits,
             sessions::load_current_user,
@@ -110,9 +133,18 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        // Pages, wasm and css compress 3-6x; phones on slow networks feel it most.
+        .layer(middleware::from_fn(metrics::track))
+        // Rendered answers compress 3-6x; phones on slow networks feel it most. Cached
+        // pages and the static assets arrive compressed already and pass through.
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// `GET /metrics` (see [`metrics`]), as a router of its own for `--metrics-bind`.
+pub fn metrics_router<S: Clone + Send + Sync + 'static>(source: MetricsSource) -> Router<S> {
+    Router::new()
+        .route("/metrics", get(metrics::endpoint))
+        .with_state(source)
 }
 
 /// 200 when the database answers, 503 when it does not; with the search index's lag

@@ -1,6 +1,8 @@
 //! Building the web application and serving it.
 
 use crate::defences::SiteOrigin;
+use crate::metrics::MetricsSource;
+use crate::page_cache::PageCache;
 use crate::routes;
 use anyhow::{anyhow, Context};
 use app::library::index::SearchService;
@@ -30,6 +32,12 @@ pub struct WebConfig {
     pub outbox_dir: PathBuf,
     /// The sender of e-mails, e.g. `善桥 <no-reply@shanqiao.example.org>`.
     pub mail_from: String,
+    /// Whether the public pages are served from the page cache.
+    pub page_cache: bool,
+    /// A separate address for `GET /metrics`.
+    pub metrics_bind: Option<SocketAddr>,
+    /// Who besides loopback may read `/metrics` on the main port.
+    pub metrics_allow: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {
@@ -44,6 +52,9 @@ impl WebConfig {
             search_dir: test_dir("search"),
             outbox_dir: test_dir("outbox"),
             mail_from: crate::config::DEFAULT_MAIL_FROM.to_owned(),
+            page_cache: true,
+            metrics_bind: None,
+            metrics_allow: Vec::new(),
         }
     }
 }
@@ -66,6 +77,7 @@ pub struct Application {
     addr: SocketAddr,
     search: Arc<SearchService>,
     sink: FileSink,
+    metrics: Option<(TcpListener, axum::Router)>,
 }
 
 impl Application {
@@ -99,9 +111,33 @@ impl Application {
             )
         })?;
         let search = Arc::new(search);
-        crate::jobs::spawn_indexer(db.clone(), search.clone(), opened);
+        let cache = Arc::new(PageCache::new(search.clone(), config.page_cache));
+        crate::jobs::spawn_indexer(db.clone(), search.clone(), opened, cache.clone());
         let sink = FileSink::new(&config.outbox_dir, config.mail_from.clone());
         crate::jobs::spawn_message_delivery(db.clone(), sink.clone());
+        // Installed before anything records a metric (recording before is lost).
+        crate::metrics::handle();
+        let metrics_source = MetricsSource {
+            db: db.clone(),
+            search: search.clone(),
+            cache: cache.clone(),
+            allow: config.metrics_allow.clone().into(),
+            dedicated: false,
+        };
+        let metrics = match config.metrics_bind {
+            Some(metrics_bind) => {
+                let listener = TcpListener::bind(metrics_bind).await.map_err(|err| {
+                    anyhow!("cannot listen on {metrics_bind} for /metrics: {err}; pass another --metrics-bind")
+                })?;
+                let source = MetricsSource {
+                    dedicated: true,
+                    ..metrics_source.clone()
+                };
+                Some((listener, routes::metrics_router(source)))
+            }
+            None => None,
+        };
+        let site_dir = config.site_dir.clone();
         let state = AppState {
             leptos_options,
             db,
@@ -116,6 +152,9 @@ impl Application {
                 secure_cookies: base_url.starts_with("https://"),
                 session_idle_minutes: config.session_idle_minutes,
                 session_max_hours: config.session_max_hours,
+                cache,
+                metrics: metrics_source,
+                site_dir,
             },
         );
         Ok(Application {
@@ -124,6 +163,7 @@ impl Application {
             addr,
             search,
             sink,
+            metrics,
         })
     }
 
@@ -143,6 +183,16 @@ impl Application {
 
     /// Serves until the process gets Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some((listener, router)) = self.metrics {
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, "serving /metrics");
+            tokio::spawn(async move {
+                let service = router.into_make_service_with_connect_info::<SocketAddr>();
+                if let Err(e) = axum::serve(listener, service).await {
+                    tracing::error!(error = %e, "the /metrics listener stopped");
+                }
+            });
+        }
         axum::serve(
             self.listener,
             self.router

@@ -4,73 +4,10 @@
 
 mod common;
 
-use common::{location, sign_in_demo, TestApp};
+use common::{publish_need as publish, sign_in_demo, TestApp};
 use serde_json::Value;
 
 const CASEWORKER: &str = "caseworker@shanqiao.test";
-const REVIEWER: &str = "reviewer@shanqiao.test";
-
-/// Writes, submits and publishes a need through the portal; its public code.
-async fn publish(app: &TestApp, title: &str, story: &str, case_reference: &str) -> String {
-    let caseworker = sign_in_demo(app, CASEWORKER).await;
-    let submitted = app
-        .post_form(
-            "/office/needs/new",
-            &[
-                ("title", title),
-                ("region_code", "220122"),
-                ("assistance_type", "disability"),
-                ("household_category", "dibao_edge"),
-                ("coverage", "outside"),
-                ("assistance_received", "无"),
-                ("age_band", "12-17"),
-                ("household_size", "4"),
-                ("urgency", "high"),
-                (
-                    "story",
-                    &format!("{story}家庭收入微薄，全靠低保维持基本生活，恳请爱心人士帮助。"),
-                ),
-                ("deadline", ""),
-                ("target_amount", "8800"),
-                ("item_name_0", "助行器"),
-                ("item_unit_0", "台"),
-                ("item_quantity_0", "1"),
-                ("item_value_0", "600"),
-                ("case_reference", case_reference),
-                ("household_names", "赵铁柱、赵小满"),
-                ("consent_recorded_on", "2026-01-05"),
-                ("consent_scope", "同意在善桥平台匿名公开需求"),
-                ("action", "submit"),
-            ],
-            Some(&caseworker),
-        )
-        .await;
-    let status = submitted.status().as_u16();
-    if status != 303 {
-        let html = submitted.text().await.unwrap_or_default();
-        let errors: Vec<String> = html
-            .match_indices("error")
-            .map(|(i, _)| html[i..].chars().take(120).collect())
-            .collect();
-        panic!("submitting failed with {status}: {errors:?}");
-    }
-    let code = location(&submitted)
-        .trim_start_matches("/office/needs/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let reviewer = sign_in_demo(app, REVIEWER).await;
-    let published = app
-        .post_form(
-            &format!("/office/needs/{code}/approve"),
-            &[],
-            Some(&reviewer),
-        )
-        .await;
-    assert_eq!(published.status().as_u16(), 303, "published");
-    code
-}
 
 async fn api(app: &TestApp, query: &str) -> (u16, Value) {
     let response = app.get(&format!("/api/v1/library{query}")).await;

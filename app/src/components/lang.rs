@@ -14,14 +14,7 @@ pub fn request_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         if let Some(parts) = use_context::<axum::http::request::Parts>() {
-            return parts
-                .headers
-                .get_all(axum::http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .map(Lang::from_cookie_header)
-                .find(|l| *l != Lang::Zh)
-                .unwrap_or_default();
+            return Lang::of_request(&parts.headers);
         }
     }
     use_context::<Lang>().unwrap_or_default()

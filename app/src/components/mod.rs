@@ -5,7 +5,6 @@ pub mod form;
 pub mod lang;
 pub mod layout;
 pub mod live_library;
-pub mod need_browser;
 pub mod need_card;
 pub mod pii;
 pub mod portal;

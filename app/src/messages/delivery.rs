@@ -190,6 +190,15 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Rows that may be taken now: pending and due, or claimed by someone whose claim ran out.
+/// Messages not sent yet (waiting, being sent, or waiting to be retried), for `/metrics`.
+pub async fn pending<C: sea_orm::ConnectionTrait>(db: &C) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::PaginatorTrait;
+    message::Entity::find()
+        .filter(message::Column::Status.is_in([PENDING, SENDING]))
+        .count(db)
+        .await
+}
+
 fn takeable(now: DateTime<Utc>) -> Condition {
     Condition::any()
         .add(

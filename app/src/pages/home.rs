@@ -1,10 +1,10 @@
 //! The home page: what Shanqiao is, totals, and the latest open needs.
 
 use crate::components::lang::use_lang;
-use crate::components::need_browser::NeedBrowser;
+use crate::components::need_card::NeedCard;
 use crate::domain::need::AssistanceType;
 use crate::i18n::Lang;
-use crate::needs::{library_totals, recent_needs, NeedTotals};
+use crate::needs::{library_totals, recent_needs, NeedSummary, NeedTotals};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -48,13 +48,58 @@ pub fn HomePage() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Ok(list) => view! { <NeedBrowser needs=list lang initial/> }.into_any(),
+                            Ok(list) => view! { <LatestNeeds needs=list lang current=initial/> }.into_any(),
                             Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         }}
                     </section>
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The latest needs, plain HTML: the page loads no script. The type links open the
+/// library with that filter (where the results update in place with JavaScript); the
+/// page also answers `/?type=…` itself.
+#[component]
+fn LatestNeeds(
+    needs: Vec<NeedSummary>,
+    lang: Lang,
+    current: Option<AssistanceType>,
+) -> impl IntoView {
+    let chip = move |wanted: Option<AssistanceType>| {
+        let href = match wanted {
+            Some(t) => format!("{}?type={}", crate::routes::LIBRARY.url(), t.code()),
+            None => crate::routes::LIBRARY.url().to_owned(),
+        };
+        let label = match wanted {
+            Some(t) => t.label(lang),
+            None => lang.pick("全部", "All"),
+        };
+        view! {
+            <li>
+                <a class="chip" href=href aria-current=(current == wanted).then_some("true")>
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    let n = needs.len();
+    let count = match lang {
+        Lang::Zh => format!("共 {n} 条需求"),
+        Lang::En => format!("{n} needs"),
+    };
+    view! {
+        <nav class="filters" aria-label=lang.pick("按帮扶类型筛选", "Filter by assistance type")>
+            <ul>
+                {chip(None)}
+                {AssistanceType::ALL.iter().map(|t| chip(Some(*t))).collect_view()}
+            </ul>
+        </nav>
+        <p class="result-count" data-testid="need-count">{count}</p>
+        <ul class="need-list" data-testid="need-list">
+            {needs.into_iter().map(|need| view! { <NeedCard need lang/> }).collect_view()}
+        </ul>
     }
 }
 

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod backup;
 pub mod create_admin;
 pub mod create_token;
 pub mod database;

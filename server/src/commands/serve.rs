@@ -42,6 +42,9 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         search_dir: db_args.data_dir.join("search"),
         outbox_dir: db_args.data_dir.join("outbox"),
         mail_from: args.mail_from.clone(),
+        page_cache: args.page_cache == "on",
+        metrics_bind: args.metrics_bind,
+        metrics_allow: args.metrics_allow.clone(),
     };
     crate::jobs::spawn_review_expiry(db.clone());
     let application = Application::build(db, &config).await?;
