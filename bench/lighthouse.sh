@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile emulation, Debian Chromium) on the public pages of a fresh demo
 # server built in release mode. Prints one line of scores per page and run.
-#   bench/lighthouse.sh [runs]      (default 3 runs; needs a prior `cargo leptos build --release`)
+#   bench/lighthouse.sh [runs]      (default 3 runs; needs a prior scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -20,7 +20,7 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && b
 need=$(curl -fs "http://127.0.0.1:$port/" | grep -o '/needs/[A-Z]\{2\}-[0-9]\{4\}-[0-9]\{6\}' | head -1)
 flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
 for run in $(seq "$runs"); do
-  for path in / "$need"; do
+  for path in / /needs "$need"; do
     out="$data/report.json"
     CHROME_PATH=/usr/bin/chromium "$lh_dir/node_modules/.bin/lighthouse" "http://127.0.0.1:$port$path" \
       --quiet --chrome-flags="$flags" --output=json --output-path="$out" >/dev/null 2>&1

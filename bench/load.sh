@@ -2,13 +2,15 @@
 # The public site under load: the release binary, started here on a fresh data directory
 # with the demo data (and then with N synthetic published needs on top, loaded with the
 # search benchmark's generator), on SQLite and, when TEST_DATABASE_URL is set, on
-# PostgreSQL. Each route gets `wrk -t2 -c64 -d10s` in turn, in the same run as /healthz;
+# PostgreSQL. Each route gets `wrk -t2 -c64 -d10s` in turn, in the same run as /healthz,
+# asking for compressed answers as browsers do (`Accept-Encoding: gzip, deflate, br`);
 # the table gives req/s, p50 and p99, and the ratio to /healthz. The server's resident
 # memory is sampled every 100 ms through the whole run (peak reported).
 #
 #   bench/load.sh                       demo data and 100,000 needs, SQLite (+ PostgreSQL)
 #   bench/load.sh --needs 0             demo data only
 #   bench/load.sh --duration 5s --connections 64 --needs 100000
+#   SHANQIAO_PAGE_CACHE=off bench/load.sh --needs 0   every page rendered (no page cache)
 #
 # Installs wrk from Debian's packages when missing; builds the release binary and the
 # site (scripts/build.sh) and the loader (search-bench) when they are not built yet.
@@ -75,14 +77,21 @@ stop() {
   server=""
 }
 
-# wrk's summary of one route: req/s, p50 and p99 in ms.
+# wrk's summary of one route: req/s, p50 and p99 in ms. A route `@FILE` requests the
+# paths listed in FILE in turn (bench/rotate.lua).
 hit() {
-  local path="$1"
-  wrk -t2 -c"$connections" -d"$duration" --latency "http://$addr$path" 2>&1 | python3 -c '
+  local path="$1" script=()
+  if [ "${path#@}" != "$path" ]; then
+    export PATHS_FILE="${path#@}"
+    script=(-s bench/rotate.lua)
+    path=/
+  fi
+  wrk -t2 -c"$connections" -d"$duration" --latency -H "Accept-Encoding: gzip, deflate, br" \
+    "${script[@]}" "http://$addr$path" 2>&1 | python3 -c '
 import re, sys
 text = sys.stdin.read()
 def ms(label):
-    m = re.search(r"^\s*" + label + r"%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    m = re.search(r"^\s*" + str(label) + r"%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
     if not m:
         return float("nan")
     v, unit = float(m.group(1)), m.group(2)
@@ -129,6 +138,14 @@ import json, sys
 d = json.load(sys.stdin)
 regions = d.get("facets", {}).get("region", [])
 print(regions[0]["value"] if regions else "")' 2>/dev/null || true)
+  # 1,000 different need pages (50 pages of library results), visited in turn.
+  local many="$work/needs-$label-$count.txt"
+  for page in $(seq 50); do
+    curl -fs "http://$addr/api/v1/library?sort=newest&page=$page" | python3 -c '
+import json, sys
+for r in json.load(sys.stdin).get("results", []):
+    print("/needs/" + r["public_code"])'
+  done >"$many"
   local routes=(
     "/healthz"
     "$css"
@@ -137,6 +154,7 @@ print(regions[0]["value"] if regions else "")' 2>/dev/null || true)
     "/needs?q=%E5%8C%BB%E7%96%97"
     "/needs?q=%E8%BD%AE%E6%A4%85&type=medical&region=$region&sort=newest"
     "$need"
+    "@$many"
     "/funds"
   )
   local rss_file="$work/rss-$label-$count"
@@ -149,8 +167,10 @@ print(regions[0]["value"] if regions else "")' 2>/dev/null || true)
     ratio=$(python3 -c "print(f'{$rps / max($base, 1) * 100:.0f} %')")
     note=""
     [ "$bad" != "0" ] && note="$bad non-2xx"
+    shown="$path"
+    [ "${path#@}" != "$path" ] && shown="/needs/{code}, $(wc -l <"${path#@}") codes in turn"
     printf '| %s | %s | %s | `%s` | %s | %s | %s | %s | %s |\n' \
-      "$label" "$count" "$connections" "$path" "$rps" "$p50" "$p99" "$ratio" "$note"
+      "$label" "$count" "$connections" "$shown" "$rps" "$p50" "$p99" "$ratio" "$note"
   done
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true

@@ -17,8 +17,8 @@
 //! use calls [`PageCache::invalidate`]. As a safety net for what no outbox row announces
 //! (money totals on the home page), an entry is also dropped after [`MAX_AGE`].
 //!
-//! **What is served.** The body is stored once, with brotli and gzip copies made when it is
-//! stored (not per request), a strong `ETag` over its bytes, and `If-None-Match` answered
+//! **What is served.** The body is stored once, as brotli and gzip copies made when it is
+//! stored (not per request; a client that accepts neither gets the gzip copy inflated), a strong `ETag` over its bytes, and `If-None-Match` answered
 //! with `304`. Pages are stored without their per-response CSP nonce: the inline scripts
 //! of a cached page are allowed by their SHA-256 hashes instead, so every copy of the page
 //! is byte-for-byte the same (and its ETag the same on every instance), while no nonce is
@@ -41,8 +41,8 @@ use std::time::{Duration, Instant};
 
 /// The longest an entry is served when no outbox change has emptied the cache first.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
-/// Memory the cached bodies may take (all three encodings counted).
-pub const CAPACITY_BYTES: u64 = 48 * 1024 * 1024;
+/// Memory the cached bodies may take (both encodings counted): some 2,500 need pages.
+pub const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
 /// Longer paths with queries are answered without the cache (nobody shares them).
 const MAX_TARGET: usize = 2048;
 /// Larger answers are not kept.
@@ -76,10 +76,56 @@ pub struct Page {
     content_type: HeaderValue,
     csp: Option<HeaderValue>,
     tag: String,
-    identity: Bytes,
-    gzip: Option<Bytes>,
-    brotli: Option<Bytes>,
+    body: Stored,
     stored_at: Instant,
+}
+
+/// A body as it is kept: small ones as they are; others only compressed (brotli for
+/// browsers over HTTPS, gzip for the rest), the rare client that accepts neither getting
+/// the gzip copy inflated. A page costs a seventh of its size in memory this way.
+#[derive(Clone)]
+enum Stored {
+    Plain(Bytes),
+    Compressed {
+        len: usize,
+        gzip: Bytes,
+        brotli: Bytes,
+    },
+}
+
+impl Stored {
+    fn weight(&self) -> usize {
+        match self {
+            Stored::Plain(b) => b.len(),
+            Stored::Compressed { gzip, brotli, .. } => gzip.len() + brotli.len(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Stored::Plain(b) => b.len(),
+            Stored::Compressed { len, .. } => *len,
+        }
+    }
+
+    /// The body in `wanted` or the best encoding below it, and that encoding.
+    fn encoded(&self, wanted: Encoding) -> Option<(Encoding, Bytes)> {
+        match (self, wanted) {
+            (Stored::Plain(b), _) => Some((Encoding::Identity, b.clone())),
+            (Stored::Compressed { brotli, .. }, Encoding::Brotli) => {
+                Some((Encoding::Brotli, brotli.clone()))
+            }
+            (Stored::Compressed { gzip, .. }, Encoding::Gzip) => {
+                Some((Encoding::Gzip, gzip.clone()))
+            }
+            (Stored::Compressed { gzip, len, .. }, Encoding::Identity) => {
+                let mut out = Vec::with_capacity(*len);
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzip[..]), &mut out)
+                    .ok()?;
+                Some((Encoding::Identity, Bytes::from(out)))
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -87,8 +133,7 @@ struct ByBytes;
 
 impl quick_cache::Weighter<Key, Arc<Page>> for ByBytes {
     fn weight(&self, key: &Key, page: &Arc<Page>) -> u64 {
-        let len = |b: &Option<Bytes>| b.as_ref().map_or(0, Bytes::len);
-        (key.target.len() + page.identity.len() + len(&page.gzip) + len(&page.brotli) + 256) as u64
+        (key.target.len() + page.body.weight() + 256) as u64
     }
 }
 
@@ -276,18 +321,22 @@ impl Page {
     fn new(content_type: HeaderValue, csp: Option<HeaderValue>, identity: Bytes) -> Page {
         let digest = Sha256::digest(&identity);
         let tag = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..18]);
-        let (gzip, brotli) = if identity.len() >= COMPRESS_FROM {
-            (gzip(&identity), brotli(&identity))
-        } else {
-            (None, None)
+        let compressed = (identity.len() >= COMPRESS_FROM)
+            .then(|| Some((gzip(&identity)?, brotli(&identity)?)))
+            .flatten();
+        let body = match compressed {
+            Some((gzip, brotli)) => Stored::Compressed {
+                len: identity.len(),
+                gzip,
+                brotli,
+            },
+            None => Stored::Plain(identity),
         };
         Page {
             content_type,
             csp,
             tag,
-            identity,
-            gzip,
-            brotli,
+            body,
             stored_at: Instant::now(),
         }
     }
@@ -326,14 +375,10 @@ fn answer(
     if_none_match: Option<&HeaderValue>,
     head: bool,
 ) -> Response {
-    let (encoding, body) = match wanted {
-        Encoding::Brotli if page.brotli.is_some() => (Encoding::Brotli, page.brotli.clone()),
-        Encoding::Brotli | Encoding::Gzip if page.gzip.is_some() => {
-            (Encoding::Gzip, page.gzip.clone())
-        }
-        _ => (Encoding::Identity, None),
+    let encoding = match (&page.body, wanted) {
+        (Stored::Plain(_), _) => Encoding::Identity,
+        (_, wanted) => wanted,
     };
-    let body = body.unwrap_or_else(|| page.identity.clone());
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&page.etag(encoding)) {
         headers.insert(header::ETAG, v);
@@ -356,6 +401,16 @@ fn answer(
     if let Some(name) = encoding.header() {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
+    if head && encoding == Encoding::Identity {
+        if let Ok(v) = HeaderValue::from_str(&page.body.len().to_string()) {
+            headers.insert(header::CONTENT_LENGTH, v);
+        }
+        return (StatusCode::OK, headers).into_response();
+    }
+    let Some((_, body)) = page.body.encoded(encoding) else {
+        tracing::error!("a stored page could not be inflated");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     if head {
         if let Ok(v) = HeaderValue::from_str(&body.len().to_string()) {
             headers.insert(header::CONTENT_LENGTH, v);
@@ -474,6 +529,31 @@ mod tests {
         let expected = base64::engine::general_purpose::STANDARD
             .encode(Sha256::digest(b"import('/pkg/a.js')"));
         assert_eq!(hashes, vec![format!("'sha256-{expected}'")]);
+    }
+
+    #[test]
+    fn a_page_is_kept_compressed_and_given_back_byte_for_byte() {
+        let text = "<li class=\"need-card\">需要一台轮椅</li>".repeat(400);
+        let page = Page::new(
+            HeaderValue::from_static("text/html"),
+            None,
+            Bytes::from(text.clone()),
+        );
+        assert!(matches!(page.body, Stored::Compressed { .. }));
+        assert!(page.body.weight() * 3 < text.len(), "kept compressed");
+        let (encoding, plain) = page.body.encoded(Encoding::Identity).expect("inflates");
+        assert_eq!(encoding, Encoding::Identity);
+        assert_eq!(plain, text.as_bytes());
+        let small = Page::new(
+            HeaderValue::from_static("text/html"),
+            None,
+            Bytes::from("<p>x</p>"),
+        );
+        let (encoding, body) = small.body.encoded(Encoding::Brotli).expect("plain");
+        assert_eq!(
+            (encoding, &body[..]),
+            (Encoding::Identity, &b"<p>x</p>"[..])
+        );
     }
 
     #[test]

@@ -9,16 +9,17 @@ use crate::corpus;
 use app::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, Urgency,
 };
+use app::domain::organization::OrganizationKind;
 use app::entities::{need, need_item, organization, search_outbox, user};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 const BATCH: u64 = 1_000;
 
 pub async fn run(url: &str, count: u64, seed: u64) -> anyhow::Result<()> {
     let db = app::db::connect(url).await?;
     let office = organization::Entity::find()
-        .filter(organization::Column::Kind.eq("office"))
+        .filter(organization::Column::Kind.eq(OrganizationKind::CivilAffairs.code()))
         .order_by_asc(organization::Column::Id)
         .one(&db)
         .await?
@@ -47,7 +48,8 @@ pub async fn run(url: &str, count: u64, seed: u64) -> anyhow::Result<()> {
             .map(|i| corpus::need(seed, i, &counties))
             .collect();
         let code = |n: &corpus::Need| format!("SY-2026-{:07}", n.id);
-        let txn = db.begin().await?;
+        // A write transaction from the start: a server may be writing beside us.
+        let txn = app::db::begin_write(&db).await?;
         let rows: Vec<need::ActiveModel> = needs
             .iter()
             .map(|n| {
