@@ -27,4 +27,5 @@ perf record -F 999 --call-graph fp -p "$server" -o perf.data -- sleep 8 >/dev/nu
 recorder=$!
 wrk -t2 -c64 -d8s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|99%"
 wait "$recorder" || true
-perf report -i perf.data --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
+perf report -i perf.data --no-children --sort symbol --stdio -g none --percent-limit 0.8 2>/dev/null |
+  grep -v '^#' | grep -v '^$' | sed 's/ \{3,\}/  /g' | cut -c1-140 | head -40
