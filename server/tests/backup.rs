@@ -5,7 +5,7 @@
 mod common;
 
 use app::entities::{ledger_entry, need, pledge};
-use common::{location, sign_in_demo, TestApp};
+use common::{need_code_in, sign_in_demo, TestApp};
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -78,12 +78,7 @@ async fn keep_publishing(app: &TestApp, stop: Arc<AtomicBool>) -> usize {
             )
             .await;
         assert_eq!(submitted.status().as_u16(), 303, "submitted");
-        let code = location(&submitted)
-            .trim_start_matches("/office/needs/")
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .to_owned();
+        let code = need_code_in(&submitted);
         let approved = app
             .post_form(
                 &format!("/office/needs/{code}/approve"),

@@ -283,6 +283,8 @@ async fn a_need_goes_from_draft_through_review_to_the_public_site() {
         .await;
     assert_eq!(withdrawn.status().as_u16(), 303);
     assert_eq!(status_of(&app, &code).await, "withdrawn");
+    // Public pages follow once the outbox is applied (the indexer does it every 250 ms).
+    app.index_now().await;
     assert_eq!(app.get_text(&format!("/needs/{code}")).await.0, 404);
 }
 
@@ -352,6 +354,8 @@ async fn withdrawn_consent_unpublishes_at_once() {
         .await;
     assert_eq!(recorded.status().as_u16(), 303);
     assert_eq!(status_of(&app, &code).await, "withdrawn");
+    // Public pages follow once the outbox is applied (the indexer does it every 250 ms).
+    app.index_now().await;
     assert_eq!(app.get_text(&format!("/needs/{code}")).await.0, 404);
     let (_, home_after) = app.get_text("/").await;
     if home_before.contains(&code) {

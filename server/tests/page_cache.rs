@@ -54,6 +54,22 @@ async fn warm(instances: &[&TestApp], paths: &[String]) {
     }
 }
 
+/// The need is gone from the home page, from the library and its own page (404) on every
+/// instance within a second from now.
+async fn gone_everywhere(instances: &[&TestApp], word: &str, code: &str, what: &str) {
+    let since = Instant::now();
+    for path in ["/".to_owned(), q(word)] {
+        everywhere_within_a_second(instances, &path, since, what, |s, body| {
+            s == 200 && !body.contains(code)
+        })
+        .await;
+    }
+    everywhere_within_a_second(instances, &format!("/needs/{code}"), since, what, |s, _| {
+        s == 404
+    })
+    .await;
+}
+
 fn q(text: &str) -> String {
     format!("/needs?q={}", urlencode(text))
 }
@@ -179,21 +195,7 @@ async fn publication_claim_withdrawal_and_consent_show_on_every_instance_within_
         )
         .await;
     assert_eq!(withdrawn.status().as_u16(), 303);
-    let since = Instant::now();
-    for path in ["/".to_owned(), q(words[1])] {
-        everywhere_within_a_second(&both, &path, since, "withdrawn", |s, body| {
-            s == 200 && !body.contains(&codes[1])
-        })
-        .await;
-    }
-    everywhere_within_a_second(
-        &both,
-        &format!("/needs/{}", codes[1]),
-        since,
-        "withdrawn",
-        |s, _| s == 404,
-    )
-    .await;
+    gone_everywhere(&both, words[1], &codes[1], "withdrawn").await;
 
     // The family withdrew consent: gone from every page, taken through the second
     // instance this time.
@@ -205,21 +207,7 @@ async fn publication_claim_withdrawal_and_consent_show_on_every_instance_within_
         )
         .await;
     assert_eq!(recorded.status().as_u16(), 303);
-    let since = Instant::now();
-    for path in ["/".to_owned(), q(words[2])] {
-        everywhere_within_a_second(&both, &path, since, "consent withdrawn", |s, body| {
-            s == 200 && !body.contains(&codes[2])
-        })
-        .await;
-    }
-    everywhere_within_a_second(
-        &both,
-        &format!("/needs/{}", codes[2]),
-        since,
-        "consent withdrawn",
-        |s, _| s == 404,
-    )
-    .await;
+    gone_everywhere(&both, words[2], &codes[2], "consent withdrawn").await;
 }
 
 #[tokio::test]

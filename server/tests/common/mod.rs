@@ -453,12 +453,7 @@ pub async fn publish_need(app: &TestApp, title: &str, story: &str, case_referenc
             .collect();
         panic!("submitting failed with {status}: {errors:?}");
     }
-    let code = location(&submitted)
-        .trim_start_matches("/office/needs/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let code = need_code_in(&submitted);
     let reviewer = sign_in_demo(app, "reviewer@shanqiao.test").await;
     let published = app
         .post_form(
@@ -469,4 +464,14 @@ pub async fn publish_need(app: &TestApp, title: &str, story: &str, case_referenc
         .await;
     assert_eq!(published.status().as_u16(), 303, "published");
     code
+}
+
+/// The public code of the need a portal answer redirects to (`/office/needs/{code}?…`).
+pub fn need_code_in(response: &reqwest::Response) -> String {
+    location(response)
+        .trim_start_matches("/office/needs/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
