@@ -70,6 +70,15 @@ async fn gone_everywhere(instances: &[&TestApp], word: &str, code: &str, what: &
     .await;
 }
 
+/// GET with extra request headers (a cookie, `If-None-Match`, `Accept-Encoding`).
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("request")
+}
+
 fn q(text: &str) -> String {
     format!("/needs?q={}", urlencode(text))
 }
@@ -230,13 +239,7 @@ async fn a_signed_in_page_is_never_stored_nor_served_from_the_cache() {
         );
     }
     // Signed-in after anonymous: their own page, never the stored one, never stored.
-    let response = app
-        .client
-        .get(app.url("/"))
-        .header("cookie", &donor)
-        .send()
-        .await
-        .expect("request");
+    let response = get_with(&app, "/", &[("cookie", donor.as_str())]).await;
     assert_eq!(
         response
             .headers()
@@ -269,6 +272,7 @@ async fn a_304_only_for_the_same_body_and_the_stored_page_is_the_same_for_everyo
     let first = app.get("/needs").await;
     assert_eq!(first.status().as_u16(), 200);
     let tag = first.headers().get("etag").expect("an ETag").clone();
+    let tag_text = tag.to_str().expect("ascii").to_owned();
     let csp = first
         .headers()
         .get("content-security-policy")
@@ -293,25 +297,13 @@ async fn a_304_only_for_the_same_body_and_the_stored_page_is_the_same_for_everyo
     );
 
     // Revalidation: 304 with no body while nothing changed.
-    let revalidated = app
-        .client
-        .get(app.url("/needs"))
-        .header("if-none-match", tag.clone())
-        .send()
-        .await
-        .expect("request");
+    let revalidated = get_with(&app, "/needs", &[("if-none-match", tag_text.as_str())]).await;
     assert_eq!(revalidated.status().as_u16(), 304);
     assert_eq!(revalidated.headers().get("etag"), Some(&tag));
     assert!(revalidated.bytes().await.expect("body").is_empty());
 
     // Compressed once when stored: the same content, with its own tag.
-    let compressed = app
-        .client
-        .get(app.url("/needs"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .expect("request");
+    let compressed = get_with(&app, "/needs", &[("accept-encoding", "gzip")]).await;
     assert_eq!(
         compressed
             .headers()
@@ -326,13 +318,7 @@ async fn a_304_only_for_the_same_body_and_the_stored_page_is_the_same_for_everyo
     std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
         .expect("gzip");
     assert_eq!(unzipped, body);
-    let br = app
-        .client
-        .get(app.url("/needs"))
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .expect("request");
+    let br = get_with(&app, "/needs", &[("accept-encoding", "gzip, deflate, br")]).await;
     assert_eq!(
         br.headers().get("content-encoding").map(|v| v.as_bytes()),
         Some(&b"br"[..])
@@ -343,14 +329,12 @@ async fn a_304_only_for_the_same_body_and_the_stored_page_is_the_same_for_everyo
     assert_eq!(String::from_utf8(unbrotli).expect("utf-8"), body);
 
     // Another language is another page.
-    let english = app
-        .client
-        .get(app.url("/needs"))
-        .header("cookie", "lang=en")
-        .header("if-none-match", tag.clone())
-        .send()
-        .await
-        .expect("request");
+    let english = get_with(
+        &app,
+        "/needs",
+        &[("cookie", "lang=en"), ("if-none-match", tag_text.as_str())],
+    )
+    .await;
     assert_eq!(english.status().as_u16(), 200);
     assert_ne!(english.headers().get("etag"), Some(&tag));
 
@@ -363,13 +347,7 @@ async fn a_304_only_for_the_same_body_and_the_stored_page_is_the_same_for_everyo
     )
     .await;
     app.index_now().await;
-    let changed = app
-        .client
-        .get(app.url("/needs"))
-        .header("if-none-match", tag.clone())
-        .send()
-        .await
-        .expect("request");
+    let changed = get_with(&app, "/needs", &[("if-none-match", tag_text.as_str())]).await;
     assert_eq!(changed.status().as_u16(), 200);
     assert_ne!(changed.headers().get("etag"), Some(&tag));
     assert!(changed.text().await.expect("body").contains(&code));
@@ -402,12 +380,6 @@ async fn metrics_count_requests_by_route_template_for_the_operator_only() {
         assert!(text.contains(name), "{name} in the metrics");
     }
     // Through a proxy, a visitor arrives from loopback too: not the operator.
-    let proxied = app
-        .client
-        .get(app.url("/metrics"))
-        .header("x-forwarded-for", "203.0.113.9")
-        .send()
-        .await
-        .expect("request");
+    let proxied = get_with(&app, "/metrics", &[("x-forwarded-for", "203.0.113.9")]).await;
     assert_eq!(proxied.status().as_u16(), 404);
 }
