@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod assets;
 pub mod audit;
+pub mod claims;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -32,6 +33,8 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod entities;
+#[cfg(feature = "ssr")]
+pub mod job_lease;
 #[cfg(feature = "ssr")]
 pub mod messages;
 #[cfg(feature = "ssr")]

@@ -76,6 +76,16 @@ pub const CHARITY_INVITATION_REVOKE: Route<1> = Route("/charity/invitations/{id}
 pub const CHARITY_TOKENS: Route<0> = Route("/charity/tokens");
 pub const CHARITY_TOKEN_REVOKE: Route<1> = Route("/charity/tokens/{id}/revoke");
 pub const INVITATION: Route<1> = Route("/invitations/{token}");
+/// The charity's supply profile (精准对接).
+pub const CHARITY_PROFILE: Route<0> = Route("/charity/profile");
+/// The claim form of a need.
+pub const CLAIM_NEED: Route<1> = Route("/charity/needs/{code}/claim");
+pub const CHARITY_CLAIM: Route<1> = Route("/charity/claims/{id}");
+pub const RELEASE_CLAIM: Route<1> = Route("/charity/claims/{id}/release");
+pub const REPORT_FULFILMENT: Route<1> = Route("/charity/claims/{id}/fulfilment");
+pub const CLAIM_ATTACHMENTS: Route<1> = Route("/charity/claims/{id}/attachments");
+/// An evidence file, for the charity and the office staff concerned only.
+pub const CLAIM_ATTACHMENT: Route<2> = Route("/claims/{id}/attachments/{attachment}");
 
 // The office portal.
 pub const OFFICE: Route<0> = Route("/office");
@@ -97,6 +107,10 @@ pub const RETURN_NEED: Route<1> = Route("/office/needs/{code}/return");
 pub const WITHDRAW_NEED: Route<1> = Route("/office/needs/{code}/withdraw");
 pub const RECORD_CONSENT_WITHDRAWN: Route<1> = Route("/office/needs/{code}/consent-withdrawn");
 pub const OVERRIDE_FINDING: Route<1> = Route("/office/needs/{code}/override");
+/// Staff verify a fulfilment report and close the need.
+pub const VERIFY_FULFILMENT: Route<1> = Route("/office/needs/{code}/verify");
+/// Staff send a fulfilment report back to the charity with a question.
+pub const QUESTION_FULFILMENT: Route<1> = Route("/office/needs/{code}/question");
 
 /// Paths whose `{token}` is a secret (a one-time link): never written to a log.
 const SECRET_PATHS: [Route<1>; 3] = [RESET_PASSWORD, INVITATION, SIGN_UP_CONFIRM];
@@ -167,6 +181,9 @@ pub const PAGES: &[&str] = &[
     ADMIN_OFFICES.0,
     CHARITY_REGISTER.0,
     CHARITY.0,
+    CHARITY_PROFILE.0,
+    CLAIM_NEED.0,
+    CHARITY_CLAIM.0,
     INVITATION.0,
     OFFICE.0,
     OFFICE_NEEDS.0,
@@ -204,6 +221,18 @@ pub fn actions() -> Vec<(
         ),
         (CHARITY_TOKENS.0, post(portal::post::create_token)),
         (CHARITY_TOKEN_REVOKE.0, post(portal::post::revoke_token)),
+        (CHARITY_PROFILE.0, post(charity::claims_post::save_profile)),
+        (CLAIM_NEED.0, post(charity::claims_post::claim_need)),
+        (RELEASE_CLAIM.0, post(charity::claims_post::release_claim)),
+        (
+            REPORT_FULFILMENT.0,
+            post(charity::claims_post::report_fulfilment),
+        ),
+        (
+            CLAIM_ATTACHMENTS.0,
+            charity::claims_post::attachments_route(),
+        ),
+        (CLAIM_ATTACHMENT.0, get(charity::claims_post::attachment)),
         (INVITATION.0, post(invitation::post::accept_invitation)),
         (OFFICE_SETTINGS.0, post(office::post::save_settings)),
         (OFFICE_INVITATIONS.0, post(portal::post::invite_member)),
@@ -231,6 +260,14 @@ pub fn actions() -> Vec<(
         (
             OVERRIDE_FINDING.0,
             post(office::workspace::post::override_finding),
+        ),
+        (
+            VERIFY_FULFILMENT.0,
+            post(office::workspace::post::verify_fulfilment),
+        ),
+        (
+            QUESTION_FULFILMENT.0,
+            post(office::workspace::post::question_fulfilment),
         ),
     ]
 }

@@ -5,6 +5,7 @@ use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
+use crate::pages::charity::claims::{ClaimNeedPage, ClaimPage, SupplyProfilePage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
 use crate::pages::confirm::ConfirmSignUpPage;
 use crate::pages::invitation::InvitationPage;
@@ -87,6 +88,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/register") view=CharityRegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/profile") view=SupplyProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/needs/:code/claim") view=ClaimNeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/charities") view=AdminCharitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/needs") view=OfficeNeedsPage ssr=SsrMode::Async/>

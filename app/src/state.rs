@@ -16,6 +16,10 @@ pub struct AppState {
     pub base_url: Arc<str>,
     /// The needs library's search index.
     pub search: Arc<crate::library::index::SearchService>,
+    /// How long claims run, by urgency.
+    pub leases: crate::claims::LeasePolicy,
+    /// Where claim attachments are kept.
+    pub attachments: crate::claims::attachments::AttachmentStore,
 }
 
 impl AppState {

@@ -22,6 +22,7 @@ mod m20261129_000011_create_pii_overrides;
 mod m20261201_000012_add_session_user;
 mod m20261201_000013_token_expiry_and_audit_token;
 mod m20261201_000014_create_message_outbox_and_account_requests;
+mod m20261202_000015_claim_plans_fulfilment_attachments;
 pub mod regions;
 mod sql;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_add_session_user::Migration),
             Box::new(m20261201_000013_token_expiry_and_audit_token::Migration),
             Box::new(m20261201_000014_create_message_outbox_and_account_requests::Migration),
+            Box::new(m20261202_000015_claim_plans_fulfilment_attachments::Migration),
         ]
     }
 }

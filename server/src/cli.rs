@@ -55,6 +55,9 @@ pub enum Command {
     /// Send needs whose review took longer than their office's limit back to draft
     /// (the server also does this every few minutes).
     ExpireReviews,
+    /// Lapse claims past their due date, returning their needs to the library (the
+    /// server also does this every minute).
+    LapseClaims,
     /// Issue an API token acting as a user within an organization; printed once.
     CreateToken {
         /// The organization's id or slug.
@@ -101,6 +104,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             commands::create_token::run(db, &org, &user, &name).await
         }
         Command::ExpireReviews => commands::expire_reviews::run(db).await,
+        Command::LapseClaims => commands::lapse_claims::run(db).await,
         // Handled in `main` before a runtime or a database is needed.
         Command::PiiCheck { .. } => Ok(()),
     }

@@ -96,6 +96,20 @@ pub struct ServeArgs {
     /// comma-separated (e.g. the Prometheus server's).
     #[arg(long, env = "SHANQIAO_METRICS_ALLOW", value_delimiter = ',')]
     pub metrics_allow: Vec<std::net::IpAddr>,
+
+    /// How many days a claim runs before it lapses, by the need's urgency, e.g.
+    /// `critical=7,high=14,normal=30,low=60` (urgencies left out keep these defaults).
+    #[arg(long, env = "SHANQIAO_CLAIM_LEASE_DAYS", default_value = "critical=7,high=14,normal=30,low=60", value_parser = parse_lease_days)]
+    pub claim_lease_days: app::claims::LeasePolicy,
+
+    /// Where claim attachments are kept: `s3://bucket/prefix` (credentials and endpoint
+    /// from the `AWS_*` variables) or `file:///dir`. Unset: `<data-dir>/attachments`.
+    #[arg(long, env = "SHANQIAO_ATTACHMENTS_URL")]
+    pub attachments_url: Option<String>,
+}
+
+fn parse_lease_days(text: &str) -> Result<app::claims::LeasePolicy, String> {
+    app::claims::LeasePolicy::parse(text)
 }
 
 impl ServeArgs {

@@ -1,7 +1,8 @@
 //! Background jobs of a running server.
 //!
-//! Review expiry needs no lease between instances: each need moves only from
-//! `in_review`, so when two instances race, one moves it and the other finds nothing.
+//! Review expiry and claim lapsing run on one instance at a time, by a job lease
+//! (`app::job_lease`); besides, each row moves only from the state it was read in, so
+//! even two runs at once change each need once.
 
 use crate::page_cache::PageCache;
 use app::library::index::{self, SearchService};
@@ -19,13 +20,67 @@ pub const DELIVER_EVERY: Duration = Duration::from_secs(1);
 /// How often needs waiting in review are checked against their office's time limit.
 pub const REVIEW_EXPIRY_EVERY: Duration = Duration::from_secs(10 * 60);
 
-/// Runs review expiry now and then every [`REVIEW_EXPIRY_EVERY`], until the runtime stops.
+/// How often claims past their due date are lapsed.
+pub const CLAIM_LAPSE_EVERY: Duration = Duration::from_secs(60);
+
+/// This process's name in job leases.
+fn instance_name() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        &app::accounts::secret::new_secret()[..8]
+    )
+}
+
+/// Whether this instance holds the lease of job `name` for the next run (several
+/// instances on one database: one of them runs the job each time). A database error is
+/// logged and counts as "not now".
+async fn leased(db: &DatabaseConnection, name: &str, holder: &str, every: Duration) -> bool {
+    let ttl = chrono::Duration::from_std(every).unwrap_or_else(|_| chrono::Duration::minutes(1));
+    match app::job_lease::try_acquire(db, name, holder, ttl, chrono::Utc::now()).await {
+        Ok(taken) => taken,
+        Err(e) => {
+            tracing::warn!(error = %e, job = name, "taking a job lease failed; will retry");
+            false
+        }
+    }
+}
+
+/// Lapses claims past their due date now and then every [`CLAIM_LAPSE_EVERY`], on one
+/// instance at a time (a job lease); the needs return to the library.
+pub fn spawn_claim_lapse(db: DatabaseConnection) {
+    let holder = instance_name();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CLAIM_LAPSE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if !leased(&db, "lapse_claims", &holder, CLAIM_LAPSE_EVERY).await {
+                continue;
+            }
+            let result = app::claims::lifecycle::lapse_due(&db, chrono::Utc::now()).await;
+            crate::metrics::job_ran("claim_lapse", result.is_ok());
+            match result {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(claims = n, "claims past their due date lapsed"),
+                Err(e) => tracing::warn!(error = %e, "lapsing claims failed; will retry"),
+            }
+        }
+    });
+}
+
+/// Runs review expiry now and then every [`REVIEW_EXPIRY_EVERY`], on one instance at a
+/// time (a job lease), until the runtime stops.
 pub fn spawn_review_expiry(db: DatabaseConnection) {
+    let holder = instance_name();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(REVIEW_EXPIRY_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            if !leased(&db, "expire_reviews", &holder, REVIEW_EXPIRY_EVERY).await {
+                continue;
+            }
             let result = app::needs::lifecycle::expire_reviews(&db, chrono::Utc::now()).await;
             crate::metrics::job_ran("review_expiry", result.is_ok());
             match result {
@@ -93,11 +148,7 @@ pub fn spawn_indexer(
 /// Delivers the message outbox every [`DELIVER_EVERY`]. Instances share the outbox: each
 /// message is claimed by exactly one of them (see `app::messages::delivery`).
 pub fn spawn_message_delivery(db: DatabaseConnection, sink: FileSink) {
-    let instance = format!(
-        "{}-{}",
-        std::process::id(),
-        &app::accounts::secret::new_secret()[..8]
-    );
+    let instance = instance_name();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DELIVER_EVERY);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -85,6 +85,18 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         )
         .route("/api/v1/needs/{code}/submit", post(api::submit_need))
         .route("/api/v1/needs/{code}/withdraw", post(api::withdraw_need))
+        .route("/api/v1/needs/{code}/claim", post(api::claims::claim_need))
+        .route("/api/v1/matches", get(api::claims::matches))
+        .route("/api/v1/claims", get(api::claims::list_claims))
+        .route("/api/v1/claims/{id}", get(api::claims::read_claim))
+        .route(
+            "/api/v1/claims/{id}/release",
+            post(api::claims::release_claim),
+        )
+        .route(
+            "/api/v1/claims/{id}/fulfilment",
+            post(api::claims::report_fulfilment),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .merge(forms)
         .leptos_routes_with_context(

@@ -5,6 +5,7 @@ use crate::metrics::MetricsSource;
 use crate::page_cache::PageCache;
 use crate::routes;
 use anyhow::{anyhow, Context};
+use app::claims::attachments::AttachmentStore;
 use app::library::index::SearchService;
 use app::messages::delivery::FileSink;
 use app::regions::RegionDirectory;
@@ -38,6 +39,12 @@ pub struct WebConfig {
     pub metrics_bind: Option<SocketAddr>,
     /// Who besides loopback may read `/metrics` on the main port.
     pub metrics_allow: Vec<std::net::IpAddr>,
+    /// How long claims run, by urgency.
+    pub claim_leases: app::claims::LeasePolicy,
+    /// Where claim attachments are kept: a URL (`s3://…`, `file://…`) or, unset, this
+    /// directory.
+    pub attachments_url: Option<String>,
+    pub attachments_dir: PathBuf,
 }
 
 impl WebConfig {
@@ -55,6 +62,9 @@ impl WebConfig {
             page_cache: true,
             metrics_bind: None,
             metrics_allow: Vec::new(),
+            claim_leases: app::claims::LeasePolicy::default(),
+            attachments_url: None,
+            attachments_dir: test_dir("attachments"),
         }
     }
 }
@@ -138,12 +148,20 @@ impl Application {
             None => None,
         };
         let site_dir = config.site_dir.clone();
+        let attachments = match &config.attachments_url {
+            Some(url) => AttachmentStore::from_url(url),
+            None => AttachmentStore::local(&config.attachments_dir),
+        }
+        .map_err(|e| anyhow!("cannot open the attachment store: {e}; check --attachments-url"))?;
+        tracing::info!(attachments = %attachments.describe, "attachment store");
         let state = AppState {
             leptos_options,
             db,
             regions: Arc::new(regions),
             base_url: Arc::from(base_url.trim_end_matches('/')),
             search: search.clone(),
+            leases: config.claim_leases,
+            attachments,
         };
         let router = routes::router(
             state,

@@ -3,53 +3,11 @@
 
 mod common;
 
-use common::TestApp;
+use common::{call, TestApp};
 use serde_json::{json, Value};
 
 async fn office_token(app: &TestApp, account: &str) -> String {
-    let db = &app.database.db;
-    let user = common::integer(
-        db,
-        &format!("SELECT u.id FROM users u WHERE u.email = '{account}'"),
-    )
-    .await;
-    let office = common::integer(
-        db,
-        &format!(
-            "SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id \
-             WHERE m.user_id = {user} AND o.kind = 'civil_affairs' ORDER BY m.id LIMIT 1"
-        ),
-    )
-    .await;
-    app::accounts::tokens::issue(
-        db,
-        app::accounts::tokens::Issuer::Cli,
-        office,
-        user,
-        "office system",
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("token")
-}
-
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(t) = token {
-        request = request.header("authorization", format!("Bearer {t}"));
-    }
-    if let Some(b) = body {
-        request = request.json(&b);
-    }
-    let response = request.send().await.expect("request");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    common::token_of(app, account, "civil_affairs").await
 }
 
 fn need(story: &str) -> Value {
@@ -268,27 +226,7 @@ async fn a_charity_token_cannot_write_needs() {
 }
 
 async fn office_token_of_charity(app: &TestApp) -> String {
-    let db = &app.database.db;
-    let user = common::integer(
-        db,
-        "SELECT id FROM users WHERE email = 'charity-admin@shanqiao.test'",
-    )
-    .await;
-    let org = common::integer(
-        db,
-        &format!("SELECT organization_id FROM memberships WHERE user_id = {user} LIMIT 1"),
-    )
-    .await;
-    app::accounts::tokens::issue(
-        db,
-        app::accounts::tokens::Issuer::Cli,
-        org,
-        user,
-        "charity system",
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("token")
+    common::token_of(app, "charity-admin@shanqiao.test", "charity").await
 }
 
 #[tokio::test]

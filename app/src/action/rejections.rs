@@ -38,6 +38,31 @@ impl From<NeedError> for Rejection {
     }
 }
 
+impl From<crate::claims::lifecycle::ClaimError> for Rejection {
+    fn from(e: crate::claims::lifecycle::ClaimError) -> Self {
+        use crate::claims::lifecycle::ClaimError;
+        use crate::claims::problems as claim;
+        let conflict = |p| Rejection::form(StatusCode::CONFLICT, p);
+        match e {
+            ClaimError::NotFound => Rejection::form(StatusCode::NOT_FOUND, claim::NO_SUCH_CLAIM),
+            ClaimError::NotACharity => Rejection::form(StatusCode::FORBIDDEN, claim::NOT_A_CHARITY),
+            ClaimError::Forbidden => Rejection::forbidden(),
+            ClaimError::NotVerified => Rejection::form(StatusCode::FORBIDDEN, claim::NOT_VERIFIED),
+            ClaimError::NoFundraisingQualification => {
+                Rejection::field("mode", claim::NO_FUNDRAISING_QUALIFICATION)
+            }
+            ClaimError::AtCapacity { .. } => conflict(claim::AT_CAPACITY),
+            ClaimError::AlreadyClaimed => conflict(claim::ALREADY_CLAIMED),
+            ClaimError::NotClaimable(_) => conflict(claim::NOT_CLAIMABLE),
+            ClaimError::WrongState => conflict(claim::CLAIM_WRONG_STATE),
+            ClaimError::Invalid(found) => Rejection::fields(found),
+            e @ (ClaimError::Database(_) | ClaimError::Corrupt(_)) => {
+                Rejection::internal("a claim action failed", e)
+            }
+        }
+    }
+}
+
 impl Rejection {
     /// The PII guard blocks: a message on top and a mark on every field holding a
     /// blocking finding.

@@ -144,6 +144,7 @@ struct OfficeStaff {
 struct CharityRef {
     id: i64,
     admin: i64,
+    public_fundraising: bool,
 }
 
 struct SeededNeed {
@@ -158,6 +159,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let admin = self.user("admin@shanqiao.test", "平台管理员", true).await?;
         let offices = self.offices().await?;
         let charities = self.charities(admin).await?;
+        self.supply_profiles(&charities).await?;
         let donor = self
             .user("donor@shanqiao.test", "爱心人士小周", false)
             .await?;
@@ -326,6 +328,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 verified.push(CharityRef {
                     id: charity.id,
                     admin: charity_admin,
+                    public_fundraising: template.public_fundraising,
                 });
             }
         }
@@ -564,6 +567,84 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         Ok(funds)
     }
 
+    /// Supply profiles for the verified charities but the last (which shows how the
+    /// portal leads a charity without one to fill it in).
+    async fn supply_profiles(&mut self, charities: &[CharityRef]) -> Result<(), SeedError> {
+        // (types, household categories, regions, typical budget in yuan, what it gives,
+        // claims it can carry), by the corpus's order of charities.
+        const PROFILES: &[(&[&str], &[&str], &[&str], i64, &str, i32)] = &[
+            (
+                &["medical", "disability"],
+                &["dibao", "tekun"],
+                &["220000"],
+                20_000,
+                "轮椅、助听器、护理床、康复训练",
+                12,
+            ),
+            (
+                &["care_services", "elderly_care"],
+                &["tekun", "dibao_edge"],
+                &["220100"],
+                3_000,
+                "上门陪伴、陪诊、助餐、防褥疮气垫",
+                8,
+            ),
+            (
+                &["education", "children"],
+                &["dibao", "relapse_watch"],
+                &["620000"],
+                10_000,
+                "助学金、学习用品、书包文具、电脑",
+                10,
+            ),
+            (
+                &["medical", "basic_living", "temporary_aid"],
+                &[],
+                &[],
+                50_000,
+                "生活用品、棉被、医疗费用",
+                15,
+            ),
+            (
+                &["housing", "basic_living"],
+                &["dibao_edge", "rigid_expense"],
+                &["630000"],
+                15_000,
+                "取暖炉、棉被、门窗保温",
+                8,
+            ),
+        ];
+        for (charity, (types, categories, regions, budget, gives, capacity)) in
+            charities.iter().zip(PROFILES)
+        {
+            supply_profile::ActiveModel {
+                charity_id: Set(charity.id),
+                typical_budget_fen: Set(Some(budget * 100)),
+                claim_capacity: Set(*capacity),
+                items_and_services: Set((*gives).to_owned()),
+                updated_at: Set(self.now - Duration::days(120)),
+            }
+            .insert(self.db)
+            .await?;
+            let rows = types
+                .iter()
+                .map(|v| ("assistance_type", v))
+                .chain(categories.iter().map(|v| ("household_category", v)))
+                .chain(regions.iter().map(|v| ("region", v)));
+            for (dimension, value) in rows {
+                supply_profile_criterion::ActiveModel {
+                    charity_id: Set(charity.id),
+                    dimension: Set(dimension.to_owned()),
+                    value: Set((*value).to_owned()),
+                    ..Default::default()
+                }
+                .insert(self.db)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     async fn criterion(&self, fund_id: i64, dimension: &str, value: &str) -> Result<(), DbErr> {
         fund_criterion::ActiveModel {
             fund_id: Set(fund_id),
@@ -592,7 +673,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 _ => continue,
             };
             let charity = charities[i % charities.len()];
-            let fundraise = i % 2 == 0;
+            // Only a charity qualified for public fundraising raises money for a need.
+            let fundraise = i % 2 == 0 && charity.public_fundraising;
             let created = self.now - Duration::days(self.rng.between(5, 25));
             let due = created + Duration::days(30);
             let done = claim_status != "active";
@@ -620,6 +702,12 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                     released_at: Set(None),
                     release_reason: Set(None),
                     lapsed_at: Set(None),
+                    plan: Set(if fundraise {
+                        "公开募集所需资金，到账后按需求清单采购并送达，完成后提交交付报告。"
+                    } else {
+                        "由本机构自有资金按需求清单采购并送达，完成后提交交付报告。"
+                    }
+                    .into()),
                     ..Default::default()
                 }
                 .insert(self.db)

@@ -25,6 +25,14 @@ pub struct Model {
     pub released_at: Option<DateTimeUtc>,
     pub release_reason: Option<String>,
     pub lapsed_at: Option<DateTimeUtc>,
+    pub plan: String,
+    pub plan_by: Option<Date>,
+    /// JSON list of `{name, unit, quantity}` delivered.
+    pub delivered_items: Option<String>,
+    pub evidence: Option<String>,
+    pub thank_you_note: Option<String>,
+    pub released_by: Option<i64>,
+    pub review_question: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

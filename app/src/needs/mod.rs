@@ -72,8 +72,10 @@ pub struct NeedDetail {
     /// Target amount in money, besides the items.
     pub target_amount: Option<Fen>,
     pub items: Vec<NeedItemView>,
-    /// The charity holding the active claim, if any.
-    pub claimed_by: Option<String>,
+    /// The claim holding the need, if any: which charity, how, until when.
+    pub claim: Option<crate::claims::PublicClaim>,
+    /// How the need ended, once staff closed it.
+    pub outcome: Option<crate::claims::PublicOutcome>,
     /// Money received for this need so far (pledges received and allocations).
     pub received: Fen,
 }
@@ -155,6 +157,8 @@ pub struct NeedWorkspace {
     pub feedback: EditorFeedback,
     pub can_edit: bool,
     pub can_review: bool,
+    /// May verify or question a fulfilment report (reviewers and office admins).
+    pub can_review_claims: bool,
     /// Reviewer role but the viewer wrote it (four eyes).
     pub is_author_reviewer: bool,
     pub can_withdraw: bool,

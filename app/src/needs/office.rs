@@ -203,6 +203,7 @@ pub async fn workspace<C: ConnectionTrait>(
         feedback,
         can_edit: can_write && status == NeedStatus::Draft,
         can_review: reviewer && !is_author,
+        can_review_claims: reviewer,
         is_author_reviewer: reviewer && is_author,
         history: history(db, &row.public_code).await?,
         can_withdraw: super::lifecycle::WITHDRAWABLE.contains(&status),

@@ -54,7 +54,8 @@ pub fn public_copy(
         household_size,
         target_amount: draft.target_amount,
         items,
-        claimed_by: None,
+        claim: None,
+        outcome: None,
         received: Fen::ZERO,
     }
 }

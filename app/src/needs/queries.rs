@@ -5,7 +5,7 @@ use crate::domain::need::{
     AgeBand, AssistanceType, Coverage, HouseholdCategory, HouseholdSize, NeedStatus, Urgency,
 };
 use crate::domain::{Fen, UnknownCode};
-use crate::entities::{claim, need, need_item, organization};
+use crate::entities::{need, need_item};
 use crate::regions::RegionDirectory;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -116,18 +116,12 @@ pub async fn public_by_code<C: ConnectionTrait>(
             unit_value: Fen(i.unit_value_fen),
         })
         .collect();
-    let claimed_by = match claim::Entity::find()
-        .filter(claim::Column::NeedId.eq(row.id))
-        .filter(claim::Column::Status.is_in(["active", "fulfilled", "verified"]))
-        .one(db)
-        .await?
-    {
-        Some(c) => organization::Entity::find_by_id(c.charity_id)
-            .one(db)
-            .await?
-            .map(|o| o.name),
-        None => None,
-    };
+    let (claim, outcome) = crate::claims::queries::public_claim(db, &row)
+        .await
+        .map_err(|e| match e {
+            crate::claims::lifecycle::ClaimError::Database(e) => QueryError::Database(e),
+            other => QueryError::Database(DbErr::Custom(other.to_string())),
+        })?;
     let received = received_for_need(db, row.id).await?;
     let story = row.story.clone();
     let coverage = Coverage::parse(&row.coverage)?;
@@ -145,7 +139,8 @@ pub async fn public_by_code<C: ConnectionTrait>(
         household_size,
         target_amount,
         items,
-        claimed_by,
+        claim,
+        outcome,
         received,
     }))
 }

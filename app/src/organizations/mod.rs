@@ -288,16 +288,6 @@ mod tests {
     }
 }
 
-/// A claim in its charity's portal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClaimRow {
-    pub need_code: String,
-    pub need_title: String,
-    pub mode: crate::domain::support::ClaimMode,
-    pub status: crate::domain::support::ClaimStatus,
-    pub due_on: chrono::NaiveDate,
-}
-
 /// A fund in its charity's portal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundRow {
@@ -317,10 +307,10 @@ pub struct PledgeRow {
     pub pledged_on: chrono::NaiveDate,
 }
 
-/// What a charity's portal lists: its own claims, funds and pledges, and nobody else's.
+/// What a charity's portal lists besides its claims: its own funds and pledges, and
+/// nobody else's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CharityActivity {
-    pub claims: Vec<ClaimRow>,
     pub funds: Vec<FundRow>,
     pub pledges: Vec<PledgeRow>,
 }

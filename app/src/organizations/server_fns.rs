@@ -99,7 +99,7 @@ pub async fn my_tokens(
         .collect())
 }
 
-/// The signed-in person's charity's own claims, funds and pledges.
+/// The signed-in person's charity's own funds and pledges.
 #[server]
 pub async fn my_charity_activity() -> Result<super::CharityActivity, AppError> {
     let user = signed_in()?;

@@ -55,8 +55,20 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
         d.map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "—".into())
     };
-    let claim_line = match &detail.claimed_by {
-        Some(charity) => format!("{}{charity}", lang.pick("认领机构：", "Claimed by: ")),
+    let date_text = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let claim_line = match &detail.claim {
+        Some(c) if c.status == crate::domain::support::ClaimStatus::Active => format!(
+            "{}{}{}{}{}",
+            lang.pick("认领机构：", "Claimed by "),
+            c.charity,
+            lang.pick("（", " ("),
+            c.mode.label(lang),
+            lang.pick(
+                &format!("），承诺于 {} 前完成。", date_text(c.due_on)),
+                &format!("), to be met by {}.", date_text(c.due_on))
+            ),
+        ),
+        Some(c) => format!("{}{}", lang.pick("帮扶机构：", "Met by "), c.charity),
         None => lang
             .pick(
                 "尚无慈善组织认领。",
@@ -64,6 +76,29 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
             )
             .to_owned(),
     };
+    let claimable = s.status == crate::domain::need::NeedStatus::Published && !preview;
+    let claim_link = claimable.then(|| {
+        let href = crate::routes::CLAIM_NEED.to([&s.public_code]);
+        view! {
+            <p class="claim-link">
+                <a class="button" href=href>{lang.pick("慈善组织认领此需求", "Claim this need (charities)")}</a>
+            </p>
+        }
+    });
+    let outcome = detail.outcome.clone().map(|o| {
+        view! {
+            <section class="outcome" data-testid="need-outcome">
+                <h2>{lang.pick("帮扶结果", "Outcome")}</h2>
+                <p>
+                    <strong>{o.close_reason.label(lang)}</strong>
+                    {o.closed_on.map(|d| format!("{}{}", lang.pick("，办结于 ", ", closed on "), date_text(d)))}
+                    {o.delivered_on.map(|d| format!("{}{}", lang.pick("；交付于 ", "; delivered on "), date_text(d)))}
+                </p>
+                {o.rating.map(|r| view! { <p>{lang.pick("民政部门评价：", "Office's rating: ")}{format!("{r}/5")}</p> })}
+                {o.thank_you.map(|t| view! { <blockquote class="thank-you">{t}</blockquote> })}
+            </section>
+        }
+    });
     let code = s.public_code.clone();
     let page_head = (!preview).then(|| {
         view! {
@@ -72,7 +107,7 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
             <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>
                 <a href="/">{lang.pick("首页", "Home")}</a>
                 " / "
-                <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
+                <a href=crate::routes::LIBRARY.url()>{lang.pick("需求信息库", "Needs library")}</a>
                 " / "
                 <span aria-current="page">{code}</span>
             </nav>
@@ -103,8 +138,10 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
                 <progress max="100" value=percent.to_string() aria-label=lang.pick("筹集进度", "Progress")>
                     {format!("{percent}%")}
                 </progress>
-                <p>{claim_line}</p>
+                <p data-testid="claim-line">{claim_line}</p>
+                {claim_link}
             </section>
+            {outcome}
             <section class="story">
                 <h2>{lang.pick("家庭情况", "The family's situation")}</h2>
                 <p>{detail.story}</p>

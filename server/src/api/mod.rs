@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub mod claims;
 pub mod library;
 mod needs;
 pub mod openapi;

@@ -1,6 +1,10 @@
 //! The OpenAPI document of `/api/v1`, generated from the handlers and types above and
 //! served at `/api/v1/openapi.json`.
 
+use super::claims::{
+    AttachmentBody, ClaimBody, ClaimList, ClaimNeedRequest, DeliveredItemBody, FulfilmentRequest,
+    MatchBody, MatchesBody, ReasonBody, ReleaseRequest,
+};
 use super::library::{FacetCount, LibraryFacets, LibraryResponse, LibraryResult};
 use super::needs::{
     ItemBody, NeedList, NeedListItem, NeedRequest, NeedState, PrivateBody, WithdrawRequest,
@@ -16,8 +20,9 @@ use utoipa::{Modify, OpenApi};
     info(
         title = "Shanqiao 善桥 API",
         version = "1",
-        description = "Office systems push anonymized needs and follow their state. \
-            Authenticate with an office API token: `Authorization: Bearer sq_…` \
+        description = "Office systems push anonymized needs and follow their state; \
+            charity systems find the needs that fit them, claim them and report fulfilment. \
+            Authenticate with the organization's API token: `Authorization: Bearer sq_…` \
             (the public library search needs none). \
             Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`."
     ),
@@ -30,6 +35,12 @@ use utoipa::{Modify, OpenApi};
         super::needs::withdraw_need,
         super::pii_check::pii_check,
         super::library::library,
+        super::claims::matches,
+        super::claims::claim_need,
+        super::claims::list_claims,
+        super::claims::read_claim,
+        super::claims::release_claim,
+        super::claims::report_fulfilment,
     ),
     components(schemas(
         ApiError,
@@ -48,12 +59,23 @@ use utoipa::{Modify, OpenApi};
         LibraryResult,
         LibraryFacets,
         FacetCount,
+        MatchesBody,
+        MatchBody,
+        ReasonBody,
+        ClaimNeedRequest,
+        ClaimBody,
+        ClaimList,
+        DeliveredItemBody,
+        AttachmentBody,
+        ReleaseRequest,
+        FulfilmentRequest,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "needs", description = "Needs of the token's office region"),
         (name = "pii", description = "The PII guard"),
         (name = "library", description = "The public needs library: search, facets (no token)"),
+        (name = "claims", description = "Charities: needs ranked by fit, claims, releases and fulfilment reports (a charity's token)"),
     )
 )]
 pub struct ApiDoc;

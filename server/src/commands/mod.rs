@@ -5,6 +5,7 @@ pub mod create_admin;
 pub mod create_token;
 pub mod database;
 pub mod expire_reviews;
+pub mod lapse_claims;
 pub mod migrate;
 pub mod pii_check;
 pub mod reindex;

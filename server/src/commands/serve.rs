@@ -45,8 +45,12 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         page_cache: args.page_cache == "on",
         metrics_bind: args.metrics_bind,
         metrics_allow: args.metrics_allow.clone(),
+        claim_leases: args.claim_lease_days,
+        attachments_url: args.attachments_url.clone(),
+        attachments_dir: db_args.data_dir.join("attachments"),
     };
     crate::jobs::spawn_review_expiry(db.clone());
+    crate::jobs::spawn_claim_lapse(db.clone());
     let application = Application::build(db, &config).await?;
     let addr = application.addr();
     tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");

@@ -475,3 +475,56 @@ pub fn need_code_in(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Calls the JSON API with an optional bearer token and JSON body: the status and the
+/// JSON answer (`null` when the body is not JSON).
+pub async fn call(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = app.client.request(method, app.url(path));
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(b) = body {
+        request = request.json(&b);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// An API token of the first organization of `account` of `kind` (`charity` or
+/// `civil_affairs`), acting as that account.
+pub async fn token_of(app: &TestApp, account: &str, kind: &str) -> String {
+    let db = &app.database.db;
+    let user = integer(
+        db,
+        &format!("SELECT id FROM users WHERE email = '{account}'"),
+    )
+    .await;
+    let org = integer(
+        db,
+        &format!(
+            "SELECT m.organization_id FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+             WHERE m.user_id = {user} AND o.kind = '{kind}' ORDER BY m.id LIMIT 1"
+        ),
+    )
+    .await;
+    app::accounts::tokens::issue(
+        db,
+        app::accounts::tokens::Issuer::Cli,
+        org,
+        user,
+        "test system",
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("token")
+}

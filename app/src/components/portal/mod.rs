@@ -90,6 +90,7 @@ pub fn Portal(
             {org.verification_reason.clone().filter(|_| is_charity).map(|r| view! {
                 <p>{lang.pick("审核意见：", "Reviewer's note: ")}{r}</p>
             })}
+            {children.map(|c| c())}
             <h2>{lang.pick("机构成员", "Members")}</h2>
             <table class="items" data-testid="members">
                 <thead>
@@ -112,7 +113,6 @@ pub fn Portal(
                         .collect_view()}
                 </tbody>
             </table>
-            {children.map(|c| c())}
             {is_admin.then(|| view! { <InviteForm sent=invited kind/> })}
             {is_admin.then(|| view! { <Tokens kind/> })}
         </section>

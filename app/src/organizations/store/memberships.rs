@@ -77,37 +77,18 @@ pub async fn my_organization(
 /// How many rows of each kind the portal lists.
 const ACTIVITY_ROWS: u64 = 50;
 
-/// The viewer's charity's own claims, funds and pledges (newest first), selected by the
+/// The viewer's charity's own funds and pledges (newest first), selected by the
 /// charity's id here in the data layer.
 pub async fn charity_activity(
     db: &DatabaseConnection,
     viewer: &CurrentUser,
 ) -> Result<crate::organizations::CharityActivity, OrgError> {
-    use crate::domain::support::{ClaimMode, ClaimStatus, FundKind, FundStatus, PledgeStatus};
-    use crate::entities::{claim, fund, need, pledge};
-    use crate::organizations::{ClaimRow, FundRow, PledgeRow};
+    use crate::domain::support::{FundKind, FundStatus, PledgeStatus};
+    use crate::entities::{fund, need, pledge};
+    use crate::organizations::{FundRow, PledgeRow};
     use sea_orm::QuerySelect;
     let charity = my_charity(db, viewer).await?;
     let mut activity = crate::organizations::CharityActivity::default();
-    for c in claim::Entity::find()
-        .filter(claim::Column::CharityId.eq(charity.id))
-        .order_by_desc(claim::Column::Id)
-        .limit(ACTIVITY_ROWS)
-        .all(db)
-        .await?
-    {
-        let n = need::Entity::find_by_id(c.need_id).one(db).await?;
-        activity.claims.push(ClaimRow {
-            need_code: n
-                .as_ref()
-                .map(|n| n.public_code.clone())
-                .unwrap_or_default(),
-            need_title: n.map(|n| n.title).unwrap_or_default(),
-            mode: ClaimMode::parse(&c.mode)?,
-            status: ClaimStatus::parse(&c.status)?,
-            due_on: c.due_at.date_naive(),
-        });
-    }
     for f in fund::Entity::find()
         .filter(fund::Column::CharityId.eq(charity.id))
         .order_by_desc(fund::Column::Id)

@@ -1,6 +1,9 @@
-//! The charity side: registering a charity, and its portal (status, members,
-//! invitations, tokens, and its own claims, funds and pledges).
+//! The charity side: registering a charity, and its portal (the needs that fit it, its
+//! claims, funds and pledges, members, invitations, tokens).
 
+pub mod claims;
+#[cfg(feature = "ssr")]
+pub mod claims_post;
 #[cfg(feature = "ssr")]
 pub mod post;
 
@@ -121,7 +124,7 @@ pub fn CharityPortalPage() -> impl IntoView {
     }
 }
 
-/// A charity's own claims, funds and pledges.
+/// What the charity works on: the needs that fit it, its claims, funds and pledges.
 #[component]
 fn Activity() -> impl IntoView {
     use crate::organizations::my_charity_activity;
@@ -133,31 +136,8 @@ fn Activity() -> impl IntoView {
             {move || Suspend::new(async move {
                 let a = activity.await.unwrap_or_default();
                 view! {
-                    <h2>{lang.pick("本机构的认领", "Our claims")}</h2>
-                    {if a.claims.is_empty() {
-                        view! { <p class="muted">{lang.pick("暂无认领。", "No claims yet.")}</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-scroll"><table class="items" data-testid="our-claims">
-                                <thead><tr>
-                                    <th scope="col">{lang.pick("需求", "Need")}</th>
-                                    <th scope="col">{lang.pick("方式", "Mode")}</th>
-                                    <th scope="col">{lang.pick("状态", "Status")}</th>
-                                    <th scope="col">{lang.pick("到期", "Due")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {a.claims.into_iter().map(|c| view! {
-                                        <tr>
-                                            <td><a href=format!("/needs/{}", c.need_code)>{c.need_code.clone()}</a>" "{c.need_title}</td>
-                                            <td>{c.mode.label(lang)}</td>
-                                            <td>{c.status.label(lang)}</td>
-                                            <td>{date(c.due_on)}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
-                        }.into_any()
-                    }}
+                    <claims::MatchesSection/>
+                    <claims::ClaimsSection/>
                     <h2>{lang.pick("本机构的基金与项目", "Our funds and projects")}</h2>
                     {if a.funds.is_empty() {
                         view! { <p class="muted">{lang.pick("暂无基金。", "No funds yet.")}</p> }.into_any()

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// What a portal page shows when the viewer may not see it.
-pub(super) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyView {
+pub(crate) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyView {
     match e {
         AppError::Unauthorized => {
             redirect_to_sign_in(next);

@@ -3,6 +3,7 @@
 //! finding, withdraw, record withdrawn consent), the privacy check, the public preview
 //! and, clearly marked, the private case data.
 
+mod claims;
 #[cfg(feature = "ssr")]
 pub mod post;
 
@@ -33,6 +34,14 @@ fn done_message(done: &str, lang: crate::i18n::Lang) -> Option<&'static str> {
         "overridden" => lang.pick(
             "已放行该提示，理由已记录。",
             "Finding overridden; the reason is recorded.",
+        ),
+        "verified" => lang.pick(
+            "交付报告已核实，需求已办结。",
+            "Report verified; the need is closed.",
+        ),
+        "questioned" => lang.pick(
+            "已将交付报告退回机构补充。",
+            "The report went back to the charity with your question.",
         ),
         _ => return None,
     })
@@ -152,6 +161,7 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                     </form>
                 })}
             </section>
+            <claims::NeedClaims code=code.clone() can_review=ws.can_review_claims/>
             {show_guard.then(|| view! { <GuardFeedback feedback=ws.feedback.clone() offer_generalize=false/> })}
             {can_override.then(|| view! {
                 <section aria-labelledby="override-heading">
@@ -221,6 +231,13 @@ fn action_label(action: &str, lang: crate::i18n::Lang) -> &'static str {
         "need.withdraw" => lang.pick("撤回", "Withdrawn"),
         "need.consent_withdrawn" => lang.pick("家庭撤回授权", "Family withdrew consent"),
         "need.pii_override" => lang.pick("放行隐私提示", "Finding overridden"),
+        "need.claim" => lang.pick("慈善组织认领", "Claimed by a charity"),
+        "claim.release" => lang.pick("机构退回认领", "Claim released"),
+        "claim.lapse" => lang.pick("认领逾期失效", "Claim lapsed"),
+        "claim.report_fulfilment" => lang.pick("提交交付报告", "Fulfilment reported"),
+        "claim.question_report" => lang.pick("交付报告退回补充", "Report sent back"),
+        "claim.verify" => lang.pick("核实并办结", "Verified and closed"),
+        "claim.attachment" => lang.pick("上传凭证附件", "Evidence uploaded"),
         _ => lang.pick("其他操作", "Other change"),
     }
 }

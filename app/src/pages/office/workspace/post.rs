@@ -3,6 +3,7 @@
 //! one lifecycle function and comes back to the need's page.
 
 use crate::action::{Done, NoFields, Outcome, Posted, Rejection, Viewer};
+use crate::claims::{self, lifecycle::ClaimError, Verification};
 use crate::needs::lifecycle::{self, NeedError};
 use crate::needs::staff::Staff;
 use crate::pages::office::signed_in_staff;
@@ -146,6 +147,66 @@ pub async fn record_consent_withdrawn(post: NeedPost<ConsentWithdrawnForm>) -> O
 pub async fn override_finding(post: NeedPost<OverrideForm>) -> Outcome {
     post.act("overridden", async |db, staff, code, f, now| {
         lifecycle::override_finding(db, staff, code, &f.kind, &f.text, &f.reason, now).await
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    pub close_reason: String,
+    #[serde(default)]
+    pub rating: String,
+    #[serde(default)]
+    pub thank_you: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct QuestionForm {
+    #[serde(default)]
+    pub question: String,
+}
+
+impl<F> NeedPost<F> {
+    /// Runs one claim change as the signed-in staff member (see [`NeedPost::act`]).
+    async fn act_on_claim(
+        self,
+        done: &str,
+        change: impl AsyncFnOnce(
+            &DatabaseConnection,
+            &Staff,
+            &str,
+            &F,
+            DateTime<Utc>,
+        ) -> Result<(), ClaimError>,
+    ) -> Outcome {
+        let page = routes::OFFICE_NEED.to([&self.code]);
+        let staff = signed_in_staff(&self.state, self.viewer, &page).await?;
+        let form = &self.posted.form;
+        match change(&self.state.db, &staff, &self.code, form, Utc::now()).await {
+            Ok(()) => Ok(Done::SeeOther(format!("{page}?done={done}"))),
+            Err(e) => Err(self
+                .posted
+                .refuse(&page, Rejection::from(e).on_top())
+                .with(staff)),
+        }
+    }
+}
+
+/// `POST /office/needs/{code}/verify`: the report is verified and the need closed.
+pub async fn verify_fulfilment(post: NeedPost<VerifyForm>) -> Outcome {
+    post.act_on_claim("verified", async |db, staff, code, f, now| {
+        let v = Verification::parse(&f.close_reason, &f.rating, &f.thank_you)
+            .map_err(ClaimError::Invalid)?;
+        claims::lifecycle::verify(db, staff, code, &v, now).await
+    })
+    .await
+}
+
+/// `POST /office/needs/{code}/question`: the report goes back to the charity.
+pub async fn question_fulfilment(post: NeedPost<QuestionForm>) -> Outcome {
+    post.act_on_claim("questioned", async |db, staff, code, f, now| {
+        claims::lifecycle::question_report(db, staff, code, &f.question, now).await
     })
     .await
 }

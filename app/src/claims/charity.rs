@@ -1,0 +1,106 @@
+//! Who acts for a charity: a signed-in member, or an API token of the charity. Every
+//! claim action is checked against this, in the data layer.
+
+use crate::accounts::tokens::TokenPrincipal;
+use crate::audit::Actor;
+use crate::domain::organization::{OrganizationKind, Role, Verification};
+use crate::entities::{membership, organization};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+/// A member of a charity acting for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CharityActor {
+    pub user_id: i64,
+    pub charity_id: i64,
+    pub charity_name: String,
+    pub verified: bool,
+    pub public_fundraising: bool,
+    /// The API token the member acts through, if any.
+    pub via_token: Option<i64>,
+}
+
+impl CharityActor {
+    /// The user's first charity (`None` if they belong to none).
+    pub async fn of_user<C: ConnectionTrait>(
+        db: &C,
+        user_id: i64,
+    ) -> Result<Option<CharityActor>, DbErr> {
+        let memberships = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .order_by_asc(membership::Column::Id)
+            .all(db)
+            .await?;
+        for m in memberships {
+            if let Some(actor) = Self::load(db, user_id, m.organization_id, &m.role, None).await? {
+                return Ok(Some(actor));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The charity of an API token (`None` if the token is another kind of
+    /// organization's).
+    pub async fn of_token<C: ConnectionTrait>(
+        db: &C,
+        token: &TokenPrincipal,
+    ) -> Result<Option<CharityActor>, DbErr> {
+        let Some(m) = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(token.user_id))
+            .filter(membership::Column::OrganizationId.eq(token.organization_id))
+            .one(db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Self::load(
+            db,
+            token.user_id,
+            token.organization_id,
+            &m.role,
+            Some(token.token_id),
+        )
+        .await
+    }
+
+    async fn load<C: ConnectionTrait>(
+        db: &C,
+        user_id: i64,
+        org_id: i64,
+        role: &str,
+        via_token: Option<i64>,
+    ) -> Result<Option<CharityActor>, DbErr> {
+        let member = matches!(
+            Role::parse(role),
+            Ok(Role::CharityMember | Role::CharityAdmin)
+        );
+        let Some(org) = organization::Entity::find_by_id(org_id).one(db).await? else {
+            return Ok(None);
+        };
+        if !member || org.kind != OrganizationKind::Charity.code() {
+            return Ok(None);
+        }
+        Ok(Some(CharityActor {
+            user_id,
+            charity_id: org.id,
+            charity_name: org.name,
+            verified: org.verification == Verification::Verified.code(),
+            public_fundraising: org.public_fundraising,
+            via_token,
+        }))
+    }
+
+    /// The audit actor.
+    pub fn actor(&self) -> Actor {
+        match self.via_token {
+            Some(token_id) => Actor::ApiToken {
+                user_id: self.user_id,
+                organization_id: self.charity_id,
+                token_id,
+            },
+            None => Actor::User {
+                user_id: self.user_id,
+                organization_id: Some(self.charity_id),
+            },
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! `shanqiao lapse-claims`: lapses every active claim past its due date, once (the
+//! server runs the same job every minute); the needs return to the library.
+
+use crate::commands::database;
+use crate::config::DatabaseArgs;
+
+pub async fn run(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let db = database::open_and_migrate(args).await?;
+    let n = app::claims::lifecycle::lapse_due(&db, chrono::Utc::now()).await?;
+    println!("{n} claims past their due date lapsed; their needs are open again");
+    Ok(())
+}
