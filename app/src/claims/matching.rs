@@ -90,12 +90,12 @@ pub struct Fit {
     pub reasons: Vec<MatchReason>,
 }
 
-/// Whether an item name and a thing the charity gives name the same thing: one contains
-/// the other (`轮椅` and `电动轮椅`), ignoring case and surrounding space.
+/// Whether a need's item is something the charity gives: the item's name contains it
+/// (`电动轮椅` is a `轮椅`). The database picks the candidates with the same test
+/// (`name LIKE '%…%'`, which SQLite also matches ignoring ASCII case: a superset).
 fn names_match(item: &str, gives: &str) -> bool {
-    let item = item.trim().to_lowercase();
-    let gives = gives.trim().to_lowercase();
-    !item.is_empty() && !gives.is_empty() && (item.contains(&gives) || gives.contains(&item))
+    let gives = gives.trim();
+    !gives.is_empty() && item.contains(gives)
 }
 
 /// How `need` fits `profile`; `None` when it does not match at all.

@@ -57,7 +57,36 @@ pub async fn matches<C: ConnectionTrait>(
         }
         query = query.filter(within);
     }
-    let rows = query.all(db).await?;
+    // Only needs that can fit at all: of a type or category served, or with an item the
+    // charity gives (matching then scores them).
+    let mut fits = Condition::any();
+    if !profile.assistance_types.is_empty() {
+        fits = fits.add(
+            need::Column::AssistanceType.is_in(profile.assistance_types.iter().map(|t| t.code())),
+        );
+    }
+    if !profile.household_categories.is_empty() {
+        fits = fits.add(
+            need::Column::HouseholdCategory
+                .is_in(profile.household_categories.iter().map(|c| c.code())),
+        );
+    }
+    if !profile.gives.is_empty() {
+        let mut named = Condition::any();
+        for g in &profile.gives {
+            named = named.add(need_item::Column::Name.contains(g.as_str()));
+        }
+        fits = fits.add(
+            need::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(need_item::Column::NeedId)
+                    .from(need_item::Entity)
+                    .cond_where(named)
+                    .to_owned(),
+            ),
+        );
+    }
+    let rows = query.filter(fits).all(db).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut items: HashMap<i64, Vec<need_item::Model>> = HashMap::new();
     for chunk in ids.chunks(500) {
