@@ -97,6 +97,12 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             "/api/v1/claims/{id}/fulfilment",
             post(api::claims::report_fulfilment),
         )
+        .route(
+            "/api/v1/claims/{id}/attachments",
+            post(api::claims::upload_attachment).layer(axum::extract::DefaultBodyLimit::max(
+                app::claims::attachments::MAX_BYTES + 1,
+            )),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .merge(forms)
         .leptos_routes_with_context(

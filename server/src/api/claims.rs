@@ -486,3 +486,58 @@ pub async fn report_fulfilment(
         .map_err(api_error)?;
     read(&state, &who, id).await
 }
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AttachmentQuery {
+    /// The file's name as it should be shown (e.g. `收据.jpg`).
+    pub name: Option<String>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims/{id}/attachments",
+    tag = "claims",
+    params(("id" = i64, Path, description = "The claim's id"), AttachmentQuery),
+    request_body(content = Vec<u8>, description = "The file itself: a JPEG or PNG image or a PDF, 5 MB at most (its type is read from its content)", content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Kept (images without their metadata); the claim with its attachments", body = ClaimBody),
+        (status = 422, description = "Not a JPEG, PNG or PDF, or already 5 attachments (`invalid`)", body = ErrorBody),
+        (status = 413, description = "Larger than 5 MB (`payload_too_large`)", body = ErrorBody),
+        (status = 409, description = "The claim is released, lapsed or verified (`wrong_state`)", body = ErrorBody),
+        (status = 404, description = "No such claim of this charity (`not_found`)", body = ErrorBody),
+        (status = 401, description = "No valid token (`unauthorized`)", body = ErrorBody),
+        (status = 403, description = "Not a charity's token (`not_a_charity`)", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    principal: ApiPrincipal,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<AttachmentQuery>,
+    request: Request,
+) -> Result<(StatusCode, Json<ClaimBody>), ApiError> {
+    use app::claims::attachments;
+    let who = charity_of(&state, &principal).await?;
+    let bytes = axum::body::to_bytes(request.into_body(), attachments::MAX_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                both(app::claims::problems::ATTACHMENT_TOO_LARGE),
+            )
+        })?;
+    attachments::attach(
+        &state.db,
+        &state.attachments,
+        &who,
+        id,
+        q.name.as_deref().unwrap_or("attachment"),
+        bytes,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(api_error)?;
+    Ok((StatusCode::CREATED, read(&state, &who, id).await?))
+}

@@ -41,6 +41,7 @@ use utoipa::{Modify, OpenApi};
         super::claims::read_claim,
         super::claims::release_claim,
         super::claims::report_fulfilment,
+        super::claims::upload_attachment,
     ),
     components(schemas(
         ApiError,

@@ -176,8 +176,10 @@ pub fn ClaimsSection() -> impl IntoView {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn checkbox_group<T: Copy + 'static>(
     legend: &'static str,
+    field: &'static str,
     prefix: &'static str,
     all: &'static [T],
     code: fn(T) -> &'static str,
@@ -189,8 +191,9 @@ where
     T: PartialEq,
 {
     view! {
-        <fieldset class="field checks">
+        <fieldset class="field checks" id=format!("field-{field}")>
             <legend>{legend}</legend>
+            {use_form_reply().error(field).map(|p| view! { <p class="field-error">{p.message(lang)}</p> })}
             {all.iter().map(|t| {
                 let name = format!("{prefix}{}", code(*t));
                 let checked = chosen.contains(t);
@@ -261,8 +264,8 @@ pub fn SupplyProfilePage() -> impl IntoView {
                     view! {
                         <ErrorSummary/>
                         <form method="post" action=routes::CHARITY_PROFILE.url() class="stack" novalidate>
-                            {checkbox_group(lang.pick("服务的帮扶类型", "Assistance types you serve"), "type_", AssistanceType::ALL, AssistanceType::code, AssistanceType::label, types, lang)}
-                            {checkbox_group(lang.pick("服务的家庭类别", "Household categories you serve"), "category_", HouseholdCategory::ALL, HouseholdCategory::code, HouseholdCategory::label, categories, lang)}
+                            {checkbox_group(lang.pick("服务的帮扶类型", "Assistance types you serve"), "assistance_types", "type_", AssistanceType::ALL, AssistanceType::code, AssistanceType::label, types, lang)}
+                            {checkbox_group(lang.pick("服务的家庭类别", "Household categories you serve"), "household_categories", "category_", HouseholdCategory::ALL, HouseholdCategory::code, HouseholdCategory::label, categories, lang)}
                             <fieldset class="field">
                                 <legend>{lang.pick("工作地区（最多 3 个；不选则不限）", "Regions you work in (up to 3; none: anywhere)")}</legend>
                                 {(1..=crate::claims::PROFILE_REGIONS).map(|i| {
@@ -272,8 +275,8 @@ pub fn SupplyProfilePage() -> impl IntoView {
                                     view! {
                                         <div class="field" class:field-invalid=error.is_some()>
                                             <label for=format!("field-{name}")>{format!("{} {i}", lang.pick("地区", "Region"))}</label>
-                                            {error.map(|e| view! { <p class="field-error">{e}</p> })}
-                                            <select id=format!("field-{name}") name=name.clone()>
+                                            {error.clone().map(|e| view! { <p class="field-error" id=format!("field-{name}-error")>{e}</p> })}
+                                            <select id=format!("field-{name}") name=name.clone() aria-invalid=error.is_some().then_some("true") aria-describedby=error.is_some().then(|| format!("field-{name}-error"))>
                                                 <option value="">{lang.pick("（不选）", "(none)")}</option>
                                                 {options.iter().map(|(code, label)| {
                                                     let selected = *code == chosen;
@@ -343,8 +346,8 @@ pub fn ClaimNeedPage() -> impl IntoView {
                                         let disabled = *m == ClaimMode::Fundraise && !offer.can_fundraise;
                                         let checked = mode == m.code() || (mode.is_empty() && *m == ClaimMode::Direct);
                                         view! {
-                                            <label class="check" id=(*m == ClaimMode::Direct).then_some("field-mode")>
-                                                <input type="radio" name="mode" value=m.code() checked=checked disabled=disabled/>" "{m.label(lang)}
+                                            <label class="check">
+                                                <input type="radio" id=(*m == ClaimMode::Direct).then_some("field-mode") name="mode" value=m.code() checked=checked disabled=disabled aria-describedby=reply.error("mode").map(|_| "field-mode-error")/>" "{m.label(lang)}
                                                 {disabled.then(|| lang.pick("（需要公开募捐资格）", " (needs the public-fundraising qualification)"))}
                                             </label>
                                         }
