@@ -239,6 +239,9 @@ pub async fn revoke(
     Ok(())
 }
 
+/// How often a token's last use is written, at most.
+const LAST_USED_EVERY_SECONDS: i64 = 60;
+
 /// Checks a bearer token: valid, not revoked, its user still enabled and still a member.
 pub async fn authenticate(
     db: &DatabaseConnection,
@@ -268,11 +271,18 @@ pub async fn authenticate(
     if !enabled || !member {
         return Err(TokenError::Invalid);
     }
-    api_token::Entity::update_many()
-        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
-        .filter(api_token::Column::Id.eq(token.id))
-        .exec(db)
-        .await?;
+    // The portal shows the day of last use: writing it at most once a minute keeps a busy
+    // client's requests read-only (on SQLite every write waits for the one writer).
+    let stale = token
+        .last_used_at
+        .is_none_or(|at| now - at > chrono::Duration::seconds(LAST_USED_EVERY_SECONDS));
+    if stale {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+            .filter(api_token::Column::Id.eq(token.id))
+            .exec(db)
+            .await?;
+    }
     Ok(TokenPrincipal {
         token_id: token.id,
         user_id: token.user_id,

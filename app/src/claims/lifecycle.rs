@@ -283,6 +283,21 @@ pub async fn claim(
     policy: LeasePolicy,
     now: DateTime<Utc>,
 ) -> Result<i64, ClaimError> {
+    // A need already taken is answered from a read, without waiting for the writer: in a
+    // burst of claims on one need, all but the first few end here. (The guarded update
+    // below still decides the race.)
+    if let Some(row) = need::Entity::find()
+        .filter(need::Column::PublicCode.eq(code))
+        .one(db)
+        .await?
+    {
+        if matches!(
+            need_status(&row)?,
+            NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified
+        ) {
+            return Err(ClaimError::AlreadyClaimed);
+        }
+    }
     let txn = crate::db::begin_write(db).await?;
     lock_charity(&txn, who.charity_id).await?;
     // Read again inside the transaction: an admin may have just changed it.
