@@ -116,22 +116,30 @@ fn token(server: &Server, org: &str, user: &str) -> String {
         .to_owned()
 }
 
-/// Published needs, from the public library.
+/// Published needs, from the public library, once the server has built its index (it
+/// does so in the background after a fresh start).
 async fn open_needs(base: &str) -> Vec<String> {
-    let body: serde_json::Value = reqwest::get(format!(
-        "{base}/api/v1/library?status=published&sort=newest"
-    ))
-    .await
-    .expect("library")
-    .json()
-    .await
-    .expect("json");
-    body["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .map(|r| r["public_code"].as_str().expect("code").to_owned())
-        .collect()
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let body: serde_json::Value = reqwest::get(format!(
+            "{base}/api/v1/library?status=published&sort=newest"
+        ))
+        .await
+        .expect("library")
+        .json()
+        .await
+        .expect("json");
+        let codes: Vec<String> = body["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["public_code"].as_str().expect("code").to_owned())
+            .collect();
+        if codes.len() >= ROUNDS || Instant::now() > deadline {
+            return codes;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -145,7 +153,11 @@ async fn run(label: &str, database_url: Option<String>) -> bool {
         .map(|(org, user)| token(&server, org, user))
         .collect();
     let needs = open_needs(&server.base).await;
-    assert!(needs.len() >= ROUNDS, "enough open needs");
+    assert!(
+        needs.len() >= ROUNDS,
+        "{label}: {} open needs in the library, {ROUNDS} wanted",
+        needs.len()
+    );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(BURST)
         .build()

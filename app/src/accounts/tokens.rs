@@ -9,6 +9,7 @@ use crate::domain::organization::{OrganizationKind, Role};
 use crate::entities::{api_token, membership, organization, user};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
+use sea_orm::FromQueryResult;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     Set,
@@ -239,6 +240,22 @@ pub async fn revoke(
     Ok(())
 }
 
+const AUTHENTICATE_SQL: &str =
+    "SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at \
+     FROM api_tokens t \
+     JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL \
+     JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id \
+     WHERE t.token_hash = ? AND t.revoked_at IS NULL LIMIT 1";
+
+#[derive(Debug, FromQueryResult)]
+struct ActiveToken {
+    id: i64,
+    user_id: i64,
+    organization_id: i64,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
 /// How often a token's last use is written, at most.
 const LAST_USED_EVERY_SECONDS: i64 = 60;
 
@@ -251,26 +268,22 @@ pub async fn authenticate(
     if !secret.starts_with(PREFIX) {
         return Err(TokenError::Invalid);
     }
-    let token = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(digest(secret)))
-        .filter(api_token::Column::RevokedAt.is_null())
-        .one(db)
-        .await?
-        .filter(|t| t.expires_at.is_none_or(|at| at > now))
-        .ok_or(TokenError::Invalid)?;
-    let enabled = user::Entity::find_by_id(token.user_id)
-        .one(db)
-        .await?
-        .is_some_and(|u| u.disabled_at.is_none());
-    let member = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(token.user_id))
-        .filter(membership::Column::OrganizationId.eq(token.organization_id))
-        .one(db)
-        .await?
-        .is_some();
-    if !enabled || !member {
-        return Err(TokenError::Invalid);
-    }
+    // One query: the token, if not revoked, of an enabled user still a member of its
+    // organization (every API request starts here).
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => AUTHENTICATE_SQL.replace('?', "$1"),
+        _ => AUTHENTICATE_SQL.to_owned(),
+    };
+    let token = ActiveToken::find_by_statement(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        [digest(secret).into()],
+    ))
+    .one(db)
+    .await?
+    .filter(|t| t.expires_at.is_none_or(|at| at > now))
+    .ok_or(TokenError::Invalid)?;
     // The portal shows the day of last use: writing it at most once a minute keeps a busy
     // client's requests read-only (on SQLite every write waits for the one writer).
     let stale = token

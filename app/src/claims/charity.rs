@@ -39,27 +39,28 @@ impl CharityActor {
     }
 
     /// The charity of an API token (`None` if the token is another kind of
-    /// organization's).
+    /// organization's). Authentication has checked that its user is a member; a member of
+    /// a charity holds a charity role (roles fit their organization's kind).
     pub async fn of_token<C: ConnectionTrait>(
         db: &C,
         token: &TokenPrincipal,
     ) -> Result<Option<CharityActor>, DbErr> {
-        let Some(m) = membership::Entity::find()
-            .filter(membership::Column::UserId.eq(token.user_id))
-            .filter(membership::Column::OrganizationId.eq(token.organization_id))
+        let Some(org) = organization::Entity::find_by_id(token.organization_id)
             .one(db)
             .await?
         else {
             return Ok(None);
         };
-        Self::load(
-            db,
-            token.user_id,
-            token.organization_id,
-            &m.role,
-            Some(token.token_id),
+        Ok(
+            (org.kind == OrganizationKind::Charity.code()).then(|| CharityActor {
+                user_id: token.user_id,
+                charity_id: org.id,
+                charity_name: org.name,
+                verified: org.verification == Verification::Verified.code(),
+                public_fundraising: org.public_fundraising,
+                via_token: Some(token.token_id),
+            }),
         )
-        .await
     }
 
     async fn load<C: ConnectionTrait>(
