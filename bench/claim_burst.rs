@@ -185,6 +185,11 @@ async fn run(label: &str, database_url: Option<String>) -> bool {
         }))
         .await;
         walls.push(started.elapsed().as_secs_f64() * 1000.0);
+        let slowest = answers.iter().map(|(_, ms)| *ms).fold(0.0, f64::max);
+        eprintln!(
+            "{label} {code}: burst {:.1} ms, slowest answer {slowest:.1} ms",
+            walls[walls.len() - 1]
+        );
         let won = answers.iter().filter(|(s, _)| *s == 201).count();
         let lost = answers.iter().filter(|(s, _)| *s == 409).count();
         if won != 1 || lost != BURST - 1 {
