@@ -233,6 +233,19 @@ async fn fresh_postgres(base: &str) -> String {
     format!("{prefix}/{name}")
 }
 
+/// Drops the database `fresh` made by [`fresh_postgres`] (the server has stopped).
+async fn drop_postgres(base: &str, fresh: &str) {
+    use sea_orm::ConnectionTrait;
+    let Some((_, name)) = fresh.rsplit_once('/') else {
+        return;
+    };
+    if let Ok(admin) = sea_orm::Database::connect(base).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+    }
+}
+
 #[tokio::main]
 async fn main() {
     println!("# Claim burst: {BURST} simultaneous claims on one need, {ROUNDS} needs in a row\n");
@@ -242,7 +255,8 @@ async fn main() {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(url) if url.starts_with("postgres") => {
             let fresh = fresh_postgres(&url).await;
-            ok &= run("PostgreSQL", Some(fresh)).await;
+            ok &= run("PostgreSQL", Some(fresh.clone())).await;
+            drop_postgres(&url, &fresh).await;
         }
         _ => println!("\n(PostgreSQL skipped: TEST_DATABASE_URL is not set)"),
     }

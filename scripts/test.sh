@@ -24,6 +24,9 @@ esac
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+# One pass over the sources: incremental state would only double what the test binaries
+# take on disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # The same cfg cargo-leptos uses for debug builds, so that the two share artifacts.
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 test_cmd=(cargo test --locked -p migrations -p app -p shanqiao -p shanqiao-search --features app/ssr)
@@ -38,7 +41,8 @@ if [ -n "$pg_url" ]; then
   say "integration tests on PostgreSQL ($(printf '%s' "$pg_url" | sed -E 's#://([^:@/]+):[^@/]*@#://\1:***@#'))"
   # Databases left behind by earlier runs (each test creates its own).
   if command -v psql >/dev/null 2>&1; then
-    psql "$pg_url" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'sq_test_%'" 2>/dev/null |
+    # (A server that does not answer here fails the tests below with a clear message.)
+    { psql "$pg_url" -Atqc "SELECT datname FROM pg_database WHERE datname LIKE 'sq_test_%' OR datname LIKE 'sq_bench_%'" 2>/dev/null || true; } |
       while read -r db; do psql "$pg_url" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
   fi
   env -u DATABASE_URL TEST_DATABASE_URL="$pg_url" "${test_cmd[@]}"

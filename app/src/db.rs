@@ -24,7 +24,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .busy_timeout(Duration::from_secs(10))
         });
     } else {
-        options.max_connections(10);
+        // A few connections stay open: a burst after a quiet spell (or right after start)
+        // does not first wait for new ones (each a TCP and authentication round trip).
+        options.max_connections(10).min_connections(5);
     }
     Database::connect(options).await
 }

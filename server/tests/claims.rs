@@ -26,6 +26,16 @@ async fn open_need_of(app: &TestApp, staff: &str) -> String {
     .expect("a published need")
 }
 
+/// The code of the first demo need in `status`.
+async fn first_in(db: &sea_orm::DatabaseConnection, status: &str) -> String {
+    strings(
+        db,
+        &format!("SELECT public_code FROM needs WHERE status = '{status}' ORDER BY id LIMIT 1"),
+    )
+    .await
+    .remove(0)
+}
+
 async fn need_status(app: &TestApp, code: &str) -> String {
     strings(
         &app.database.db,
@@ -404,12 +414,7 @@ async fn bad_claims_get_specific_errors() {
     unlimited_capacity(&app).await;
     let token = token_of(&app, CHARITY, "charity").await;
     let db = &app.database.db;
-    let draft = strings(
-        db,
-        "SELECT public_code FROM needs WHERE status = 'draft' ORDER BY id LIMIT 1",
-    )
-    .await
-    .remove(0);
+    let draft = first_in(db, "draft").await;
     let (status, body) = claim(&app, &token, &draft, direct()).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -418,24 +423,14 @@ async fn bad_claims_get_specific_errors() {
     );
     let (status, _) = claim(&app, &token, "JL-2099-999999", direct()).await;
     assert_eq!(status, 404);
-    let verified = strings(
-        db,
-        "SELECT public_code FROM needs WHERE status = 'verified' ORDER BY id LIMIT 1",
-    )
-    .await
-    .remove(0);
+    let verified = first_in(db, "verified").await;
     let (status, body) = claim(&app, &token, &verified, direct()).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("already_claimed")),
         "{body}"
     );
-    let expired = strings(
-        db,
-        "SELECT public_code FROM needs WHERE status = 'expired' ORDER BY id LIMIT 1",
-    )
-    .await
-    .remove(0);
+    let expired = first_in(db, "expired").await;
     let (status, body) = claim(&app, &token, &expired, direct()).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),

@@ -117,27 +117,45 @@ async fn state_of<C: ConnectionTrait>(db: &C, row: &need::Model) -> Result<State
     })
 }
 
+/// Sets row `id`'s `status` to `to`, with the extra columns, only if it is still `from`:
+/// true when it moved, false when someone moved it first.
+async fn guarded<E: EntityTrait, C: ConnectionTrait>(
+    txn: &C,
+    (id_column, id): (E::Column, i64),
+    status: E::Column,
+    (from, to): (&str, &str),
+    extra: Vec<(E::Column, SimpleExpr)>,
+) -> Result<bool, DbErr> {
+    let mut update = E::update_many().col_expr(status, Expr::value(to));
+    for (column, value) in extra {
+        update = update.col_expr(column, value);
+    }
+    let done = update
+        .filter(id_column.eq(id))
+        .filter(status.eq(from))
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
 /// Moves the need from `from` to `to` if it is still in `from`; false if it moved.
 async fn move_need<C: ConnectionTrait>(
     txn: &C,
     need_id: i64,
     from: NeedStatus,
     to: NeedStatus,
-    extra: Vec<(need::Column, SimpleExpr)>,
+    mut extra: Vec<(need::Column, SimpleExpr)>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let mut update = need::Entity::update_many()
-        .col_expr(need::Column::Status, Expr::value(to.code()))
-        .col_expr(need::Column::UpdatedAt, Expr::value(now));
-    for (column, value) in extra {
-        update = update.col_expr(column, value);
-    }
-    let done = update
-        .filter(need::Column::Id.eq(need_id))
-        .filter(need::Column::Status.eq(from.code()))
-        .exec(txn)
-        .await?;
-    Ok(done.rows_affected == 1)
+    extra.push((need::Column::UpdatedAt, Expr::value(now)));
+    guarded::<need::Entity, _>(
+        txn,
+        (need::Column::Id, need_id),
+        need::Column::Status,
+        (from.code(), to.code()),
+        extra,
+    )
+    .await
 }
 
 /// Moves the claim from `from` to `to` with the extra columns if it is still in `from`.
@@ -148,17 +166,14 @@ async fn move_claim<C: ConnectionTrait>(
     to: ClaimStatus,
     extra: Vec<(claim::Column, SimpleExpr)>,
 ) -> Result<bool, DbErr> {
-    let mut update =
-        claim::Entity::update_many().col_expr(claim::Column::Status, Expr::value(to.code()));
-    for (column, value) in extra {
-        update = update.col_expr(column, value);
-    }
-    let done = update
-        .filter(claim::Column::Id.eq(claim_id))
-        .filter(claim::Column::Status.eq(from.code()))
-        .exec(txn)
-        .await?;
-    Ok(done.rows_affected == 1)
+    guarded::<claim::Entity, _>(
+        txn,
+        (claim::Column::Id, claim_id),
+        claim::Column::Status,
+        (from.code(), to.code()),
+        extra,
+    )
+    .await
 }
 
 /// The library shows every status change: one outbox row per change.

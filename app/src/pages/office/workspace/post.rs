@@ -78,17 +78,14 @@ impl<F> NeedPost<F> {
     /// Runs one lifecycle change as the signed-in staff member, then goes back to the
     /// need's page saying what was `done`; a refusal shows the need's page with one
     /// message on top (these forms are small).
-    async fn act(
+    async fn act<E>(
         self,
         done: &str,
-        change: impl AsyncFnOnce(
-            &DatabaseConnection,
-            &Staff,
-            &str,
-            &F,
-            DateTime<Utc>,
-        ) -> Result<(), NeedError>,
-    ) -> Outcome {
+        change: impl AsyncFnOnce(&DatabaseConnection, &Staff, &str, &F, DateTime<Utc>) -> Result<(), E>,
+    ) -> Outcome
+    where
+        Rejection: From<E>,
+    {
         let page = routes::OFFICE_NEED.to([&self.code]);
         let staff = signed_in_staff(&self.state, self.viewer, &page).await?;
         let form = &self.posted.form;
@@ -167,35 +164,9 @@ pub struct QuestionForm {
     pub question: String,
 }
 
-impl<F> NeedPost<F> {
-    /// Runs one claim change as the signed-in staff member (see [`NeedPost::act`]).
-    async fn act_on_claim(
-        self,
-        done: &str,
-        change: impl AsyncFnOnce(
-            &DatabaseConnection,
-            &Staff,
-            &str,
-            &F,
-            DateTime<Utc>,
-        ) -> Result<(), ClaimError>,
-    ) -> Outcome {
-        let page = routes::OFFICE_NEED.to([&self.code]);
-        let staff = signed_in_staff(&self.state, self.viewer, &page).await?;
-        let form = &self.posted.form;
-        match change(&self.state.db, &staff, &self.code, form, Utc::now()).await {
-            Ok(()) => Ok(Done::SeeOther(format!("{page}?done={done}"))),
-            Err(e) => Err(self
-                .posted
-                .refuse(&page, Rejection::from(e).on_top())
-                .with(staff)),
-        }
-    }
-}
-
 /// `POST /office/needs/{code}/verify`: the report is verified and the need closed.
 pub async fn verify_fulfilment(post: NeedPost<VerifyForm>) -> Outcome {
-    post.act_on_claim("verified", async |db, staff, code, f, now| {
+    post.act("verified", async |db, staff, code, f, now| {
         let v = Verification::parse(&f.close_reason, &f.rating, &f.thank_you)
             .map_err(ClaimError::Invalid)?;
         claims::lifecycle::verify(db, staff, code, &v, now).await
@@ -205,7 +176,7 @@ pub async fn verify_fulfilment(post: NeedPost<VerifyForm>) -> Outcome {
 
 /// `POST /office/needs/{code}/question`: the report goes back to the charity.
 pub async fn question_fulfilment(post: NeedPost<QuestionForm>) -> Outcome {
-    post.act_on_claim("questioned", async |db, staff, code, f, now| {
+    post.act("questioned", async |db, staff, code, f, now| {
         claims::lifecycle::question_report(db, staff, code, &f.question, now).await
     })
     .await
