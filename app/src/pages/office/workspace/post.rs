@@ -4,7 +4,7 @@
 
 use crate::action::{Done, NoFields, Outcome, Posted, Rejection, Viewer};
 use crate::claims::{self, lifecycle::ClaimError, Verification};
-use crate::needs::lifecycle::{self, NeedError};
+use crate::needs::lifecycle;
 use crate::needs::staff::Staff;
 use crate::pages::office::signed_in_staff;
 use crate::routes;
