@@ -31,7 +31,7 @@ impl CharityActor {
             .all(db)
             .await?;
         for m in memberships {
-            if let Some(actor) = Self::load(db, user_id, m.organization_id, &m.role, None).await? {
+            if let Some(actor) = Self::member_of(db, user_id, m.organization_id, &m.role).await? {
                 return Ok(Some(actor));
             }
         }
@@ -63,12 +63,13 @@ impl CharityActor {
         )
     }
 
-    async fn load<C: ConnectionTrait>(
+    /// The user acting for `org_id` in the portal, if it is a charity and `role` a
+    /// charity role.
+    async fn member_of<C: ConnectionTrait>(
         db: &C,
         user_id: i64,
         org_id: i64,
         role: &str,
-        via_token: Option<i64>,
     ) -> Result<Option<CharityActor>, DbErr> {
         let member = matches!(
             Role::parse(role),
@@ -86,7 +87,7 @@ impl CharityActor {
             charity_name: org.name,
             verified: org.verification == Verification::Verified.code(),
             public_fundraising: org.public_fundraising,
-            via_token,
+            via_token: None,
         }))
     }
 
