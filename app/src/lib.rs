@@ -10,6 +10,7 @@
 #![recursion_limit = "512"]
 
 pub mod accounts;
+pub mod alerts;
 pub mod assets;
 pub mod audit;
 pub mod claims;

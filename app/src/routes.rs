@@ -78,6 +78,24 @@ pub const CHARITY_TOKEN_REVOKE: Route<1> = Route("/charity/tokens/{id}/revoke");
 pub const INVITATION: Route<1> = Route("/invitations/{token}");
 /// The charity's supply profile (精准对接).
 pub const CHARITY_PROFILE: Route<0> = Route("/charity/profile");
+/// The charity member's alert subscriptions (and the form to add one).
+pub const CHARITY_ALERTS: Route<0> = Route("/charity/alerts");
+/// Removes one subscription.
+pub const DELETE_ALERT: Route<1> = Route("/charity/alerts/{id}/delete");
+/// Changes how one subscription is delivered.
+pub const EDIT_ALERT: Route<1> = Route("/charity/alerts/{id}");
+/// The signed-in person's notifications.
+pub const NOTIFICATIONS: Route<0> = Route("/notifications");
+/// Marks one notification read and opens what it is about.
+pub const OPEN_NOTIFICATION: Route<1> = Route("/notifications/{id}/open");
+/// Marks one notification read.
+pub const READ_NOTIFICATION: Route<1> = Route("/notifications/{id}/read");
+/// Marks all read.
+pub const READ_ALL_NOTIFICATIONS: Route<0> = Route("/notifications/read-all");
+/// Which notifications come by e-mail.
+pub const EMAIL_CHOICES: Route<0> = Route("/account/emails");
+/// An unsubscribe link from an e-mail (works without signing in).
+pub const UNSUBSCRIBE: Route<1> = Route("/unsubscribe/{token}");
 /// The claim form of a need.
 pub const CLAIM_NEED: Route<1> = Route("/charity/needs/{code}/claim");
 pub const CHARITY_CLAIM: Route<1> = Route("/charity/claims/{id}");
@@ -113,7 +131,7 @@ pub const VERIFY_FULFILMENT: Route<1> = Route("/office/needs/{code}/verify");
 pub const QUESTION_FULFILMENT: Route<1> = Route("/office/needs/{code}/question");
 
 /// Paths whose `{token}` is a secret (a one-time link): never written to a log.
-const SECRET_PATHS: [Route<1>; 3] = [RESET_PASSWORD, INVITATION, SIGN_UP_CONFIRM];
+const SECRET_PATHS: [Route<1>; 4] = [RESET_PASSWORD, INVITATION, SIGN_UP_CONFIRM, UNSUBSCRIBE];
 
 /// `path` as it may appear in a log: the secret segment of a one-time link replaced by
 /// `***` (`/reset/***`), everything else as it is.
@@ -182,6 +200,9 @@ pub const PAGES: &[&str] = &[
     CHARITY_REGISTER.0,
     CHARITY.0,
     CHARITY_PROFILE.0,
+    CHARITY_ALERTS.0,
+    NOTIFICATIONS.0,
+    UNSUBSCRIBE.0,
     CLAIM_NEED.0,
     CHARITY_CLAIM.0,
     INVITATION.0,
@@ -200,7 +221,7 @@ pub fn actions() -> Vec<(
     axum::routing::MethodRouter<crate::state::AppState>,
 )> {
     use crate::components::portal;
-    use crate::pages::{account, admin, charity, confirm, invitation, office, reset};
+    use crate::pages::{account, admin, alerts, charity, confirm, invitation, office, reset};
     use axum::routing::{get, post};
     vec![
         (SIGN_IN.0, post(account::post::sign_in)),
@@ -222,6 +243,17 @@ pub fn actions() -> Vec<(
         (CHARITY_TOKENS.0, post(portal::post::create_token)),
         (CHARITY_TOKEN_REVOKE.0, post(portal::post::revoke_token)),
         (CHARITY_PROFILE.0, post(charity::claims_post::save_profile)),
+        (CHARITY_ALERTS.0, post(alerts::post::create_alert)),
+        (EDIT_ALERT.0, post(alerts::post::edit_alert)),
+        (DELETE_ALERT.0, post(alerts::post::delete_alert)),
+        (OPEN_NOTIFICATION.0, post(alerts::post::open_notification)),
+        (READ_NOTIFICATION.0, post(alerts::post::read_notification)),
+        (
+            READ_ALL_NOTIFICATIONS.0,
+            post(alerts::post::read_all_notifications),
+        ),
+        (EMAIL_CHOICES.0, post(alerts::post::save_email_choices)),
+        (UNSUBSCRIBE.0, post(alerts::post::unsubscribe)),
         (CLAIM_NEED.0, post(charity::claims_post::claim_need)),
         (RELEASE_CLAIM.0, post(charity::claims_post::release_claim)),
         (

@@ -5,6 +5,7 @@ use crate::components::layout::Layout;
 use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
+use crate::pages::alerts::{AlertsPage, NotificationsPage, UnsubscribePage};
 use crate::pages::charity::claims::{ClaimNeedPage, ClaimPage, SupplyProfilePage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
 use crate::pages::confirm::ConfirmSignUpPage;
@@ -89,6 +90,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/charity/register") view=CharityRegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity") view=CharityPortalPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/profile") view=SupplyProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/alerts") view=AlertsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/needs/:code/claim") view=ClaimNeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/claims/:id") view=ClaimPage ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPage ssr=SsrMode::Async/>

@@ -23,6 +23,7 @@ mod m20261201_000012_add_session_user;
 mod m20261201_000013_token_expiry_and_audit_token;
 mod m20261201_000014_create_message_outbox_and_account_requests;
 mod m20261202_000015_claim_plans_fulfilment_attachments;
+mod m20261202_000016_alerts;
 pub mod regions;
 mod sql;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_token_expiry_and_audit_token::Migration),
             Box::new(m20261201_000014_create_message_outbox_and_account_requests::Migration),
             Box::new(m20261202_000015_claim_plans_fulfilment_attachments::Migration),
+            Box::new(m20261202_000016_alerts::Migration),
         ]
     }
 }

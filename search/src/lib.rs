@@ -20,6 +20,7 @@ mod columns;
 mod facets;
 pub mod query;
 mod schema;
+pub mod text_match;
 
 pub use facets::{FacetCounts, MAX_KEYWORD_VALUE};
 pub use query::{parse, UserQuery};

@@ -58,6 +58,12 @@ pub enum Command {
     /// Lapse claims past their due date, returning their needs to the library (the
     /// server also does this every minute).
     LapseClaims,
+    /// Fan out waiting alerts (notifications, e-mails) and deliver every message that is
+    /// due, once (the server does both continuously).
+    Deliver(crate::config::MailArgs),
+    /// Send the daily digests of the matches waiting for them, once (the server does
+    /// this every day at 08:00 China time); `deliver` then sends the e-mails.
+    SendDigests(crate::config::MailArgs),
     /// Issue an API token acting as a user within an organization; printed once.
     CreateToken {
         /// The organization's id or slug.
@@ -105,6 +111,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ExpireReviews => commands::expire_reviews::run(db).await,
         Command::LapseClaims => commands::lapse_claims::run(db).await,
+        Command::Deliver(mail) => commands::deliver::run(db, &mail).await,
+        Command::SendDigests(mail) => commands::deliver::send_digests(db, &mail).await,
         // Handled in `main` before a runtime or a database is needed.
         Command::PiiCheck { .. } => Ok(()),
     }

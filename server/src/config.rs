@@ -106,6 +106,41 @@ pub struct ServeArgs {
     /// from the `AWS_*` variables) or `file:///dir`. Unset: `<data-dir>/attachments`.
     #[arg(long, env = "SHANQIAO_ATTACHMENTS_URL")]
     pub attachments_url: Option<String>,
+
+    /// Send e-mails through this SMTP server: `smtp://host:25`,
+    /// `smtp://user:password@host:587?tls=required` or `smtps://user:password@host:465`.
+    /// Unset: each e-mail is written as an `.eml` file under `<data-dir>/outbox/mail`.
+    #[arg(long, env = "SHANQIAO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// When a charity is reminded before its claim's due date: days (`d`) or hours (`h`),
+    /// comma-separated, e.g. `3d,1d` or `7d,2d,12h`; empty: no reminders.
+    #[arg(long, env = "SHANQIAO_CLAIM_REMINDERS", default_value = "3d,1d", value_parser = parse_reminders)]
+    pub claim_reminders: app::alerts::events::ReminderOffsets,
+}
+
+fn parse_reminders(text: &str) -> Result<app::alerts::events::ReminderOffsets, String> {
+    app::alerts::events::ReminderOffsets::parse(text)
+}
+
+/// How the one-shot mail commands (`deliver`, `send-digests`) send and link.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MailArgs {
+    /// The SMTP server (as for `serve`); unset: `.eml` files under `<data-dir>/outbox/mail`.
+    #[arg(long, env = "SHANQIAO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of the e-mails.
+    #[arg(long, env = "SHANQIAO_MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+    pub mail_from: String,
+
+    /// The site's public URL, for the links in e-mails.
+    #[arg(
+        long,
+        env = "SHANQIAO_BASE_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub base_url: String,
 }
 
 fn parse_lease_days(text: &str) -> Result<app::claims::LeasePolicy, String> {

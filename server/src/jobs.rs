@@ -5,8 +5,9 @@
 //! even two runs at once change each need once.
 
 use crate::page_cache::PageCache;
+use app::alerts::fanout;
 use app::library::index::{self, SearchService};
-use app::messages::delivery::{self, FileSink};
+use app::messages::delivery::{self, Sink};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,12 @@ pub const REVIEW_EXPIRY_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// How often claims past their due date are lapsed.
 pub const CLAIM_LAPSE_EVERY: Duration = Duration::from_secs(60);
+
+/// How often the alert outbox is fanned out.
+pub const ALERTS_EVERY: Duration = Duration::from_millis(500);
+
+/// How often the digest job looks whether the day's digests are due.
+pub const DIGEST_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// This process's name in job leases.
 fn instance_name() -> String {
@@ -47,8 +54,9 @@ async fn leased(db: &DatabaseConnection, name: &str, holder: &str, every: Durati
 }
 
 /// Lapses claims past their due date now and then every [`CLAIM_LAPSE_EVERY`], on one
-/// instance at a time (a job lease); the needs return to the library.
-pub fn spawn_claim_lapse(db: DatabaseConnection) {
+/// instance at a time (a job lease); the needs return to the library. The same pass
+/// writes the due-date reminders (`reminders` before each claim's due date).
+pub fn spawn_claim_lapse(db: DatabaseConnection, reminders: app::alerts::events::ReminderOffsets) {
     let holder = instance_name();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(CLAIM_LAPSE_EVERY);
@@ -64,6 +72,13 @@ pub fn spawn_claim_lapse(db: DatabaseConnection) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(claims = n, "claims past their due date lapsed"),
                 Err(e) => tracing::warn!(error = %e, "lapsing claims failed; will retry"),
+            }
+            let result = app::alerts::events::remind_due(&db, &reminders, chrono::Utc::now()).await;
+            crate::metrics::job_ran("claim_reminders", result.is_ok());
+            match result {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(claims = n, "due-date reminders written"),
+                Err(e) => tracing::warn!(error = %e, "writing reminders failed; will retry"),
             }
         }
     });
@@ -147,7 +162,7 @@ pub fn spawn_indexer(
 
 /// Delivers the message outbox every [`DELIVER_EVERY`]. Instances share the outbox: each
 /// message is claimed by exactly one of them (see `app::messages::delivery`).
-pub fn spawn_message_delivery(db: DatabaseConnection, sink: FileSink) {
+pub fn spawn_message_delivery(db: DatabaseConnection, sink: Sink) {
     let instance = instance_name();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(DELIVER_EVERY);
@@ -163,6 +178,79 @@ pub fn spawn_message_delivery(db: DatabaseConnection, sink: FileSink) {
                 Err(e) => {
                     crate::metrics::job_ran("message_delivery", false);
                     tracing::warn!(error = %e, "message delivery failed; will retry")
+                }
+            }
+        }
+    });
+}
+
+/// Fans the alert outbox out every [`ALERTS_EVERY`]. Instances share the outbox: each
+/// event is taken by exactly one of them (see `app::alerts::fanout`).
+pub fn spawn_alerts(db: DatabaseConnection, ctx: fanout::Context) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(ALERTS_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let result = fanout::process_due(&db, &ctx, chrono::Utc::now()).await;
+            crate::metrics::job_ran("alert_fanout", result.is_ok());
+            match result {
+                Ok(done) => {
+                    failing = false;
+                    if done.events > 0 {
+                        tracing::info!(
+                            events = done.events,
+                            notifications = done.notifications,
+                            emails = done.emails,
+                            digest_items = done.digest_items,
+                            "alerts fanned out"
+                        );
+                    }
+                }
+                Err(e) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %e, "fanning out alerts failed; will retry");
+                }
+                Err(_) => {}
+            }
+        }
+    });
+}
+
+/// Sends the daily digests at 08:00 China time, on one instance (a job lease held until
+/// the next digest time, so each day's digests are sent once).
+pub fn spawn_digests(db: DatabaseConnection, ctx: fanout::Context) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(DIGEST_CHECK_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now();
+            let until = app::alerts::digest::next_digest_time(now);
+            // The lease runs until the next digest time: taking it means today's are due
+            // (on a new database, at the first start). A new holder name each time, so
+            // that this instance does not simply renew its own lease.
+            let holder = instance_name();
+            let taken =
+                match app::job_lease::try_acquire(&db, "send_digests", &holder, until - now, now)
+                    .await
+                {
+                    Ok(taken) => taken,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "taking the digest lease failed; will retry");
+                        false
+                    }
+                };
+            if !taken {
+                continue;
+            }
+            let result = app::alerts::digest::send_digests(&db, &ctx, now).await;
+            crate::metrics::job_ran("digests", result.is_ok());
+            match result {
+                Ok(n) => tracing::info!(digests = n, "daily digests written"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "sending digests failed; tomorrow's run sends them")
                 }
             }
         }

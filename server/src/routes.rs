@@ -192,10 +192,21 @@ struct Back {
 }
 
 /// Sets the interface language cookie and goes back to the page the reader was on.
-async fn switch_language(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
+async fn switch_language(
+    State(state): State<AppState>,
+    viewer: app::action::Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+) -> Response {
     let Some(lang) = app::i18n::Lang::from_code(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language\n").into_response();
     };
+    // A signed-in person's e-mails follow the language they read the site in.
+    if let Some(user) = viewer.0 {
+        if let Err(e) = app::accounts::store::set_language(&state.db, user.id, lang).await {
+            tracing::warn!(error = %e, "remembering a person's language failed");
+        }
+    }
     // Only paths on this site: never redirect to another one.
     let back = q
         .back

@@ -154,6 +154,10 @@ pub async fn load_current_user(
             let _ = session.flush().await;
         } else if let Ok(Some(user)) = app::accounts::store::current_user(&limits.db, user_id).await
         {
+            // The header's bell (a failed count shows none rather than failing the page).
+            if let Ok(n) = app::alerts::notifications::unread(&limits.db, user.id).await {
+                request.extensions_mut().insert(app::alerts::UnreadCount(n));
+            }
             request.extensions_mut().insert(user);
         }
     }

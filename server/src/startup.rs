@@ -7,7 +7,7 @@ use crate::routes;
 use anyhow::{anyhow, Context};
 use app::claims::attachments::AttachmentStore;
 use app::library::index::SearchService;
-use app::messages::delivery::FileSink;
+use app::messages::delivery::{FileSink, Sink};
 use app::regions::RegionDirectory;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
@@ -45,6 +45,8 @@ pub struct WebConfig {
     /// directory.
     pub attachments_url: Option<String>,
     pub attachments_dir: PathBuf,
+    /// The SMTP server e-mails go to; `None`: `.eml` files under `outbox_dir`.
+    pub smtp_url: Option<String>,
 }
 
 impl WebConfig {
@@ -65,6 +67,7 @@ impl WebConfig {
             claim_leases: app::claims::LeasePolicy::default(),
             attachments_url: None,
             attachments_dir: test_dir("attachments"),
+            smtp_url: None,
         }
     }
 }
@@ -87,6 +90,7 @@ pub struct Application {
     addr: SocketAddr,
     search: Arc<SearchService>,
     sink: FileSink,
+    alerts: app::alerts::fanout::Context,
     metrics: Option<(TcpListener, axum::Router)>,
 }
 
@@ -123,8 +127,26 @@ impl Application {
         let search = Arc::new(search);
         let cache = Arc::new(PageCache::new(search.clone(), config.page_cache));
         crate::jobs::spawn_indexer(db.clone(), search.clone(), opened, cache.clone());
-        let sink = FileSink::new(&config.outbox_dir, config.mail_from.clone());
-        crate::jobs::spawn_message_delivery(db.clone(), sink.clone());
+        let files = FileSink::new(&config.outbox_dir, config.mail_from.clone());
+        let sink: Sink = match &config.smtp_url {
+            Some(url) => Sink::with_smtp(
+                files.clone(),
+                app::messages::delivery::SmtpSink::new(
+                    url,
+                    &config.mail_from,
+                    crate::commands::deliver::SMTP_TIMEOUT,
+                )
+                .map_err(|e| anyhow!(e))?,
+            ),
+            None => files.clone().into(),
+        };
+        crate::jobs::spawn_message_delivery(db.clone(), sink);
+        let regions = Arc::new(regions);
+        let alerts = app::alerts::fanout::Context {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            regions: regions.clone(),
+        };
+        crate::jobs::spawn_alerts(db.clone(), alerts.clone());
         // Installed before anything records a metric (recording before is lost).
         crate::metrics::handle();
         let metrics_source = MetricsSource {
@@ -157,7 +179,7 @@ impl Application {
         let state = AppState {
             leptos_options,
             db,
-            regions: Arc::new(regions),
+            regions,
             base_url: Arc::from(base_url.trim_end_matches('/')),
             search: search.clone(),
             leases: config.claim_leases,
@@ -180,7 +202,8 @@ impl Application {
             router,
             addr,
             search,
-            sink,
+            sink: files,
+            alerts,
             metrics,
         })
     }
@@ -197,6 +220,11 @@ impl Application {
     /// Where this application delivers messages (tests read them there).
     pub fn sink(&self) -> FileSink {
         self.sink.clone()
+    }
+
+    /// What the alert jobs of this application link to and read regions from.
+    pub fn alerts(&self) -> app::alerts::fanout::Context {
+        self.alerts.clone()
     }
 
     /// Serves until the process gets Ctrl-C or SIGTERM.

@@ -183,6 +183,21 @@ pub async fn open_donor_account(
     })
 }
 
+/// Remembers the language `user_id` reads the site in (their e-mails are written in it).
+pub async fn set_language(
+    db: &DatabaseConnection,
+    user_id: i64,
+    lang: crate::i18n::Lang,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    user::Entity::update_many()
+        .col_expr(user::Column::Lang, Expr::value(lang.code()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The signed-in user behind a session's user id, unless the account was disabled.
 pub async fn current_user(
     db: &DatabaseConnection,

@@ -10,6 +10,7 @@ use super::{
     problems, ClaimRequest, FieldProblems, FulfilmentReport, LeasePolicy, ReportInput,
     Verification, DEFAULT_CAPACITY,
 };
+use crate::alerts::EventKind;
 use crate::audit::{self, Actor, Change};
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::support::{ClaimMode, ClaimStatus};
@@ -174,6 +175,17 @@ async fn move_claim<C: ConnectionTrait>(
         extra,
     )
     .await
+}
+
+/// Whoever should hear of the change is told, after the transaction commits.
+async fn alert<C: ConnectionTrait>(
+    txn: &C,
+    kind: EventKind,
+    need_id: i64,
+    claim_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    crate::alerts::events::record(txn, kind, need_id, Some(claim_id), now).await
 }
 
 /// The library shows every status change: one outbox row per change.
@@ -374,6 +386,7 @@ pub async fn claim(
         }
     })?;
     reindex(&txn, row.id, now).await?;
+    alert(&txn, EventKind::ClaimTaken, row.id, inserted.id, now).await?;
     record(
         &txn,
         who.actor(),
@@ -462,6 +475,7 @@ pub async fn release(
         return Err(ClaimError::WrongState);
     }
     reindex(&txn, n.id, now).await?;
+    alert(&txn, EventKind::ClaimReleased, n.id, c.id, now).await?;
     record(
         &txn,
         who.actor(),
@@ -532,6 +546,7 @@ pub async fn lapse_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
                 )));
             }
             reindex(&txn, n.id, now).await?;
+            alert(&txn, EventKind::ClaimLapsed, n.id, c.id, now).await?;
             record(
                 &txn,
                 Actor::System,
@@ -615,6 +630,7 @@ pub async fn report_fulfilment(
         return Err(ClaimError::WrongState);
     }
     reindex(&txn, n.id, now).await?;
+    alert(&txn, EventKind::ReportSubmitted, n.id, c.id, now).await?;
     record(
         &txn,
         who.actor(),
@@ -674,6 +690,7 @@ pub async fn question_report(
         return Err(ClaimError::WrongState);
     }
     reindex(&txn, n.id, now).await?;
+    alert(&txn, EventKind::ReportQuestioned, n.id, c.id, now).await?;
     record(
         &txn,
         staff.actor(office),
@@ -760,6 +777,7 @@ pub async fn verify(
         return Err(ClaimError::WrongState);
     }
     reindex(&txn, n.id, now).await?;
+    alert(&txn, EventKind::ReportVerified, n.id, c.id, now).await?;
     record(
         &txn,
         staff.actor(office),

@@ -18,45 +18,60 @@ pub async fn load<C: ConnectionTrait>(
     db: &C,
     charity_id: i64,
 ) -> Result<Option<SupplyProfile>, DbErr> {
-    let Some(row) = supply_profile::Entity::find_by_id(charity_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let mut profile = SupplyProfile {
-        assistance_types: Vec::new(),
-        household_categories: Vec::new(),
-        regions: Vec::new(),
-        typical_budget: row.typical_budget_fen.map(Fen),
-        gives: row
-            .items_and_services
-            .split('、')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        claim_capacity: row.claim_capacity.max(0) as u32,
-    };
-    for c in criterion::Entity::find()
-        .filter(criterion::Column::CharityId.eq(charity_id))
-        .order_by_asc(criterion::Column::Id)
-        .all(db)
-        .await?
-    {
-        // Unknown codes (from an older version) are skipped rather than failing the page.
-        match c.dimension.as_str() {
-            "assistance_type" => profile
-                .assistance_types
-                .extend(AssistanceType::parse(&c.value).ok()),
-            "household_category" => profile
-                .household_categories
-                .extend(HouseholdCategory::parse(&c.value).ok()),
-            "region" => profile.regions.extend(RegionCode::parse(&c.value).ok()),
-            _ => {}
+    Ok(load_many(db, &[charity_id]).await?.remove(&charity_id))
+}
+
+/// The profiles of those of `charity_ids` that have one (two queries per 500 charities).
+pub async fn load_many<C: ConnectionTrait>(
+    db: &C,
+    charity_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, SupplyProfile>, DbErr> {
+    let mut profiles = std::collections::HashMap::new();
+    for chunk in charity_ids.chunks(500) {
+        for row in supply_profile::Entity::find()
+            .filter(supply_profile::Column::CharityId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            let profile = SupplyProfile {
+                assistance_types: Vec::new(),
+                household_categories: Vec::new(),
+                regions: Vec::new(),
+                typical_budget: row.typical_budget_fen.map(Fen),
+                gives: row
+                    .items_and_services
+                    .split('、')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                claim_capacity: row.claim_capacity.max(0) as u32,
+            };
+            profiles.insert(row.charity_id, profile);
+        }
+        for c in criterion::Entity::find()
+            .filter(criterion::Column::CharityId.is_in(chunk.iter().copied()))
+            .order_by_asc(criterion::Column::Id)
+            .all(db)
+            .await?
+        {
+            let Some(profile) = profiles.get_mut(&c.charity_id) else {
+                continue;
+            };
+            // Unknown codes (from an older version) are skipped rather than failing the page.
+            match c.dimension.as_str() {
+                "assistance_type" => profile
+                    .assistance_types
+                    .extend(AssistanceType::parse(&c.value).ok()),
+                "household_category" => profile
+                    .household_categories
+                    .extend(HouseholdCategory::parse(&c.value).ok()),
+                "region" => profile.regions.extend(RegionCode::parse(&c.value).ok()),
+                _ => {}
+            }
         }
     }
-    Ok(Some(profile))
+    Ok(profiles)
 }
 
 /// Replaces the actor's charity's profile.

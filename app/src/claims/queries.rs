@@ -21,6 +21,34 @@ fn corrupt(e: impl std::fmt::Display) -> ClaimError {
     ClaimError::Corrupt(e.to_string())
 }
 
+/// What matching reads of a need (its public copy and items).
+pub fn need_facts(
+    row: &need::Model,
+    items: &[need_item::Model],
+    regions: &crate::regions::RegionDirectory,
+) -> Result<NeedFacts, ClaimError> {
+    let goal = items
+        .iter()
+        .fold(Fen(row.target_amount_fen.unwrap_or(0)), |acc, i| {
+            acc.checked_add(Fen(i.unit_value_fen.saturating_mul(i64::from(i.quantity))))
+                .unwrap_or(acc)
+        });
+    let county = RegionCode::parse(&row.region_code).map_err(corrupt)?;
+    Ok(NeedFacts {
+        id: row.id,
+        assistance_type: AssistanceType::parse(&row.assistance_type).map_err(corrupt)?,
+        household_category: HouseholdCategory::parse(&row.household_category).map_err(corrupt)?,
+        county_name: regions.name(county.as_str()).unwrap_or_default().to_owned(),
+        county,
+        urgency: Urgency::parse(&row.urgency).map_err(corrupt)?,
+        goal,
+        item_names: items.iter().map(|i| i.name.clone()).collect(),
+        deadline: row.deadline,
+        published_at: row.published_at,
+        public_code: row.public_code.clone(),
+    })
+}
+
 /// How many ranked needs the portal and the API list.
 pub const MATCH_LIMIT: usize = 50;
 
@@ -102,27 +130,7 @@ pub async fn matches<C: ConnectionTrait>(
     let mut facts = Vec::with_capacity(rows.len());
     for row in &rows {
         let its = items.get(&row.id).map(Vec::as_slice).unwrap_or_default();
-        let goal = its
-            .iter()
-            .fold(Fen(row.target_amount_fen.unwrap_or(0)), |acc, i| {
-                acc.checked_add(Fen(i.unit_value_fen.saturating_mul(i64::from(i.quantity))))
-                    .unwrap_or(acc)
-            });
-        let county = RegionCode::parse(&row.region_code).map_err(corrupt)?;
-        facts.push(NeedFacts {
-            id: row.id,
-            assistance_type: AssistanceType::parse(&row.assistance_type).map_err(corrupt)?,
-            household_category: HouseholdCategory::parse(&row.household_category)
-                .map_err(corrupt)?,
-            county_name: regions.name(county.as_str()).unwrap_or_default().to_owned(),
-            county,
-            urgency: Urgency::parse(&row.urgency).map_err(corrupt)?,
-            goal,
-            item_names: its.iter().map(|i| i.name.clone()).collect(),
-            deadline: row.deadline,
-            published_at: row.published_at,
-            public_code: row.public_code.clone(),
-        });
+        facts.push(need_facts(row, its, regions)?);
     }
     let ranked = matching::rank(&profile, facts, limit);
     let order: Vec<i64> = ranked.iter().map(|(n, _)| n.id).collect();

@@ -1,7 +1,7 @@
 //! Header, navigation and footer around every page.
 
 use super::lang::use_lang;
-use super::session::use_current_user;
+use super::session::{use_current_user, use_unread};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -12,12 +12,22 @@ pub fn Layout(children: Children) -> impl IntoView {
     let here = location.pathname.get_untracked();
     let other = lang.other();
     let account_link = match use_current_user() {
-        Some(user) => view! {
-            <a href="/account" aria-current=(here == "/account").then_some("page") data-testid="account-link">
-                {user.display_name}
-            </a>
+        Some(user) => {
+            let unread = use_unread().unwrap_or(0);
+            let bell = crate::pages::alerts::bell_label(unread, lang);
+            let has_unread = unread > 0;
+            view! {
+                <a href="/notifications" class="bell" class:bell-unread=has_unread aria-label=bell.clone() title=bell aria-current=(here == "/notifications").then_some("page") data-testid="bell">
+                    <span aria-hidden="true">"🔔"</span>
+                    <span class="bell-count" aria-hidden="true" data-testid="bell-count">{unread}</span>
+                </a>
+                " "
+                <a href="/account" aria-current=(here == "/account").then_some("page") data-testid="account-link">
+                    {user.display_name}
+                </a>
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! {
             <a href="/signin" aria-current=(here == "/signin").then_some("page")>
                 {lang.pick("登录", "Sign in")}

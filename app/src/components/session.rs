@@ -18,6 +18,26 @@ pub fn use_current_user() -> Option<CurrentUser> {
     }
 }
 
+/// How many unread notifications the signed-in user has (the server's session
+/// middleware counts them), if anyone is signed in.
+pub fn use_unread() -> Option<u64> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<crate::alerts::UnreadCount>()
+                    .copied()
+            })
+            .map(|n| n.0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
 /// Sends the reader to sign in, then back to `next` (on the server: 303 and Location).
 pub fn redirect_to_sign_in(next: &str) {
     #[cfg(feature = "ssr")]

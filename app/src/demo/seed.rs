@@ -167,6 +167,17 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let funds = self.funds(&charities).await?;
         self.claims_and_pledges(&needs, &charities, &funds, donor)
             .await?;
+        // The made-up history is not news: nobody is alerted about it.
+        {
+            use crate::entities::alert_event;
+            use sea_orm::sea_query::Expr;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            alert_event::Entity::update_many()
+                .col_expr(alert_event::Column::ProcessedAt, Expr::value(self.now))
+                .filter(alert_event::Column::ProcessedAt.is_null())
+                .exec(self.db)
+                .await?;
+        }
         Ok(())
     }
 

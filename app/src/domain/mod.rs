@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod code_enum;
+pub mod alert;
 pub mod money;
 pub mod need;
 pub mod organization;

@@ -21,6 +21,10 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// An e-mail's HTML part (the body is its plain-text part).
+    pub html: Option<String>,
+    /// Where the `List-Unsubscribe` header points.
+    pub unsubscribe_url: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,8 @@ pub struct Model {
     pub password_hash: String,
     pub is_platform_admin: bool,
     pub is_demo: bool,
+    /// `zh` or `en`: the language e-mails are written in (unset: Chinese).
+    pub lang: Option<String>,
     pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -6,9 +6,11 @@
 //! different messages. Failures are retried with backoff and end as `failed` with the
 //! reason.
 //!
-//! Delivery here writes each message as a file under the data directory (`mail/*.eml`,
-//! `sms/*.txt`), where a newcomer can read them; an SMTP transport and an SMS gateway
-//! are configured in front of the same outbox.
+//! E-mails go to an SMTP server through `lettre` when one is configured
+//! (`SHANQIAO_SMTP_URL`); otherwise, and for text messages, each message is written as a
+//! file under the data directory (`mail/*.eml`, `sms/*.txt`), where a newcomer can read
+//! them. A refusal that cannot change (a 5xx answer, an address that cannot be built)
+//! fails the message at once; anything else (a timeout, a 4xx, no connection) is retried.
 
 use super::Channel;
 use crate::entities::message;
@@ -39,6 +41,109 @@ pub enum DeliveryError {
     Build(String),
     #[error("writing the message failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the mail server refused the message: {0}")]
+    Refused(String),
+    #[error("the mail server could not be reached or did not answer: {0}")]
+    Unreachable(String),
+}
+
+impl DeliveryError {
+    /// Whether trying again cannot help.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, DeliveryError::Build(_) | DeliveryError::Refused(_))
+    }
+}
+
+/// Where messages go: e-mails to the SMTP server when there is one, everything else (and
+/// e-mails without one) to files.
+#[derive(Clone)]
+pub struct Sink {
+    files: FileSink,
+    smtp: Option<SmtpSink>,
+}
+
+impl From<FileSink> for Sink {
+    fn from(files: FileSink) -> Self {
+        Sink { files, smtp: None }
+    }
+}
+
+impl Sink {
+    /// E-mails through `smtp` (text messages still to files).
+    pub fn with_smtp(files: FileSink, smtp: SmtpSink) -> Self {
+        Sink {
+            files,
+            smtp: Some(smtp),
+        }
+    }
+
+    pub fn files(&self) -> &FileSink {
+        &self.files
+    }
+
+    /// Delivers `row` once.
+    pub async fn deliver(&self, row: &message::Model) -> Result<(), DeliveryError> {
+        match (&self.smtp, Channel::parse(&row.channel)) {
+            (Some(smtp), Some(Channel::Email)) => smtp.deliver(row).await,
+            _ => {
+                let files = self.files.clone();
+                let row = row.clone();
+                tokio::task::spawn_blocking(move || files.deliver(&row).map(|_| ()))
+                    .await
+                    .unwrap_or_else(|e| Err(DeliveryError::Build(e.to_string())))
+            }
+        }
+    }
+}
+
+/// Sends e-mails to an SMTP server (`smtp://host:port`, `smtps://…`, or with
+/// `?tls=required`; user and password in the URL).
+#[derive(Clone)]
+pub struct SmtpSink {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: String,
+    /// The whole exchange of one message, at most (lettre's own timeout covers
+    /// connecting, not a server that stops answering mid-conversation).
+    timeout: std::time::Duration,
+}
+
+impl std::fmt::Debug for SmtpSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSink")
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl SmtpSink {
+    /// A sink for `url`, each exchange given up after `timeout`. The URL is checked here
+    /// (at start) so that a typo does not fail every e-mail later.
+    pub fn new(url: &str, from: &str, timeout: std::time::Duration) -> Result<Self, String> {
+        FileSink::check_from(from)?;
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SHANQIAO_SMTP_URL cannot be used: {e}"))?
+            .timeout(Some(timeout))
+            .build();
+        Ok(SmtpSink {
+            transport,
+            from: from.to_owned(),
+            timeout,
+        })
+    }
+
+    pub async fn deliver(&self, row: &message::Model) -> Result<(), DeliveryError> {
+        use lettre::AsyncTransport;
+        let message = email(&self.from, row)?;
+        match tokio::time::timeout(self.timeout, self.transport.send(message)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_permanent() => Err(DeliveryError::Refused(e.to_string())),
+            Ok(Err(e)) => Err(DeliveryError::Unreachable(e.to_string())),
+            Err(_) => Err(DeliveryError::Unreachable(format!(
+                "no answer within {} s",
+                self.timeout.as_secs()
+            ))),
+        }
+    }
 }
 
 /// Writes messages as files: e-mails as `.eml` (RFC 5322, readable with any mail
@@ -131,26 +236,52 @@ impl FileSink {
     }
 
     fn email(&self, row: &message::Model) -> Result<Vec<u8>, DeliveryError> {
-        use lettre::message::header::{ContentTransferEncoding, ContentType};
-        use lettre::message::{Body, SinglePart};
-        let build = |e: &dyn std::fmt::Display| DeliveryError::Build(e.to_string());
-        // Base64 always: Chinese text overruns 8bit's 76-byte lines at 25 characters,
-        // and one encoding keeps the files predictable for whoever reads them.
-        let body = Body::new_with_encoding(row.body.clone(), ContentTransferEncoding::Base64)
-            .map_err(|_| DeliveryError::Build("the body cannot be encoded".into()))?;
-        let message = lettre::Message::builder()
-            .from(self.from.parse().map_err(|e| build(&e))?)
-            .to(row.recipient.parse().map_err(|e| build(&e))?)
-            .subject(row.subject.clone())
-            .message_id(Some(format!("<{}>", row.message_id)))
-            .singlepart(
-                SinglePart::builder()
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(body),
-            )
-            .map_err(|e| build(&e))?;
-        Ok(message.formatted())
+        Ok(email(&self.from, row)?.formatted())
     }
+}
+
+/// `row` as an e-mail from `from`: plain text, plus HTML when the row has it, both
+/// base64 (Chinese text overruns 8bit's 76-byte lines at 25 characters, and one encoding
+/// keeps the files predictable for whoever reads them), with its fixed Message-ID and,
+/// for alerts, `List-Unsubscribe` (one-click, RFC 8058).
+fn email(from: &str, row: &message::Model) -> Result<lettre::Message, DeliveryError> {
+    use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+    use lettre::message::{Body, MultiPart, SinglePart};
+    let build = |e: &dyn std::fmt::Display| DeliveryError::Build(e.to_string());
+    let base64 = |text: &str| {
+        Body::new_with_encoding(text.to_owned(), ContentTransferEncoding::Base64)
+            .map_err(|_| DeliveryError::Build("the body cannot be encoded".into()))
+    };
+    let mut builder = lettre::Message::builder()
+        .from(from.parse().map_err(|e| build(&e))?)
+        .to(row.recipient.parse().map_err(|e| build(&e))?)
+        .subject(row.subject.clone())
+        .message_id(Some(format!("<{}>", row.message_id)));
+    if let Some(url) = &row.unsubscribe_url {
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
+    let plain = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(base64(&row.body)?);
+    let message = match &row.html {
+        None => builder.singlepart(plain),
+        Some(html) => builder.multipart(
+            MultiPart::alternative().singlepart(plain).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(base64(html)?),
+            ),
+        ),
+    };
+    message.map_err(|e| build(&e))
 }
 
 /// A delivered message as text: a text message as written; an e-mail's headers, a blank
@@ -161,11 +292,29 @@ fn read_delivered(path: &Path) -> String {
     let Some((headers, body)) = raw.split_once("\r\n\r\n") else {
         return raw;
     };
-    let packed: String = body.split_whitespace().collect();
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(packed)
-        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-        .unwrap_or_else(|_| body.to_owned());
+    let decode = |body: &str| {
+        let packed: String = body.split_whitespace().collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(packed)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_else(|_| body.to_owned())
+    };
+    // A multipart e-mail: its plain-text part (the first).
+    let boundary = headers.split("boundary=").nth(1).map(|b| {
+        b.trim_start_matches('"')
+            .split(['"', '\r', ';'])
+            .next()
+            .unwrap_or("")
+    });
+    let decoded = match boundary.filter(|b| !b.is_empty()) {
+        Some(boundary) => body
+            .split(&format!("--{boundary}"))
+            .filter_map(|part| part.split_once("\r\n\r\n"))
+            .map(|(_, part)| decode(part.trim_end_matches("\r\n")))
+            .next()
+            .unwrap_or_default(),
+        None => decode(body),
+    };
     format!("{}\n\n{decoded}", headers.replace("\r\n", "\n"))
 }
 
@@ -222,7 +371,7 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Delivers what is due; how many messages were delivered.
 pub async fn deliver_due(
     db: &DatabaseConnection,
-    sink: &FileSink,
+    sink: &Sink,
     instance: &str,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
@@ -255,13 +404,7 @@ pub async fn deliver_due(
             continue;
         }
         let attempts = row.attempts + 1;
-        let outcome = {
-            let sink = sink.clone();
-            let row = row.clone();
-            tokio::task::spawn_blocking(move || sink.deliver(&row))
-                .await
-                .unwrap_or_else(|e| Err(DeliveryError::Build(e.to_string())))
-        };
+        let outcome = sink.deliver(&row).await;
         let mine = message::Entity::update_many()
             .filter(message::Column::Id.eq(row.id))
             .filter(message::Column::Status.eq(SENDING))
@@ -271,6 +414,7 @@ pub async fn deliver_due(
                 mine.col_expr(message::Column::Status, Expr::value(SENT))
                     .col_expr(message::Column::SentAt, Expr::value(Utc::now()))
                     .col_expr(message::Column::Body, Expr::value(""))
+                    .col_expr(message::Column::Html, Expr::value(None::<String>))
                     .col_expr(message::Column::LastError, Expr::value(None::<String>))
                     .exec(db)
                     .await?;
@@ -279,7 +423,7 @@ pub async fn deliver_due(
             Err(error) => {
                 let reason = error.to_string();
                 tracing::warn!(message = row.id, attempts, %reason, "delivery failed");
-                let (status, next) = if attempts >= MAX_ATTEMPTS {
+                let (status, next) = if attempts >= MAX_ATTEMPTS || error.is_permanent() {
                     (FAILED, now)
                 } else {
                     (PENDING, now + backoff(attempts))
@@ -316,6 +460,8 @@ mod tests {
             last_error: None,
             created_at: now,
             sent_at: None,
+            html: None,
+            unsubscribe_url: None,
         }
     }
 

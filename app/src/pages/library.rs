@@ -61,6 +61,16 @@ fn Library(page: LibraryPage, lang: Lang) -> impl IntoView {
         (Lang::En, false) => format!("{total} needs found for “{}”", p.q.trim()),
     };
     let empty = page.hits.is_empty();
+    // "Alert me on this search": the subscription form with this search filled in.
+    let alert = crate::alerts::SearchFilter {
+        query: p.q.trim().to_owned(),
+        region: p.region.clone(),
+        assistance_type: p.assistance_type,
+        household_category: p.household_category,
+        coverage: p.coverage,
+    }
+    .library_url()
+    .replacen(routes::LIBRARY.url(), routes::CHARITY_ALERTS.url(), 1);
     view! {
         <Link rel="alternate" type_="application/atom+xml" href=feed.clone() title=lang.pick("需求库订阅", "Needs library feed")/>
         <SearchForm params=p.clone() lang/>
@@ -80,7 +90,11 @@ fn Library(page: LibraryPage, lang: Lang) -> impl IntoView {
                         <Pager params=p.clone() pages=page_count(total) lang/>
                     }.into_any()
                 }}
-                <p class="feed-link"><a href=feed>{lang.pick("订阅这个搜索（Atom）", "Follow this search (Atom feed)")}</a></p>
+                <p class="feed-link">
+                    <a href=format!("{alert}#new-alert") data-testid="alert-me">{lang.pick("有新需求时提醒我（慈善组织）", "Alert me on this search (charities)")}</a>
+                    " · "
+                    <a href=feed>{lang.pick("订阅这个搜索（Atom）", "Follow this search (Atom feed)")}</a>
+                </p>
             </div>
         </div>
     }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod alerts;
 pub mod charity;
 pub mod confirm;
 pub mod home;

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod create_admin;
 pub mod create_token;
 pub mod database;
+pub mod deliver;
 pub mod expire_reviews;
 pub mod lapse_claims;
 pub mod migrate;

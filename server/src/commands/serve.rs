@@ -48,10 +48,12 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         claim_leases: args.claim_lease_days,
         attachments_url: args.attachments_url.clone(),
         attachments_dir: db_args.data_dir.join("attachments"),
+        smtp_url: args.smtp_url.clone().filter(|u| !u.trim().is_empty()),
     };
     crate::jobs::spawn_review_expiry(db.clone());
-    crate::jobs::spawn_claim_lapse(db.clone());
-    let application = Application::build(db, &config).await?;
+    crate::jobs::spawn_claim_lapse(db.clone(), args.claim_reminders.clone());
+    let application = Application::build(db.clone(), &config).await?;
+    crate::jobs::spawn_digests(db, application.alerts());
     let addr = application.addr();
     tracing::info!(%addr, database = %crate::config::redact(&db_args.url()), "listening");
     println!("Shanqiao is running: open {base_url}/ (listening on {addr}; Ctrl-C stops it)");

@@ -9,6 +9,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::startup::{Application, WebConfig};
 use std::net::SocketAddr;
 
+pub mod smtp;
+
 /// A database nobody else uses, with the URL to reach it.
 pub struct TestDatabase {
     pub url: String,
@@ -124,6 +126,8 @@ pub struct TestApp {
     pub search: std::sync::Arc<app::library::index::SearchService>,
     /// Where this app writes the messages it sends.
     pub sink: app::messages::delivery::FileSink,
+    /// What this app's alert jobs link to (tests run them directly).
+    pub alerts: app::alerts::fanout::Context,
 }
 
 impl TestApp {
@@ -131,7 +135,8 @@ impl TestApp {
     /// far (e-mails and text messages, as files), oldest first.
     pub async fn messages_to(&self, recipient: &str) -> Vec<String> {
         use app::messages::delivery;
-        delivery::deliver_due(&self.database.db, &self.sink, "tests", chrono::Utc::now())
+        let sink: delivery::Sink = self.sink.clone().into();
+        delivery::deliver_due(&self.database.db, &sink, "tests", chrono::Utc::now())
             .await
             .expect("the outbox delivers");
         self.sink.delivered_to(recipient)
@@ -288,6 +293,7 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
     let addr = application.addr();
     let search = application.search();
     let sink = application.sink();
+    let alerts = application.alerts();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -299,6 +305,7 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
         client,
         search,
         sink,
+        alerts,
     }
 }
 

@@ -47,7 +47,16 @@ pub(crate) async fn submit_in<C: ConnectionTrait>(
         None,
         now,
     )
-    .await
+    .await?;
+    crate::alerts::events::record(
+        txn,
+        crate::alerts::EventKind::ReviewWaiting,
+        row.id,
+        None,
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Draft → in review, if the PII guard lets it through.
@@ -142,6 +151,14 @@ pub(crate) async fn publish_in<C: ConnectionTrait>(
     )
     .await?;
     outbox(txn, row.id, "upsert", now).await?;
+    crate::alerts::events::record(
+        txn,
+        crate::alerts::EventKind::NeedPublished,
+        row.id,
+        None,
+        now,
+    )
+    .await?;
     Ok(())
 }
 

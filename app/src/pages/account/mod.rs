@@ -182,6 +182,7 @@ pub fn AccountPage() -> impl IntoView {
                 />
                 <button type="submit" class="button">{lang.pick("修改密码", "Change password")}</button>
             </form>
+            <crate::pages::alerts::EmailChoicesSection/>
         </section>
     }
     .into_any()
