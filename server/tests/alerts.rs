@@ -515,3 +515,80 @@ async fn the_deliver_command_sends_through_smtp_and_send_digests_runs_once() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 digests"));
 }
+
+#[tokio::test]
+async fn a_charity_is_reminded_before_its_due_date_once_and_a_lapse_reopens_the_need() {
+    let app = common::spawn_demo_app().await;
+    let a = sign_in_demo(&app, A).await;
+    subscribe(&app, &a, &[("q", "助行器"), ("in_app", "on")]).await;
+    let code = publish_need(&app, "助行器（提醒测试）", "老人行动不便，", "NA-REMIND-1").await;
+    let token = token_of(&app, C, "charity").await;
+    app.database
+        .db
+        .execute_unprepared("UPDATE supply_profiles SET claim_capacity = 1000")
+        .await
+        .expect("update");
+    let (status, claimed) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/needs/{code}/claim"),
+        Some(&token),
+        Some(json!({"mode": "direct", "plan": "三天内送到"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{claimed}");
+    let id = claimed["id"].as_i64().expect("id");
+    fan_out(&app).await;
+    // Due in 20 hours: the one-day reminder is due, once however often the job runs.
+    let db = &app.database.db;
+    let due = (chrono::Utc::now() + chrono::Duration::hours(20)).to_rfc3339();
+    let set_due = match app.database.is_postgres() {
+        true => format!("UPDATE claims SET due_at = '{due}'::timestamptz WHERE id = {id}"),
+        false => format!("UPDATE claims SET due_at = '{due}' WHERE id = {id}"),
+    };
+    db.execute_unprepared(&set_due).await.expect("due soon");
+    let offsets = app::alerts::events::ReminderOffsets::default();
+    let now = chrono::Utc::now();
+    assert_eq!(
+        app::alerts::events::remind_due(db, &offsets, now)
+            .await
+            .expect("remind"),
+        1
+    );
+    assert_eq!(
+        app::alerts::events::remind_due(db, &offsets, now)
+            .await
+            .expect("remind"),
+        0
+    );
+    fan_out(&app).await;
+    let reminded = notifications_of(&app, C, "claim_due").await;
+    assert_eq!(reminded, ["助行器（提醒测试）"]);
+    let link = strings(
+        db,
+        &format!("SELECT n.link FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = '{C}' AND n.kind = 'claim_due'"),
+    )
+    .await;
+    assert_eq!(link, [format!("/charity/claims/{id}")]);
+    // Past due: the claim lapses; the office, the charity and the subscriber are told.
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    assert_eq!(
+        app::claims::lifecycle::lapse_due(db, later)
+            .await
+            .expect("lapse"),
+        1
+    );
+    fan_out(&app).await;
+    assert_eq!(
+        notifications_of(&app, C, "claim_lapsed").await,
+        ["助行器（提醒测试）"]
+    );
+    assert_eq!(
+        notifications_of(&app, "caseworker@shanqiao.test", "claim_lapsed").await,
+        ["助行器（提醒测试）"]
+    );
+    assert_eq!(
+        notifications_of(&app, A, "need_returned").await,
+        ["助行器（提醒测试）"]
+    );
+}

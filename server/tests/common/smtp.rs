@@ -139,6 +139,8 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Answer each command at once (no Nagle delay on small replies).
+                    let _ = stream.set_nodelay(true);
                     connections.spawn(session(stream, Arc::clone(&shared)));
                 }
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
