@@ -225,9 +225,10 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
 
 /// The bigrams of a phrase that still cover every character it covers: of consecutive
 /// bigrams (positions 0, 1, 2, …, each covering its position and the next) every other
-/// one and the last. A phrase of them matches exactly where the whole run occurs, with
-/// half the posting lists to intersect.
-fn thinned<T>(terms: Vec<(usize, T)>) -> Vec<(usize, T)> {
+/// one and the last. A phrase of them matches where the whole run occurs, with half the
+/// posting lists to intersect; since punctuation takes no position, it also matches a run
+/// broken by punctuation (`低保边缘` in `低保，边缘`). `text_match` uses the same rule.
+pub(crate) fn thinned<T>(terms: Vec<(usize, T)>) -> Vec<(usize, T)> {
     let positions: Vec<usize> = terms.iter().map(|(p, _)| *p).collect();
     let mut last_kept: Option<usize> = None;
     let mut kept = Vec::with_capacity(terms.len());

@@ -163,7 +163,7 @@ impl NeedText {
             .collect();
         let first = terms.first()?.0;
         let mut phrase = Vec::with_capacity(terms.len());
-        for (position, token) in thinned(terms) {
+        for (position, token) in crate::query::thinned(terms) {
             match self.bigram_ids.get(token.as_str()) {
                 Some(&id) => phrase.push((position - first, id)),
                 // In neither field.
@@ -179,26 +179,6 @@ impl NeedText {
         }
         Some(fields)
     }
-}
-
-/// `query::thinned`, the bigrams the index's phrase query keeps (copied, as it is private
-/// there): of consecutive bigrams every other one and the last. Matching exactly these is
-/// what the index does, even where it differs from the whole run (e.g. `低保边缘` keeps
-/// `低保`@0 and `边缘`@2, which `低保，边缘` also has: punctuation takes no position).
-fn thinned<T>(terms: Vec<(usize, T)>) -> Vec<(usize, T)> {
-    let positions: Vec<usize> = terms.iter().map(|(p, _)| *p).collect();
-    let mut last_kept: Option<usize> = None;
-    let mut kept = Vec::with_capacity(terms.len());
-    for (i, term) in terms.into_iter().enumerate() {
-        let next_adjacent = positions.get(i + 1) == Some(&(term.0 + 1));
-        let overlaps_kept = last_kept.is_some_and(|k| term.0 == k + 1);
-        if next_adjacent && overlaps_kept {
-            continue;
-        }
-        last_kept = Some(term.0);
-        kept.push(term);
-    }
-    kept
 }
 
 #[cfg(test)]

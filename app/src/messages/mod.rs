@@ -68,14 +68,9 @@ impl Outgoing {
     }
 }
 
-/// Writes `message` to the outbox inside the caller's transaction; it is delivered once
-/// the transaction commits, and never if it rolls back.
-pub async fn queue<C: ConnectionTrait>(
-    txn: &C,
-    message: Outgoing,
-    now: DateTime<Utc>,
-) -> Result<i64, DbErr> {
-    let row = message::ActiveModel {
+/// The outbox row of `message`, pending from `now`, with its Message-ID fixed.
+fn pending_row(message: Outgoing, now: DateTime<Utc>) -> message::ActiveModel {
+    message::ActiveModel {
         channel: Set(message.channel.code().to_owned()),
         recipient: Set(message.recipient),
         subject: Set(message.subject),
@@ -93,9 +88,16 @@ pub async fn queue<C: ConnectionTrait>(
         unsubscribe_url: Set(message.unsubscribe_url),
         ..Default::default()
     }
-    .insert(txn)
-    .await?;
-    Ok(row.id)
+}
+
+/// Writes `message` to the outbox inside the caller's transaction; it is delivered once
+/// the transaction commits, and never if it rolls back.
+pub async fn queue<C: ConnectionTrait>(
+    txn: &C,
+    message: Outgoing,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    Ok(pending_row(message, now).insert(txn).await?.id)
 }
 
 /// Writes `messages` to the outbox inside the caller's transaction, many rows per
@@ -108,24 +110,7 @@ pub async fn queue_many<C: ConnectionTrait>(
     use sea_orm::EntityTrait;
     let mut rows: Vec<message::ActiveModel> = messages
         .into_iter()
-        .map(|message| message::ActiveModel {
-            channel: Set(message.channel.code().to_owned()),
-            recipient: Set(message.recipient),
-            subject: Set(message.subject),
-            body: Set(message.body),
-            message_id: Set(new_message_id()),
-            status: Set(delivery::PENDING.to_owned()),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            claimed_by: Set(None),
-            claimed_until: Set(None),
-            last_error: Set(None),
-            created_at: Set(now),
-            sent_at: Set(None),
-            html: Set(message.html),
-            unsubscribe_url: Set(message.unsubscribe_url),
-            ..Default::default()
-        })
+        .map(|message| pending_row(message, now))
         .collect();
     // Well under the bind-parameter limits of both databases (15 columns a row).
     while !rows.is_empty() {

@@ -36,21 +36,8 @@ async fn signed_in_charity(
     viewer: Viewer,
     page: &str,
 ) -> Result<CharityActor, Refused> {
-    let user = viewer.signed_in(page)?;
-    CharityActor::of_user(&state.db, user.id)
+    crate::pages::charity::claims_post::charity_member(state, viewer, page, problems::NOT_A_CHARITY)
         .await
-        .map_err(|e| {
-            Refused::page(
-                page,
-                Rejection::internal("loading a charity member failed", e),
-            )
-        })?
-        .ok_or_else(|| {
-            Refused::page(
-                page,
-                Rejection::form(StatusCode::FORBIDDEN, problems::NOT_A_CHARITY),
-            )
-        })
 }
 
 /// `POST /charity/alerts`: a new subscription, checked field by field.

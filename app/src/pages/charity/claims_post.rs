@@ -21,6 +21,17 @@ async fn signed_in_charity(
     viewer: Viewer,
     page: &str,
 ) -> Result<CharityActor, Refused> {
+    charity_member(state, viewer, page, crate::claims::problems::NOT_A_CHARITY).await
+}
+
+/// The signed-in member's charity, or a redirect to sign in, or `not_a_member` on `page`
+/// (403) for someone who belongs to no charity.
+pub(crate) async fn charity_member(
+    state: &AppState,
+    viewer: Viewer,
+    page: &str,
+    not_a_member: crate::accounts::Problem,
+) -> Result<CharityActor, Refused> {
     let user = viewer.signed_in(page)?;
     CharityActor::of_user(&state.db, user.id)
         .await
@@ -30,15 +41,7 @@ async fn signed_in_charity(
                 Rejection::internal("loading a charity member failed", e),
             )
         })?
-        .ok_or_else(|| {
-            Refused::page(
-                page,
-                Rejection::form(
-                    StatusCode::FORBIDDEN,
-                    crate::claims::problems::NOT_A_CHARITY,
-                ),
-            )
-        })
+        .ok_or_else(|| Refused::page(page, Rejection::form(StatusCode::FORBIDDEN, not_a_member)))
 }
 
 /// `POST /charity/profile`: the supply profile, checked field by field.
