@@ -19,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod library;
+pub mod money;
 pub mod needs;
 pub mod organizations;
 pub mod pages;

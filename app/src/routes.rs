@@ -49,6 +49,19 @@ pub const LIBRARY: Route<0> = Route("/needs");
 pub const LIBRARY_FEED: Route<0> = Route("/needs.atom");
 /// The library's search as JSON, for anyone (no token).
 pub const LIBRARY_API: Route<0> = Route("/api/v1/library");
+/// Funds and projects: the public list (filters in the query string) and each fund.
+pub const FUNDS: Route<0> = Route("/funds");
+pub const FUND: Route<1> = Route("/funds/{id}");
+/// A fund's ledger as CSV.
+pub const FUND_LEDGER_CSV: Route<1> = Route("/funds/{id}/ledger.csv");
+/// The pledge forms of a fund and of a need (no account needed).
+pub const PLEDGE_TO_FUND: Route<1> = Route("/funds/{id}/pledge");
+pub const PLEDGE_TO_NEED: Route<1> = Route("/needs/{code}/pledge");
+/// A pledge's tracking page, by receipt code (a secret: never logged).
+pub const PLEDGE: Route<1> = Route("/pledges/{token}");
+/// Open data of money flows (no donor contact data).
+pub const OPEN_MONEY_CSV: Route<0> = Route("/open-data/money.csv");
+pub const OPEN_MONEY_JSON: Route<0> = Route("/open-data/money.json");
 
 // Accounts.
 pub const SIGN_IN: Route<0> = Route("/signin");
@@ -96,6 +109,16 @@ pub const READ_ALL_NOTIFICATIONS: Route<0> = Route("/notifications/read-all");
 pub const EMAIL_CHOICES: Route<0> = Route("/account/emails");
 /// An unsubscribe link from an e-mail (works without signing in).
 pub const UNSUBSCRIBE: Route<1> = Route("/unsubscribe/{token}");
+/// The charity's funds, its account for transfers and the form to set up a fund.
+pub const CHARITY_FUNDS: Route<0> = Route("/charity/funds");
+pub const CHARITY_PAYEE: Route<0> = Route("/charity/payee");
+pub const CHARITY_FUND: Route<1> = Route("/charity/funds/{id}");
+pub const ALLOCATE: Route<1> = Route("/charity/funds/{id}/allocate");
+pub const DISCLOSE: Route<1> = Route("/charity/funds/{id}/disclosures");
+/// Pledges to the charity: the pledged-but-not-received list first.
+pub const CHARITY_PLEDGES: Route<0> = Route("/charity/pledges");
+pub const RECEIVE_PLEDGE: Route<1> = Route("/charity/pledges/{id}/receive");
+pub const REFUND_PLEDGE: Route<1> = Route("/charity/pledges/{id}/refund");
 /// The claim form of a need.
 pub const CLAIM_NEED: Route<1> = Route("/charity/needs/{code}/claim");
 pub const CHARITY_CLAIM: Route<1> = Route("/charity/claims/{id}");
@@ -131,7 +154,13 @@ pub const VERIFY_FULFILMENT: Route<1> = Route("/office/needs/{code}/verify");
 pub const QUESTION_FULFILMENT: Route<1> = Route("/office/needs/{code}/question");
 
 /// Paths whose `{token}` is a secret (a one-time link): never written to a log.
-const SECRET_PATHS: [Route<1>; 4] = [RESET_PASSWORD, INVITATION, SIGN_UP_CONFIRM, UNSUBSCRIBE];
+const SECRET_PATHS: [Route<1>; 5] = [
+    RESET_PASSWORD,
+    INVITATION,
+    SIGN_UP_CONFIRM,
+    UNSUBSCRIBE,
+    PLEDGE,
+];
 
 /// `path` as it may appear in a log: the secret segment of a one-time link replaced by
 /// `***` (`/reset/***`), everything else as it is.
@@ -212,6 +241,12 @@ pub const PAGES: &[&str] = &[
     IMPORT_NEEDS.0,
     EDIT_NEED.0,
     OFFICE_NEED.0,
+    FUNDS.0,
+    FUND.0,
+    PLEDGE.0,
+    CHARITY_FUNDS.0,
+    CHARITY_FUND.0,
+    CHARITY_PLEDGES.0,
 ];
 
 /// Every form post and file download, each with the action beside its page.
@@ -221,10 +256,20 @@ pub fn actions() -> Vec<(
     axum::routing::MethodRouter<crate::state::AppState>,
 )> {
     use crate::components::portal;
-    use crate::pages::{account, admin, alerts, charity, confirm, invitation, office, reset};
+    use crate::pages::{
+        account, admin, alerts, charity, confirm, funds, invitation, office, reset,
+    };
     use axum::routing::{get, post};
     vec![
         (SIGN_IN.0, post(account::post::sign_in)),
+        (PLEDGE_TO_FUND.0, post(funds::post::pledge_to_fund)),
+        (PLEDGE_TO_NEED.0, post(funds::post::pledge_to_need)),
+        (CHARITY_FUNDS.0, post(charity::money_post::create_fund)),
+        (CHARITY_PAYEE.0, post(charity::money_post::set_payee)),
+        (ALLOCATE.0, post(charity::money_post::allocate)),
+        (DISCLOSE.0, post(charity::money_post::disclose)),
+        (RECEIVE_PLEDGE.0, post(charity::money_post::receive_pledge)),
+        (REFUND_PLEDGE.0, post(charity::money_post::refund_pledge)),
         (SIGN_UP.0, post(account::post::sign_up)),
         (SIGN_UP_CONFIRM.0, post(confirm::post::confirm_sign_up)),
         (SIGN_OUT.0, post(account::post::sign_out)),

@@ -7,8 +7,10 @@ use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
 use crate::pages::alerts::{AlertsPage, NotificationsPage, UnsubscribePage};
 use crate::pages::charity::claims::{ClaimNeedPage, ClaimPage, SupplyProfilePage};
+use crate::pages::charity::money::{CharityFundPage, CharityFundsPage, CharityPledgesPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
 use crate::pages::confirm::ConfirmSignUpPage;
+use crate::pages::funds::{FundPage, FundsPage, PledgePage};
 use crate::pages::invitation::InvitationPage;
 use crate::pages::office::{
     EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
@@ -83,6 +85,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/needs") view=LibraryPage ssr=SsrMode::Async/>
                     <Route path=path!("/needs/:code") view=NeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/funds") view=FundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/funds/:id") view=FundPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pledges/:token") view=PledgePage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/funds") view=CharityFundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/funds/:id") view=CharityFundPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charity/pledges") view=CharityPledgesPage ssr=SsrMode::Async/>
                     <Route path=path!("/signin") view=SignInPage/>
                     <Route path=path!("/signup") view=SignUpPage/>
                     <Route path=path!("/signup/:token") view=ConfirmSignUpPage ssr=SsrMode::Async/>

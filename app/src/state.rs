@@ -18,6 +18,8 @@ pub struct AppState {
     pub search: Arc<crate::library::index::SearchService>,
     /// How long claims run, by urgency.
     pub leases: crate::claims::LeasePolicy,
+    /// How long pledges wait for their money.
+    pub pledges: crate::money::PledgePolicy,
     /// Where claim attachments are kept.
     pub attachments: crate::claims::attachments::AttachmentStore,
 }

@@ -24,6 +24,7 @@ mod m20261201_000013_token_expiry_and_audit_token;
 mod m20261201_000014_create_message_outbox_and_account_requests;
 mod m20261202_000015_claim_plans_fulfilment_attachments;
 mod m20261202_000016_alerts;
+mod m20261204_000017_money;
 pub mod regions;
 mod sql;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_create_message_outbox_and_account_requests::Migration),
             Box::new(m20261202_000015_claim_plans_fulfilment_attachments::Migration),
             Box::new(m20261202_000016_alerts::Migration),
+            Box::new(m20261204_000017_money::Migration),
         ]
     }
 }

@@ -58,6 +58,23 @@ pub enum Command {
     /// Lapse claims past their due date, returning their needs to the library (the
     /// server also does this every minute).
     LapseClaims,
+    /// Remind donors of pledges about to lapse and lapse those whose money has not
+    /// arrived in time (the server also does this every minute).
+    LapsePledges {
+        /// Days after pledging until a pledge lapses.
+        #[arg(long, env = "SHANQIAO_PLEDGE_LAPSE_DAYS", default_value_t = 14)]
+        lapse_days: i64,
+        /// Days before lapsing that the donor is reminded.
+        #[arg(long, env = "SHANQIAO_PLEDGE_REMIND_DAYS", default_value_t = 3)]
+        remind_days: i64,
+        /// The public URL of the site, for the link in reminders.
+        #[arg(
+            long,
+            env = "SHANQIAO_BASE_URL",
+            default_value = "http://localhost:3000"
+        )]
+        base_url: String,
+    },
     /// Fan out waiting alerts (notifications, e-mails) and deliver every message that is
     /// due, once (the server does both continuously).
     Deliver(crate::config::MailArgs),
@@ -111,6 +128,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ExpireReviews => commands::expire_reviews::run(db).await,
         Command::LapseClaims => commands::lapse_claims::run(db).await,
+        Command::LapsePledges {
+            lapse_days,
+            remind_days,
+            base_url,
+        } => {
+            let policy = app::money::PledgePolicy {
+                lapse_days,
+                remind_days_before: remind_days,
+            };
+            commands::lapse_claims::run_pledges(db, policy, &base_url).await
+        }
         Command::Deliver(mail) => commands::deliver::run(db, &mail).await,
         Command::SendDigests(mail) => commands::deliver::send_digests(db, &mail).await,
         // Handled in `main` before a runtime or a database is needed.

@@ -117,6 +117,24 @@ pub struct ServeArgs {
     /// comma-separated, e.g. `3d,1d` or `7d,2d,12h`; empty: no reminders.
     #[arg(long, env = "SHANQIAO_CLAIM_REMINDERS", default_value = "3d,1d", value_parser = parse_reminders)]
     pub claim_reminders: app::alerts::events::ReminderOffsets,
+
+    /// Days after pledging until a pledge whose money has not arrived lapses.
+    #[arg(long, env = "SHANQIAO_PLEDGE_LAPSE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
+    pub pledge_lapse_days: i64,
+
+    /// Days before a pledge lapses that its donor is reminded (0: no reminder).
+    #[arg(long, env = "SHANQIAO_PLEDGE_REMIND_DAYS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(0..=365))]
+    pub pledge_remind_days: i64,
+}
+
+impl ServeArgs {
+    /// How long pledges wait for their money.
+    pub fn pledge_policy(&self) -> app::money::PledgePolicy {
+        app::money::PledgePolicy {
+            lapse_days: self.pledge_lapse_days,
+            remind_days_before: self.pledge_remind_days.min(self.pledge_lapse_days),
+        }
+    }
 }
 
 fn parse_reminders(text: &str) -> Result<app::alerts::events::ReminderOffsets, String> {

@@ -84,6 +84,36 @@ pub fn spawn_claim_lapse(db: DatabaseConnection, reminders: app::alerts::events:
     });
 }
 
+/// Reminds donors of pledges about to lapse and lapses those past their time, now and
+/// then every [`CLAIM_LAPSE_EVERY`], on one instance at a time.
+pub fn spawn_pledge_lapse(
+    db: DatabaseConnection,
+    policy: app::money::PledgePolicy,
+    base_url: String,
+) {
+    let holder = instance_name();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CLAIM_LAPSE_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if !leased(&db, "lapse_pledges", &holder, CLAIM_LAPSE_EVERY).await {
+                continue;
+            }
+            let result =
+                app::money::pledges::lapse_due(&db, policy, &base_url, chrono::Utc::now()).await;
+            crate::metrics::job_ran("pledge_lapse", result.is_ok());
+            match result {
+                Ok((0, 0)) => {}
+                Ok((reminded, lapsed)) => {
+                    tracing::info!(reminded, lapsed, "unreceived pledges reminded and lapsed")
+                }
+                Err(e) => tracing::warn!(error = %e, "lapsing pledges failed; will retry"),
+            }
+        }
+    });
+}
+
 /// Runs review expiry now and then every [`REVIEW_EXPIRY_EVERY`], on one instance at a
 /// time (a job lease), until the runtime stops.
 pub fn spawn_review_expiry(db: DatabaseConnection) {

@@ -195,6 +195,12 @@ pub fn is_public_page(path: &str) -> bool {
     ) {
         return true;
     }
+    // A fund's page: `/funds/{id}`, digits.
+    if path.strip_prefix("/funds/").is_some_and(|id| {
+        !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit())
+    }) {
+        return true;
+    }
     // A need's page: `/needs/{code}`, one segment.
     path.strip_prefix("/needs/")
         .is_some_and(|code| !code.is_empty() && code.len() <= 64 && !code.contains('/'))

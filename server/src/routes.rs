@@ -87,6 +87,14 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route("/api/v1/needs/{code}/withdraw", post(api::withdraw_need))
         .route("/api/v1/needs/{code}/claim", post(api::claims::claim_need))
         .route("/api/v1/matches", get(api::claims::matches))
+        .route("/api/v1/pledges", post(api::money::create_pledge))
+        .route("/api/v1/pledges/{code}", get(api::money::read_pledge))
+        .route("/api/v1/funds", get(api::money::list_funds))
+        .route("/api/v1/funds/{id}", get(api::money::read_fund))
+        .route(
+            app::routes::FUND_LEDGER_CSV.pattern(),
+            get(api::money::ledger_csv),
+        )
         .route("/api/v1/claims", get(api::claims::list_claims))
         .route("/api/v1/claims/{id}", get(api::claims::read_claim))
         .route(

@@ -41,6 +41,8 @@ pub struct WebConfig {
     pub metrics_allow: Vec<std::net::IpAddr>,
     /// How long claims run, by urgency.
     pub claim_leases: app::claims::LeasePolicy,
+    /// How long pledges wait for their money.
+    pub pledges: app::money::PledgePolicy,
     /// Where claim attachments are kept: a URL (`s3://…`, `file://…`) or, unset, this
     /// directory.
     pub attachments_url: Option<String>,
@@ -65,6 +67,7 @@ impl WebConfig {
             metrics_bind: None,
             metrics_allow: Vec::new(),
             claim_leases: app::claims::LeasePolicy::default(),
+            pledges: app::money::PledgePolicy::default(),
             attachments_url: None,
             attachments_dir: test_dir("attachments"),
             smtp_url: None,
@@ -183,6 +186,7 @@ impl Application {
             base_url: Arc::from(base_url.trim_end_matches('/')),
             search: search.clone(),
             leases: config.claim_leases,
+            pledges: config.pledges,
             attachments,
         };
         let router = routes::router(

@@ -309,6 +309,11 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 verified_by: Set((state != "pending").then_some(admin)),
                 description: Set(template.short_description.clone()),
                 review_time_limit_days: Set(7),
+                // Verified charities have given their account for offline transfers.
+                payee_name: Set((state == "verified").then(|| template.name.clone())),
+                payee_bank: Set((state == "verified").then(|| "中国银行长春分行营业部".to_owned())),
+                payee_account: Set((state == "verified")
+                    .then(|| format!("6216 6100 0000 {:04} {:03}", 1000 + i * 13, 100 + i))),
                 created_at: Set(self.now - Duration::days(160)),
                 updated_at: Set(self.now - Duration::days(150)),
                 ..Default::default()
@@ -550,6 +555,16 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 kind: Set(template.kind.clone()),
                 name: Set(template.name.clone()),
                 description: Set(template.description.clone()),
+                sponsor: Set(if template.kind == "named" {
+                    template
+                        .name
+                        .split("冠名")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                } else {
+                    String::new()
+                }),
                 target_amount_fen: Set(Some(template.target_amount_yuan * 100)),
                 leftover_policy: Set(template.leftover_policy.clone()),
                 status: Set("open".into()),
@@ -774,6 +789,17 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 .await?;
             }
         }
+        // Each fund passes part of what it received on to a need that fits it, the way
+        // a charity would: through the same allocation code, so the trace is real.
+        for (fund_id, _) in funds {
+            crate::money::allocations::seed_allocation(
+                self.db,
+                *fund_id,
+                self.now - Duration::days(3),
+            )
+            .await
+            .map_err(|e| SeedError::Inconsistent(e.to_string()))?;
+        }
         Ok(())
     }
 
@@ -793,8 +819,21 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let name = (!anonymous).then(|| self.rng.pick(&self.corpus.donor_names).clone());
         let received =
             matches!(status, "received" | "allocated").then_some(pledged_at + Duration::days(2));
+        // Receipt codes in the real shape, from the seeded generator (demo data only).
+        let _ = n;
+        let receipt_code = {
+            const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+            let mut code = String::from("SQ");
+            for i in 0..16 {
+                if i % 4 == 0 {
+                    code.push('-');
+                }
+                code.push(ALPHABET[(self.rng.next_u64() % 32) as usize] as char);
+            }
+            code
+        };
         let pledge = pledge::ActiveModel {
-            receipt_code: Set(format!("SQ{:08}", 20_240_000 + n * 7)),
+            receipt_code: Set(receipt_code),
             need_id: Set(need.map(|(id, _)| id)),
             claim_id: Set(need.map(|(_, claim)| claim)),
             fund_id: Set(fund),
@@ -806,11 +845,18 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             amount_fen: Set(amount_fen),
             status: Set(status.to_owned()),
             pledged_at: Set(pledged_at),
-            lapses_at: Set(pledged_at + Duration::days(14)),
+            // Pledges still waiting have a few days left, so the demo shows them waiting.
+            lapses_at: Set(if status == "pledged" {
+                self.now + Duration::days(5)
+            } else {
+                pledged_at + Duration::days(14)
+            }),
             reminded_at: Set(None),
             received_at: Set(received),
             received_by: Set(None),
             cancelled_at: Set((status == "cancelled").then_some(pledged_at + Duration::days(3))),
+            received_fen: Set(received.map(|_| amount_fen)),
+            consented_at: Set(Some(pledged_at)),
             ..Default::default()
         }
         .insert(self.db)

@@ -24,6 +24,7 @@ pub struct Model {
     pub last_disclosed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub sponsor: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@
 pub mod account_request;
 pub mod alert_event;
 pub mod allocation;
+pub mod allocation_source;
 pub mod api_token;
 pub mod audit_entry;
 pub mod claim;
@@ -13,6 +14,7 @@ pub mod digest_item;
 pub mod email_opt_out;
 pub mod fund;
 pub mod fund_criterion;
+pub mod fund_disclosure;
 pub mod invitation;
 pub mod ledger_entry;
 pub mod ledger_transaction;

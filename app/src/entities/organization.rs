@@ -21,6 +21,9 @@ pub struct Model {
     pub review_time_limit_days: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub payee_name: Option<String>,
+    pub payee_bank: Option<String>,
+    pub payee_account: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

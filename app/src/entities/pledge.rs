@@ -24,6 +24,8 @@ pub struct Model {
     pub received_at: Option<DateTimeUtc>,
     pub received_by: Option<i64>,
     pub cancelled_at: Option<DateTimeUtc>,
+    pub received_fen: Option<i64>,
+    pub consented_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

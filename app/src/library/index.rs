@@ -152,6 +152,8 @@ pub async fn documents<C: ConnectionTrait>(
             .1
             .saturating_add(item.unit_value_fen.saturating_mul(i64::from(item.quantity)));
     }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let raised = crate::money::ledger::needs_raised(db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|row| {
@@ -173,8 +175,14 @@ pub async fn documents<C: ConnectionTrait>(
                     .deadline
                     .and_then(|d| d.and_hms_opt(0, 0, 0))
                     .map(|t| t.and_utc().timestamp()),
-                // Pledges are not tracked per need yet: every need is unfunded.
-                funded_permille: 0,
+                // How far the ledger says it is funded, in thousandths (capped at all).
+                funded_permille: match raised.get(&row.id) {
+                    Some(r) if goal > 0 => {
+                        u64::try_from((i128::from(r.0.max(0)) * 1000 / i128::from(goal)).min(1000))
+                            .unwrap_or(0)
+                    }
+                    _ => 0,
+                },
             };
             (row.id, doc)
         })

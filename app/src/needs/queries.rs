@@ -147,18 +147,10 @@ pub async fn public_by_code<C: ConnectionTrait>(
 
 /// Money credited to a need's ledger account.
 async fn received_for_need<C: ConnectionTrait>(db: &C, need_id: i64) -> Result<Fen, DbErr> {
-    use crate::entities::ledger_entry;
-    let sum = ledger_entry::Entity::find()
-        .select_only()
-        // PostgreSQL sums BIGINT into NUMERIC: cast back so both backends give i64.
-        .column_as(Expr::cust("CAST(SUM(amount_fen) AS BIGINT)"), "total")
-        .filter(ledger_entry::Column::AccountKind.eq("need"))
-        .filter(ledger_entry::Column::AccountRef.eq(need_id))
-        .filter(ledger_entry::Column::Side.eq("credit"))
-        .into_model::<Sum>()
-        .one(db)
-        .await?;
-    Ok(Fen(sum.and_then(|s| s.total).unwrap_or(0)))
+    use crate::domain::support::LedgerAccount;
+    Ok(crate::money::ledger::sums(db, LedgerAccount::Need, need_id)
+        .await?
+        .need_raised())
 }
 
 /// The summaries of `rows`, in the order of `ids` (ids without a row are skipped), each

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod alerts;
 pub mod charity;
 pub mod confirm;
+pub mod funds;
 pub mod home;
 pub mod invitation;
 pub mod library;

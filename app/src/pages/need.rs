@@ -100,6 +100,10 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
         }
     });
     let code = s.public_code.clone();
+    let giving = (!preview).then(|| {
+        let code = s.public_code.clone();
+        view! { <Giving code lang/> }
+    });
     let page_head = (!preview).then(|| {
         view! {
             <Title text=title/>
@@ -161,6 +165,7 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
                 </dl>
             </section>
             {has_items.then(|| view! { <ItemsTable items lang/> })}
+            {giving}
             <p class="privacy-note">
                 {lang.pick(
                     "为保护受助家庭隐私，本页只公开匿名化信息，地点只到县（区）。",
@@ -168,6 +173,50 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
                 )}
             </p>
         </article>
+    }
+}
+
+/// How to give to this need: the pledge form while a charity raises money for it, and
+/// the open funds whose criteria it meets.
+#[component]
+fn Giving(code: String, lang: Lang) -> impl IntoView {
+    use crate::pages::funds::{PaymentBox, PledgeForm};
+    let giving = Resource::new(move || code.clone(), crate::money::load_need_giving);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(g) = giving.await else { return ().into_any() };
+                let code = use_params_map().read_untracked().get("code").unwrap_or_default();
+                let pledge = g.raising.then(|| {
+                    let action = crate::routes::PLEDGE_TO_NEED.to([&code]);
+                    view! {
+                        <p>{lang.pick("由 ", "")}{g.charity.clone().unwrap_or_default()}{lang.pick(" 公开募集，善款直接用于这户家庭的需求。", " raises the money; it goes to this family's need.")}</p>
+                        <PledgeForm action lang most=g.room/>
+                        {g.payment.clone().map(|payment| view! { <PaymentBox payment lang/> })}
+                    }
+                });
+                view! {
+                    <section class="giving" aria-labelledby="giving-heading">
+                        <h2 id="giving-heading">{lang.pick("如何帮助", "How to help")}</h2>
+                        {pledge}
+                        {(!g.raising).then(|| view! {
+                            <p class="muted">{lang.pick("这条需求目前没有公开募集。您可以认捐给能资助它的基金：", "Nobody raises money for this need directly now. You can pledge to a fund that can reach it:")}</p>
+                        })}
+                        {if g.funds.is_empty() {
+                            (!g.raising).then(|| view! { <p class="muted"><a href=crate::routes::FUNDS.url()>{lang.pick("查看全部基金与项目", "See all funds and projects")}</a></p> }).into_any()
+                        } else {
+                            view! {
+                                <ul class="fund-links" data-testid="funds-reaching">
+                                    {g.funds.into_iter().map(|(id, name, kind)| view! {
+                                        <li><a href=crate::routes::FUND.to([&id])>{name}</a>" · "{kind.label(lang)}</li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }
 

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 pub mod claims;
 pub mod library;
+pub mod money;
 mod needs;
 pub mod openapi;
 mod pii_check;

@@ -6,6 +6,10 @@ use super::claims::{
     MatchBody, MatchesBody, ReasonBody, ReleaseRequest,
 };
 use super::library::{FacetCount, LibraryFacets, LibraryResponse, LibraryResult};
+use super::money::{
+    FundBody, FundDetailBody, FundList, LedgerLineBody, MatchingBody, PaymentBody, PaymentLine,
+    PledgeBody, PledgeRequest, ReachedBody,
+};
 use super::needs::{
     ItemBody, NeedList, NeedListItem, NeedRequest, NeedState, PrivateBody, WithdrawRequest,
 };
@@ -42,6 +46,10 @@ use utoipa::{Modify, OpenApi};
         super::claims::release_claim,
         super::claims::report_fulfilment,
         super::claims::upload_attachment,
+        super::money::create_pledge,
+        super::money::read_pledge,
+        super::money::list_funds,
+        super::money::read_fund,
     ),
     components(schemas(
         ApiError,
@@ -70,12 +78,23 @@ use utoipa::{Modify, OpenApi};
         AttachmentBody,
         ReleaseRequest,
         FulfilmentRequest,
+        PledgeRequest,
+        PledgeBody,
+        ReachedBody,
+        PaymentBody,
+        PaymentLine,
+        FundList,
+        FundBody,
+        MatchingBody,
+        FundDetailBody,
+        LedgerLineBody,
     )),
     modifiers(&BearerToken),
     tags(
         (name = "needs", description = "Needs of the token's office region"),
         (name = "pii", description = "The PII guard"),
         (name = "library", description = "The public needs library: search, facets (no token)"),
+        (name = "money", description = "Funds and pledges: anyone pledges to a fund or a need and follows the money by receipt code (no token)"),
         (name = "claims", description = "Charities: needs ranked by fit, claims, releases and fulfilment reports (a charity's token)"),
     )
 )]

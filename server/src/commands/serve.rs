@@ -46,12 +46,14 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         metrics_bind: args.metrics_bind,
         metrics_allow: args.metrics_allow.clone(),
         claim_leases: args.claim_lease_days,
+        pledges: args.pledge_policy(),
         attachments_url: args.attachments_url.clone(),
         attachments_dir: db_args.data_dir.join("attachments"),
         smtp_url: args.smtp_url.clone().filter(|u| !u.trim().is_empty()),
     };
     crate::jobs::spawn_review_expiry(db.clone());
     crate::jobs::spawn_claim_lapse(db.clone(), args.claim_reminders.clone());
+    crate::jobs::spawn_pledge_lapse(db.clone(), args.pledge_policy(), base_url.clone());
     let application = Application::build(db.clone(), &config).await?;
     crate::jobs::spawn_digests(db, application.alerts());
     let addr = application.addr();

@@ -183,7 +183,43 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="button">{lang.pick("修改密码", "Change password")}</button>
             </form>
             <crate::pages::alerts::EmailChoicesSection/>
+            <MyPledges/>
         </section>
     }
     .into_any()
+}
+
+/// The signed-in donor's pledges, each linking to its tracking page.
+#[component]
+fn MyPledges() -> impl IntoView {
+    let lang = use_lang();
+    let pledges = Resource::new(|| (), |_| crate::money::my_pledges());
+    view! {
+        <section aria-labelledby="my-pledges">
+            <h2 id="my-pledges">{lang.pick("我的认捐", "My pledges")}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = pledges.await.unwrap_or_default();
+                    if list.is_empty() {
+                        return view! {
+                            <p class="muted">{lang.pick("还没有认捐。", "No pledges yet.")}" "<a href=crate::routes::FUNDS.url()>{lang.pick("看看基金与项目", "See the funds and projects")}</a></p>
+                        }.into_any();
+                    }
+                    view! {
+                        <ul data-testid="my-pledges">
+                            {list.into_iter().map(|p| {
+                                let target = p.fund.as_ref().map(|f| f.1.clone()).or_else(|| p.need.as_ref().map(|n| n.0.clone())).unwrap_or_default();
+                                view! {
+                                    <li>
+                                        <a href=crate::routes::PLEDGE.to([&p.receipt_code])>{p.receipt_code.clone()}</a>
+                                        {format!(" · {target} · {} · {}", p.amount, p.status.label(lang))}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
 }

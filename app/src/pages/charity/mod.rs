@@ -4,6 +4,9 @@
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod claims_post;
+pub mod money;
+#[cfg(feature = "ssr")]
+pub mod money_post;
 #[cfg(feature = "ssr")]
 pub mod post;
 
@@ -139,6 +142,7 @@ fn Activity() -> impl IntoView {
                     <claims::MatchesSection/>
                     <claims::ClaimsSection/>
                     <h2>{lang.pick("本机构的基金与项目", "Our funds and projects")}</h2>
+                    <p><a href=routes::CHARITY_FUNDS.url()>{lang.pick("管理基金、拨付与收款账户", "Manage funds, allocations and the account")}</a></p>
                     {if a.funds.is_empty() {
                         view! { <p class="muted">{lang.pick("暂无基金。", "No funds yet.")}</p> }.into_any()
                     } else {
@@ -151,6 +155,7 @@ fn Activity() -> impl IntoView {
                         }.into_any()
                     }}
                     <h2>{lang.pick("收到的认捐", "Pledges to us")}</h2>
+                    <p><a href=routes::CHARITY_PLEDGES.url()>{lang.pick("确认到账与退款", "Mark pledges received, refund")}</a></p>
                     {if a.pledges.is_empty() {
                         view! { <p class="muted">{lang.pick("暂无认捐。", "No pledges yet.")}</p> }.into_any()
                     } else {

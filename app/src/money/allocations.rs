@@ -1,0 +1,403 @@
+//! Allocations (拨付): a charity passes received fund money on to a need that meets the
+//! fund's criteria. The allocation draws on the fund's receipts oldest first and
+//! records how much it took from each (`allocation_sources`), which is how a donor's
+//! tracking page knows the needs their money reached. Leftovers of a need that closes
+//! without using its money go back per the fund's stated rule.
+
+use super::error::{corrupt, MoneyError};
+use super::ledger::{self, About};
+use super::pledges::{amount_of, reindex, touch_fund};
+use super::targets;
+use crate::audit::{self, Change};
+use crate::claims::charity::CharityActor;
+use crate::domain::need::NeedStatus;
+use crate::domain::support::{LedgerAccount, LedgerKind, LeftoverPolicy, PledgeStatus};
+use crate::domain::Fen;
+use crate::entities::{allocation, allocation_source, fund, ledger_transaction, need, pledge};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, Set,
+};
+
+/// Needs money can go to: open or claimed, not yet met.
+pub const RECEIVING: [NeedStatus; 2] = [NeedStatus::Published, NeedStatus::Claimed];
+
+/// What is left of a receipt into a fund (a pledge received, a match, a return) after
+/// the allocations that drew on it and, for a pledge, its refunds.
+pub async fn source_left<C: ConnectionTrait>(
+    db: &C,
+    source: &ledger_transaction::Model,
+) -> Result<Fen, DbErr> {
+    let amount = amount_of(db, source.id).await?;
+    let drawn: i64 = allocation_source::Entity::find()
+        .filter(allocation_source::Column::SourceTransactionId.eq(source.id))
+        .all(db)
+        .await?
+        .iter()
+        .map(|s| s.amount_fen)
+        .sum();
+    let mut refunded = 0;
+    if source.kind == LedgerKind::PledgeReceived.code() {
+        if let Some(p) = source.pledge_id {
+            for t in ledger_transaction::Entity::find()
+                .filter(ledger_transaction::Column::PledgeId.eq(p))
+                .filter(ledger_transaction::Column::Kind.eq(LedgerKind::Refund.code()))
+                .all(db)
+                .await?
+            {
+                refunded += amount_of(db, t.id).await?.0;
+            }
+        }
+    }
+    Ok(Fen(amount.0 - drawn - refunded))
+}
+
+/// The receipts into a fund, oldest first.
+async fn sources<C: ConnectionTrait>(
+    db: &C,
+    fund_id: i64,
+) -> Result<Vec<ledger_transaction::Model>, DbErr> {
+    ledger_transaction::Entity::find()
+        .filter(ledger_transaction::Column::FundId.eq(fund_id))
+        .filter(ledger_transaction::Column::Kind.is_in([
+            LedgerKind::PledgeReceived.code(),
+            LedgerKind::Match.code(),
+            LedgerKind::ReturnToFund.code(),
+        ]))
+        .order_by_asc(ledger_transaction::Column::Id)
+        .all(db)
+        .await
+        .map(|txs| {
+            // A match on a need pledge names the offering fund but credits the need.
+            txs.into_iter()
+                .filter(|t| t.kind == LedgerKind::ReturnToFund.code() || t.need_id.is_none())
+                .collect()
+        })
+}
+
+/// Moves `amount` from a fund to a need, drawing on its receipts oldest first.
+async fn move_to_need<C: ConnectionTrait>(
+    txn: &C,
+    f: &fund::Model,
+    n: &need::Model,
+    amount: Fen,
+    by: Option<i64>,
+    memo: String,
+    prefer_pledge: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, MoneyError> {
+    let alloc = allocation::ActiveModel {
+        fund_id: Set(f.id),
+        need_id: Set(n.id),
+        amount_fen: Set(amount.0),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    ledger::post(
+        txn,
+        LedgerKind::Allocation,
+        About {
+            charity_id: f.charity_id,
+            allocation_id: Some(alloc.id),
+            fund_id: Some(f.id),
+            need_id: Some(n.id),
+            memo,
+            created_by: by,
+            ..Default::default()
+        },
+        amount,
+        (LedgerAccount::Fund, Some(f.id)),
+        (LedgerAccount::Need, Some(n.id)),
+        now,
+    )
+    .await?;
+    let mut wanted = amount.0;
+    let mut ordered = sources(txn, f.id).await?;
+    // The receipts of the pledge the charity chose come first (stable: oldest otherwise).
+    ordered.sort_by_key(|s| prefer_pledge.is_none() || s.pledge_id != prefer_pledge);
+    for s in ordered {
+        if wanted == 0 {
+            break;
+        }
+        let left = source_left(txn, &s).await?.0;
+        if left <= 0 {
+            continue;
+        }
+        let take = left.min(wanted);
+        allocation_source::ActiveModel {
+            allocation_id: Set(alloc.id),
+            source_transaction_id: Set(s.id),
+            amount_fen: Set(take),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        wanted -= take;
+        if take == left && s.kind == LedgerKind::PledgeReceived.code() {
+            if let Some(p) = s.pledge_id {
+                pledge::Entity::update_many()
+                    .col_expr(
+                        pledge::Column::Status,
+                        Expr::value(PledgeStatus::Allocated.code()),
+                    )
+                    .filter(pledge::Column::Id.eq(p))
+                    .filter(pledge::Column::Status.eq(PledgeStatus::Received.code()))
+                    .exec(txn)
+                    .await?;
+            }
+        }
+    }
+    if wanted != 0 {
+        // The balance said there was money the receipts do not hold: refuse, roll back.
+        return Err(corrupt(format!(
+            "fund {} receipts short by {wanted} fen",
+            f.id
+        )));
+    }
+    reindex(txn, n.id, now).await?;
+    touch_fund(txn, f.id, now).await?;
+    Ok(alloc.id)
+}
+
+/// The charity allocates `amount` of fund `fund_id` to need `code`: the need must meet
+/// the fund's criteria and still lack the amount, and the fund must hold it. Of two
+/// allocations racing for the fund's last yuan, one wins and the other is refused with
+/// [`MoneyError::OverBalance`].
+pub async fn allocate(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    fund_id: i64,
+    code: &str,
+    amount: Fen,
+    prefer_pledge: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, MoneyError> {
+    if amount.0 <= 0 {
+        return Err(MoneyError::Invalid(vec![(
+            "amount".into(),
+            super::problems::AMOUNT,
+        )]));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let f = fund::Entity::find_by_id(fund_id)
+        .one(&txn)
+        .await?
+        .filter(|f| f.charity_id == who.charity_id)
+        .ok_or(MoneyError::NoSuchFund)?;
+    ledger::hold(&txn, "funds", f.id).await?;
+    let n = targets::public_need(&txn, code).await?;
+    ledger::hold(&txn, "needs", n.id).await?;
+    let status = NeedStatus::parse(&n.status).map_err(corrupt)?;
+    if !RECEIVING.contains(&status) {
+        return Err(MoneyError::NeedNotOpen);
+    }
+    if !targets::fits(&targets::criteria_of(&txn, f.id).await?, &n)? {
+        return Err(MoneyError::NotInCriteria);
+    }
+    let balance = ledger::sums(&txn, LedgerAccount::Fund, f.id)
+        .await?
+        .balance();
+    if amount > balance {
+        return Err(MoneyError::OverBalance { balance });
+    }
+    let room = targets::room(&txn, &n).await?;
+    if room.0 == 0 {
+        return Err(MoneyError::NeedFullyFunded);
+    }
+    if amount > room {
+        return Err(MoneyError::OverTarget { room });
+    }
+    let id = move_to_need(
+        &txn,
+        &f,
+        &n,
+        amount,
+        Some(who.user_id),
+        String::new(),
+        prefer_pledge,
+        now,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        who.actor(),
+        Change {
+            action: "fund.allocate",
+            entity_kind: "fund",
+            entity_id: f.id.to_string(),
+            before: Some(serde_json::json!({ "balance_fen": balance.0 })),
+            after: Some(serde_json::json!({
+                "balance_fen": balance.0 - amount.0,
+                "need": n.public_code,
+                "allocation_id": id,
+            })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A need closed without using its money (withdrawn, met elsewhere, no longer needed):
+/// what each fund allocated to it and is still there goes back to that fund, and for a
+/// fund whose rule says so, on to its most urgent matching need with room. Runs inside
+/// the caller's transaction. Returns the amount moved.
+pub async fn settle_leftover<C: ConnectionTrait>(
+    txn: &C,
+    need_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Fen, MoneyError> {
+    let mut left = ledger::sums(txn, LedgerAccount::Need, need_id)
+        .await?
+        .balance()
+        .0;
+    if left <= 0 {
+        return Ok(Fen::ZERO);
+    }
+    let mut per_fund: Vec<(i64, i64)> = Vec::new();
+    for a in allocation::Entity::find()
+        .filter(allocation::Column::NeedId.eq(need_id))
+        .order_by_desc(allocation::Column::Id)
+        .all(txn)
+        .await?
+    {
+        match per_fund.iter_mut().find(|(f, _)| *f == a.fund_id) {
+            Some(entry) => entry.1 += a.amount_fen,
+            None => per_fund.push((a.fund_id, a.amount_fen)),
+        }
+    }
+    // What went back already counts against what each fund gave.
+    for t in ledger_transaction::Entity::find()
+        .filter(ledger_transaction::Column::NeedId.eq(need_id))
+        .filter(ledger_transaction::Column::Kind.eq(LedgerKind::ReturnToFund.code()))
+        .all(txn)
+        .await?
+    {
+        let back = amount_of(txn, t.id).await?.0;
+        if let Some(entry) = per_fund.iter_mut().find(|(f, _)| Some(*f) == t.fund_id) {
+            entry.1 -= back;
+        }
+    }
+    let mut moved = 0;
+    for (fund_id, given) in per_fund {
+        let amount = given.min(left);
+        if amount <= 0 {
+            continue;
+        }
+        let f = fund::Entity::find_by_id(fund_id)
+            .one(txn)
+            .await?
+            .ok_or_else(|| corrupt("allocation without fund"))?;
+        ledger::hold(txn, "funds", f.id).await?;
+        ledger::post(
+            txn,
+            LedgerKind::ReturnToFund,
+            About {
+                charity_id: f.charity_id,
+                fund_id: Some(f.id),
+                need_id: Some(need_id),
+                memo: "结余退回 leftover".into(),
+                ..Default::default()
+            },
+            Fen(amount),
+            (LedgerAccount::Need, Some(need_id)),
+            (LedgerAccount::Fund, Some(f.id)),
+            now,
+        )
+        .await?;
+        touch_fund(txn, f.id, now).await?;
+        left -= amount;
+        moved += amount;
+        let policy = LeftoverPolicy::parse(&f.leftover_policy).map_err(corrupt)?;
+        if policy == LeftoverPolicy::MostUrgentMatchingNeed {
+            if let Some(next) = most_urgent_match(txn, &f, need_id).await? {
+                let room = targets::room(txn, &next).await?;
+                let pass = Fen(amount.min(room.0));
+                if pass.0 > 0 {
+                    move_to_need(
+                        txn,
+                        &f,
+                        &next,
+                        pass,
+                        None,
+                        "结余转拨 leftover".into(),
+                        None,
+                        now,
+                    )
+                    .await?;
+                }
+            }
+        }
+    }
+    reindex(txn, need_id, now).await?;
+    Ok(Fen(moved))
+}
+
+/// Demo data: allocates half of what fund `fund_id` holds (at most what the need lacks)
+/// to the first open need that fits it.
+pub(crate) async fn seed_allocation<C: ConnectionTrait>(
+    txn: &C,
+    fund_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), MoneyError> {
+    let Some(f) = fund::Entity::find_by_id(fund_id).one(txn).await? else {
+        return Ok(());
+    };
+    let balance = ledger::sums(txn, LedgerAccount::Fund, f.id)
+        .await?
+        .balance();
+    let half = Fen(balance.0 / 2 / 100 * 100);
+    if half.0 <= 0 {
+        return Ok(());
+    }
+    if let Some(n) = most_urgent_match(txn, &f, 0).await? {
+        let amount = Fen(half.0.min(targets::room(txn, &n).await?.0));
+        if amount.0 > 0 {
+            move_to_need(txn, &f, &n, amount, None, String::new(), None, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The most urgent open need (then the nearest deadline, then the oldest) that meets the
+/// fund's criteria and still lacks money, other than `except`.
+async fn most_urgent_match<C: ConnectionTrait>(
+    txn: &C,
+    f: &fund::Model,
+    except: i64,
+) -> Result<Option<need::Model>, MoneyError> {
+    let criteria = targets::criteria_of(txn, f.id).await?;
+    let mut candidates: Vec<need::Model> = need::Entity::find()
+        .filter(need::Column::Status.is_in(RECEIVING.map(|s| s.code())))
+        .filter(need::Column::Id.ne(except))
+        .all(txn)
+        .await?;
+    let rank = |u: &str| match u {
+        "critical" => 0,
+        "high" => 1,
+        "normal" => 2,
+        _ => 3,
+    };
+    candidates.sort_by(|a, b| {
+        (rank(&a.urgency), a.deadline.is_none(), a.deadline, a.id).cmp(&(
+            rank(&b.urgency),
+            b.deadline.is_none(),
+            b.deadline,
+            b.id,
+        ))
+    });
+    for n in candidates {
+        if targets::fits(&criteria, &n)? && targets::room(txn, &n).await?.0 > 0 {
+            ledger::hold(txn, "needs", n.id).await?;
+            return Ok(Some(n));
+        }
+    }
+    Ok(None)
+}

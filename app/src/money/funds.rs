@@ -1,0 +1,587 @@
+//! Funds (冠名基金 / 专项基金 / 帮扶项目): a qualified charity sets one up with its criteria
+//! and optional matching offer; the public lists them, reads each with its progress, the
+//! needs it reached and its ledger; the charity posts quarterly disclosures of long
+//! projects and keeps its account for transfers.
+
+use super::error::{corrupt, MoneyError};
+use super::ledger;
+use super::targets::{self, fund_with_charity};
+use super::{Disclosure, FundDetail, FundSummary, LedgerLine, NewFund, OwnFund, Reached};
+use crate::audit::{self, Change};
+use crate::claims::charity::CharityActor;
+use crate::domain::support::{FundKind, FundStatus, LedgerAccount, LedgerKind, LeftoverPolicy};
+use crate::domain::{Fen, RegionCode};
+use crate::entities::{
+    allocation, fund, fund_criterion, fund_disclosure, ledger_entry, ledger_transaction, need,
+    organization, pledge,
+};
+use chrono::{DateTime, Datelike, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use std::collections::BTreeMap;
+
+/// Filters of the public list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FundFilter {
+    pub kind: Option<FundKind>,
+    /// Funds whose regions include this one (or that name no region).
+    pub region: Option<RegionCode>,
+    pub assistance_type: Option<crate::domain::need::AssistanceType>,
+}
+
+/// A fund's public code: `F-` and six random characters.
+fn new_code() -> String {
+    let code = super::pledges::new_receipt_code();
+    format!("F-{}", code[3..10].replace('-', ""))
+}
+
+/// A verified charity qualified for public fundraising sets up a fund.
+pub async fn create(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    input: &NewFund,
+    now: DateTime<Utc>,
+) -> Result<i64, MoneyError> {
+    let txn = crate::db::begin_write(db).await?;
+    let charity = organization::Entity::find_by_id(who.charity_id)
+        .one(&txn)
+        .await?
+        .ok_or(MoneyError::NotACharity)?;
+    if charity.verification != "verified" {
+        return Err(MoneyError::NotVerified);
+    }
+    if !charity.public_fundraising {
+        return Err(MoneyError::NoFundraisingQualification);
+    }
+    let m = input.matching;
+    let row = fund::ActiveModel {
+        public_code: Set(new_code()),
+        charity_id: Set(charity.id),
+        kind: Set(input.kind.code().to_owned()),
+        name: Set(input.name.clone()),
+        description: Set(input.description.clone()),
+        sponsor: Set(input.sponsor.clone()),
+        target_amount_fen: Set(input.target.map(|t| t.0)),
+        leftover_policy: Set(input.leftover.code().to_owned()),
+        status: Set(FundStatus::Open.code().to_owned()),
+        starts_on: Set(Some(input.starts_on)),
+        ends_on: Set(Some(input.ends_on)),
+        match_ratio_percent: Set(m.map(|m| m.ratio_percent)),
+        match_cap_fen: Set(m.map(|m| m.cap.0)),
+        match_starts_at: Set(m.map(|m| m.starts_at)),
+        match_ends_at: Set(m.map(|m| m.ends_at)),
+        last_disclosed_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let c = &input.criteria;
+    let rows = c
+        .assistance_types
+        .iter()
+        .map(|t| ("assistance_type", t.code().to_owned()))
+        .chain(
+            c.household_categories
+                .iter()
+                .map(|h| ("household_category", h.code().to_owned())),
+        )
+        .chain(c.regions.iter().map(|r| ("region", r.as_str().to_owned())));
+    for (dimension, value) in rows {
+        fund_criterion::ActiveModel {
+            fund_id: Set(row.id),
+            dimension: Set(dimension.to_owned()),
+            value: Set(value),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    super::pledges::touch_fund(&txn, row.id, now).await?;
+    audit::record(
+        &txn,
+        who.actor(),
+        Change {
+            action: "fund.create",
+            entity_kind: "fund",
+            entity_id: row.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "kind": input.kind.code(), "name": input.name })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+async fn summary<C: ConnectionTrait>(
+    db: &C,
+    f: fund::Model,
+    charity: &organization::Model,
+    now: DateTime<Utc>,
+) -> Result<FundSummary, MoneyError> {
+    let sums = ledger::sums(db, LedgerAccount::Fund, f.id).await?;
+    let donors = pledge::Entity::find()
+        .filter(pledge::Column::FundId.eq(f.id))
+        .filter(pledge::Column::Status.is_in(["received", "allocated"]))
+        .all(db)
+        .await?
+        .len() as u32;
+    Ok(FundSummary {
+        id: f.id,
+        public_code: f.public_code.clone(),
+        kind: FundKind::parse(&f.kind).map_err(corrupt)?,
+        name: f.name.clone(),
+        sponsor: f.sponsor.clone(),
+        description: f.description.clone(),
+        charity_id: charity.id,
+        charity: charity.name.clone(),
+        charity_slug: charity.slug.clone(),
+        status: FundStatus::parse(&f.status).map_err(corrupt)?,
+        target: f.target_amount_fen.map(Fen),
+        starts_on: f.starts_on,
+        ends_on: f.ends_on,
+        leftover: LeftoverPolicy::parse(&f.leftover_policy).map_err(corrupt)?,
+        criteria: targets::criteria_of(db, f.id).await?,
+        matching: targets::offer_of(&f),
+        raised: sums.fund_raised(),
+        allocated: sums.fund_allocated(),
+        balance: sums.balance(),
+        donors,
+        accepts_pledges: targets::accepts_pledges(&f, charity, now),
+    })
+}
+
+/// Public funds (those of verified charities), open ones first, filtered.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &FundFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<FundSummary>, MoneyError> {
+    let mut q = fund::Entity::find()
+        .order_by_asc(fund::Column::Status)
+        .order_by_desc(fund::Column::Id);
+    if let Some(k) = filter.kind {
+        q = q.filter(fund::Column::Kind.eq(k.code()));
+    }
+    let rows = q.all(db).await?;
+    let mut charities: BTreeMap<i64, organization::Model> = BTreeMap::new();
+    let mut out = Vec::new();
+    for f in rows {
+        if !charities.contains_key(&f.charity_id) {
+            if let Some(o) = organization::Entity::find_by_id(f.charity_id)
+                .one(db)
+                .await?
+            {
+                charities.insert(o.id, o);
+            }
+        }
+        let Some(charity) = charities.get(&f.charity_id) else {
+            continue;
+        };
+        if charity.verification != "verified" {
+            continue;
+        }
+        let s = summary(db, f, charity, now).await?;
+        let c = &s.criteria;
+        if let Some(t) = filter.assistance_type {
+            if !c.assistance_types.is_empty() && !c.assistance_types.contains(&t) {
+                continue;
+            }
+        }
+        if let Some(r) = &filter.region {
+            // A fund serving the province serves a county in it, and the reverse is
+            // what a reader filtering by province wants too.
+            if !c.regions.is_empty() && !c.regions.iter().any(|x| x.contains(r) || r.contains(x)) {
+                continue;
+            }
+        }
+        out.push(s);
+    }
+    Ok(out)
+}
+
+/// The quarter (e.g. `2026Q4`) of a date.
+pub fn quarter_of(at: DateTime<Utc>) -> String {
+    let d = (at + chrono::Duration::hours(8)).date_naive();
+    format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
+/// For a project planned to run longer than six months and still open: the last ended
+/// quarter, if its disclosure is not posted yet.
+fn disclosure_due(f: &fund::Model, posted: &[Disclosure], now: DateTime<Utc>) -> Option<String> {
+    let (Some(s), Some(e)) = (f.starts_on, f.ends_on) else {
+        return None;
+    };
+    if f.kind != FundKind::Project.code() || f.status != "open" || (e - s).num_days() <= 182 {
+        return None;
+    }
+    let last_quarter = quarter_of(now - chrono::Duration::days(92));
+    let started = quarter_of(s.and_hms_opt(0, 0, 0)?.and_utc());
+    if last_quarter < started || posted.iter().any(|d| d.period == last_quarter) {
+        return None;
+    }
+    Some(last_quarter)
+}
+
+/// A fund's public page.
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<FundDetail, MoneyError> {
+    let (f, charity) = fund_with_charity(db, id).await?;
+    if charity.verification != "verified" {
+        return Err(MoneyError::NoSuchFund);
+    }
+    let disclosures: Vec<Disclosure> = fund_disclosure::Entity::find()
+        .filter(fund_disclosure::Column::FundId.eq(f.id))
+        .order_by_desc(fund_disclosure::Column::Period)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| Disclosure {
+            period: d.period,
+            body: d.body,
+            posted_at: d.posted_at,
+        })
+        .collect();
+    let due = disclosure_due(&f, &disclosures, now);
+    let payment = super::payment::instructions(&targets::payee_of(&charity), None, None);
+    let s = summary(db, f, &charity, now).await?;
+    Ok(FundDetail {
+        reached: reached(db, s.id).await?,
+        ledger: ledger_lines(db, s.id).await?,
+        summary: s,
+        disclosures,
+        payment,
+        disclosure_due: due,
+    })
+}
+
+/// The needs a fund's money reached, net of what came back.
+async fn reached<C: ConnectionTrait>(db: &C, fund_id: i64) -> Result<Vec<Reached>, MoneyError> {
+    let mut by_need: BTreeMap<i64, i64> = BTreeMap::new();
+    for a in allocation::Entity::find()
+        .filter(allocation::Column::FundId.eq(fund_id))
+        .all(db)
+        .await?
+    {
+        *by_need.entry(a.need_id).or_default() += a.amount_fen;
+    }
+    for t in ledger_transaction::Entity::find()
+        .filter(ledger_transaction::Column::FundId.eq(fund_id))
+        .filter(ledger_transaction::Column::Kind.eq(LedgerKind::ReturnToFund.code()))
+        .all(db)
+        .await?
+    {
+        if let Some(n) = t.need_id {
+            *by_need.entry(n).or_default() -= super::pledges::amount_of(db, t.id).await?.0;
+        }
+    }
+    let mut out = Vec::new();
+    for (need_id, amount) in by_need {
+        if amount <= 0 {
+            continue;
+        }
+        if let Some(n) = need::Entity::find_by_id(need_id).one(db).await? {
+            out.push(Reached {
+                public_code: n.public_code,
+                title: n.title,
+                amount: Fen(amount),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A fund's ledger as the public sees it: every transaction touching the fund's account,
+/// newest first, with donors' names only where they chose to show them.
+pub async fn ledger_lines<C: ConnectionTrait>(
+    db: &C,
+    fund_id: i64,
+) -> Result<Vec<LedgerLine>, MoneyError> {
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::AccountKind.eq(LedgerAccount::Fund.code()))
+        .filter(ledger_entry::Column::AccountRef.eq(fund_id))
+        .order_by_desc(ledger_entry::Column::TransactionId)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let Some(t) = ledger_transaction::Entity::find_by_id(e.transaction_id)
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let need = match t.need_id {
+            Some(n) => need::Entity::find_by_id(n)
+                .one(db)
+                .await?
+                .map(|n| n.public_code),
+            None => None,
+        };
+        let donor = match (t.pledge_id, t.kind.as_str()) {
+            (Some(p), "pledge_received") => pledge::Entity::find_by_id(p)
+                .one(db)
+                .await?
+                .and_then(|p| (!p.is_anonymous).then_some(p.donor_name).flatten()),
+            _ => None,
+        };
+        out.push(LedgerLine {
+            id: t.id,
+            at: t.created_at,
+            kind: LedgerKind::parse(&t.kind).map_err(corrupt)?,
+            amount: Fen(e.amount_fen),
+            inflow: e.side == "credit",
+            need,
+            donor,
+            memo: t.memo,
+        });
+    }
+    Ok(out)
+}
+
+/// A fund's ledger as CSV (UTF-8 with a byte-order mark, for spreadsheet programs).
+pub fn ledger_csv(lines: &[LedgerLine]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "transaction",
+        "time_utc",
+        "kind",
+        "direction",
+        "amount_fen",
+        "amount_yuan",
+        "need",
+        "donor",
+        "memo",
+    ]);
+    for l in lines {
+        let _ = w.write_record([
+            l.id.to_string(),
+            l.at.to_rfc3339(),
+            l.kind.code().to_owned(),
+            if l.inflow { "in" } else { "out" }.to_owned(),
+            l.amount.0.to_string(),
+            l.amount.to_yuan_input(),
+            l.need.clone().unwrap_or_default(),
+            l.donor.clone().unwrap_or_default(),
+            l.memo.clone(),
+        ]);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8_lossy(&body));
+    out
+}
+
+/// The charity's own fund, with the needs it can reach now.
+pub async fn own(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<OwnFund, MoneyError> {
+    let f = fund::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|f| f.charity_id == who.charity_id)
+        .ok_or(MoneyError::NoSuchFund)?;
+    let detail = detail(db, f.id, now).await?;
+    let criteria = &detail.summary.criteria;
+    let mut candidates = Vec::new();
+    for n in need::Entity::find()
+        .filter(need::Column::Status.is_in(super::allocations::RECEIVING.map(|s| s.code())))
+        .order_by_asc(need::Column::Id)
+        .all(db)
+        .await?
+    {
+        if !targets::fits(criteria, &n)? {
+            continue;
+        }
+        let room = targets::room(db, &n).await?;
+        if room.0 > 0 {
+            candidates.push((n.public_code, n.title, room));
+        }
+        if candidates.len() >= 50 {
+            break;
+        }
+    }
+    Ok(OwnFund { detail, candidates })
+}
+
+/// The charity's funds, for its portal.
+pub async fn of_charity(
+    db: &DatabaseConnection,
+    charity_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<FundSummary>, MoneyError> {
+    let charity = organization::Entity::find_by_id(charity_id)
+        .one(db)
+        .await?
+        .ok_or(MoneyError::NotACharity)?;
+    let mut out = Vec::new();
+    for f in fund::Entity::find()
+        .filter(fund::Column::CharityId.eq(charity_id))
+        .order_by_desc(fund::Column::Id)
+        .all(db)
+        .await?
+    {
+        out.push(summary(db, f, &charity, now).await?);
+    }
+    Ok(out)
+}
+
+/// The charity posts a quarterly disclosure report for one of its funds.
+pub async fn disclose(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    fund_id: i64,
+    period: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), MoneyError> {
+    let period = period.trim().to_uppercase();
+    let body = body.trim();
+    let valid_period = period.len() == 6
+        && period[..4].bytes().all(|b| b.is_ascii_digit())
+        && matches!(&period[4..], "Q1" | "Q2" | "Q3" | "Q4");
+    if !valid_period || body.is_empty() || body.chars().count() > 5000 {
+        return Err(MoneyError::Invalid(vec![(
+            "disclosure".into(),
+            super::problems::DISCLOSURE,
+        )]));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let f = fund::Entity::find_by_id(fund_id)
+        .one(&txn)
+        .await?
+        .filter(|f| f.charity_id == who.charity_id)
+        .ok_or(MoneyError::NoSuchFund)?;
+    let existing = fund_disclosure::Entity::find()
+        .filter(fund_disclosure::Column::FundId.eq(f.id))
+        .filter(fund_disclosure::Column::Period.eq(period.as_str()))
+        .one(&txn)
+        .await?;
+    match existing {
+        Some(d) => {
+            let mut d: fund_disclosure::ActiveModel = d.into();
+            d.body = Set(body.to_owned());
+            d.posted_by = Set(Some(who.user_id));
+            d.posted_at = Set(now);
+            d.update(&txn).await?;
+        }
+        None => {
+            fund_disclosure::ActiveModel {
+                fund_id: Set(f.id),
+                period: Set(period.clone()),
+                body: Set(body.to_owned()),
+                posted_by: Set(Some(who.user_id)),
+                posted_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    fund::Entity::update_many()
+        .col_expr(fund::Column::LastDisclosedAt, Expr::value(now))
+        .filter(fund::Column::Id.eq(f.id))
+        .exec(&txn)
+        .await?;
+    super::pledges::touch_fund(&txn, f.id, now).await?;
+    audit::record(
+        &txn,
+        who.actor(),
+        Change {
+            action: "fund.disclose",
+            entity_kind: "fund",
+            entity_id: f.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "period": period })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The charity's account for transfers.
+pub async fn set_payee(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    name: &str,
+    bank: &str,
+    account: &str,
+    now: DateTime<Utc>,
+) -> Result<(), MoneyError> {
+    let fields = [name.trim(), bank.trim(), account.trim()];
+    if fields
+        .iter()
+        .any(|f| f.is_empty() || f.chars().count() > 60)
+    {
+        return Err(MoneyError::Invalid(vec![(
+            "payee".into(),
+            super::problems::PAYEE,
+        )]));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    organization::Entity::update_many()
+        .col_expr(organization::Column::PayeeName, Expr::value(fields[0]))
+        .col_expr(organization::Column::PayeeBank, Expr::value(fields[1]))
+        .col_expr(organization::Column::PayeeAccount, Expr::value(fields[2]))
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(who.charity_id))
+        .exec(&txn)
+        .await?;
+    // The fund pages show the account: every instance's cached copies move on.
+    crate::entities::search_outbox::ActiveModel {
+        entity_kind: Set("charity".to_owned()),
+        entity_id: Set(who.charity_id),
+        op: Set("upsert".to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        who.actor(),
+        Change {
+            action: "charity.payee",
+            entity_kind: "organization",
+            entity_id: who.charity_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "bank": fields[1] })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The funds a need's money can come from: open funds whose criteria it meets.
+pub async fn reaching_need<C: ConnectionTrait>(
+    db: &C,
+    row: &need::Model,
+    now: DateTime<Utc>,
+) -> Result<Vec<FundSummary>, MoneyError> {
+    let mut out = Vec::new();
+    for s in list(db, &FundFilter::default(), now).await? {
+        if s.accepts_pledges && targets::fits(&s.criteria, row)? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
