@@ -95,6 +95,14 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             app::routes::FUND_LEDGER_CSV.pattern(),
             get(api::money::ledger_csv),
         )
+        .route(
+            app::routes::OPEN_MONEY_CSV.url(),
+            get(api::money::open_money),
+        )
+        .route(
+            app::routes::OPEN_MONEY_JSON.url(),
+            get(api::money::open_money),
+        )
         .route("/api/v1/claims", get(api::claims::list_claims))
         .route("/api/v1/claims/{id}", get(api::claims::read_claim))
         .route(

@@ -316,6 +316,24 @@ async fn a_donor_pledges_without_an_account_and_follows_the_money_to_a_need() {
         csv.contains("王女士") && csv.contains("allocation") && !csv.contains("wang@example.org"),
         "{csv}"
     );
+    // Open data of money flows: names only where shown, never contacts.
+    let (status, flows) = app.get_text("/open-data/money.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        flows.contains("王女士") && flows.contains(&need) && !flows.contains("wang@example.org")
+    );
+    let anonymous = strings(
+        db,
+        "SELECT donor_name FROM pledges WHERE is_anonymous AND donor_name IS NOT NULL",
+    )
+    .await;
+    assert!(
+        anonymous.iter().all(|n| !flows.contains(n.as_str())),
+        "anonymous donors stay anonymous"
+    );
+    let (status, csv) = app.get_text("/open-data/money.csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("pledge_received") && csv.contains("王女士"));
     assert_ledger_true(db).await;
 }
 
@@ -882,4 +900,92 @@ async fn random_concurrent_pledges_receipts_allocations_and_refunds_keep_the_led
         assert!(s.balance.0 >= 0);
         assert_eq!(s.balance.0, s.raised.0 - s.allocated.0, "{s:?}");
     }
+}
+
+#[tokio::test]
+async fn withdrawing_a_need_returns_fund_money_and_a_met_need_disburses_it() {
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    let who = actor(db, CHARITY).await;
+    let staff = "caseworker@shanqiao.test";
+    let code = strings(
+        db,
+        &format!(
+            "SELECT n.public_code FROM needs n WHERE n.status = 'published' AND n.office_id IN \
+             (SELECT m.organization_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = '{staff}') \
+             ORDER BY n.id LIMIT 1"
+        ),
+    )
+    .await
+    .remove(0);
+    let fund = new_fund(db, &who, LeftoverPolicy::BackToFund, None).await;
+    give(db, &who, fund, Fen::yuan(300), 7).await;
+    money::allocations::allocate(db, &who, fund, &code, Fen::yuan(100), None, Utc::now())
+        .await
+        .expect("allocated");
+    assert_eq!(
+        money::funds::detail(db, fund, Utc::now())
+            .await
+            .unwrap()
+            .summary
+            .balance,
+        Fen::yuan(200)
+    );
+    let token = common::token_of(&app, staff, "civil_affairs").await;
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/needs/{code}/withdraw"),
+        Some(&token),
+        Some(json!({"reason": "家庭情况变化，已不需要"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let s = money::funds::detail(db, fund, Utc::now())
+        .await
+        .unwrap()
+        .summary;
+    assert_eq!(
+        (s.balance, s.allocated),
+        (Fen::yuan(300), Fen::ZERO),
+        "the fund has its money back"
+    );
+    // A met need: what it holds is recorded as disbursed when staff verify it.
+    let other = needs_with_room(db, 1).await.remove(0).0;
+    money::allocations::allocate(db, &who, fund, &other, Fen::yuan(50), None, Utc::now())
+        .await
+        .expect("allocated");
+    let other_id = integer(
+        db,
+        &format!("SELECT id FROM needs WHERE public_code = '{other}'"),
+    )
+    .await;
+    let txn = app::db::begin_write(db).await.unwrap();
+    if integer(
+        db,
+        &format!("SELECT COUNT(*) FROM claims WHERE need_id = {other_id}"),
+    )
+    .await
+        == 0
+    {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO claims (need_id, charity_id, claimed_by, mode, status, due_at, created_at, plan) \
+             SELECT {other_id}, {}, {}, 'direct', 'released', created_at, created_at, '' FROM needs WHERE id = {other_id}",
+            who.charity_id, who.user_id
+        ))
+        .await
+        .unwrap();
+    }
+    money::allocations::need_closed(&txn, other_id, true, Utc::now())
+        .await
+        .expect("closed");
+    txn.commit().await.unwrap();
+    let disbursed = integer(db, &format!(
+        "SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
+         WHERE t.kind = 'disbursement' AND t.need_id = {other_id} AND e.side = 'credit'")).await;
+    assert!(disbursed >= 5_000, "{disbursed}");
+    let row = money::targets::public_need(db, &other).await.unwrap();
+    let (_, raised) = money::targets::progress(db, &row).await.unwrap();
+    assert!(raised.0 >= 5_000, "spending does not lower what was raised");
+    assert_ledger_true(db).await;
 }

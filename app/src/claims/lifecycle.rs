@@ -776,6 +776,19 @@ pub async fn verify(
     if !moved || !closed {
         return Err(ClaimError::WrongState);
     }
+    // The money raised for it was spent on it, or (met elsewhere, no longer needed) goes
+    // back by each fund's stated rule.
+    use crate::domain::need::CloseReason;
+    let used = matches!(
+        verification.close_reason,
+        CloseReason::MetFully | CloseReason::MetPartially
+    );
+    crate::money::allocations::need_closed(&txn, n.id, used, now)
+        .await
+        .map_err(|e| match e {
+            crate::money::MoneyError::Database(e) => ClaimError::Database(e),
+            other => ClaimError::Corrupt(other.to_string()),
+        })?;
     reindex(&txn, n.id, now).await?;
     alert(&txn, EventKind::ReportVerified, n.id, c.id, now).await?;
     record(

@@ -340,6 +340,51 @@ pub async fn settle_leftover<C: ConnectionTrait>(
     Ok(Fen(moved))
 }
 
+/// A need was closed. If its money was `used` (met fully or partly), what it holds is
+/// recorded as disbursed by the charity that met it; otherwise fund money goes back by
+/// each fund's rule ([`settle_leftover`]) and donors' direct pledges stay for the
+/// charity to refund. Runs inside the caller's transaction.
+pub async fn need_closed<C: ConnectionTrait>(
+    txn: &C,
+    need_id: i64,
+    used: bool,
+    now: DateTime<Utc>,
+) -> Result<(), MoneyError> {
+    if !used {
+        settle_leftover(txn, need_id, now).await?;
+        return Ok(());
+    }
+    let held = ledger::sums(txn, LedgerAccount::Need, need_id)
+        .await?
+        .balance();
+    if held.0 <= 0 {
+        return Ok(());
+    }
+    let charity = crate::entities::claim::Entity::find()
+        .filter(crate::entities::claim::Column::NeedId.eq(need_id))
+        .order_by_desc(crate::entities::claim::Column::Id)
+        .one(txn)
+        .await?
+        .map(|c| c.charity_id)
+        .ok_or_else(|| corrupt("a need with money but no claim"))?;
+    ledger::post(
+        txn,
+        LedgerKind::Disbursement,
+        About {
+            charity_id: charity,
+            need_id: Some(need_id),
+            memo: "需求办结 need met".into(),
+            ..Default::default()
+        },
+        held,
+        (LedgerAccount::Need, Some(need_id)),
+        (LedgerAccount::Disbursed, None),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Demo data: allocates half of what fund `fund_id` holds (at most what the need lacks)
 /// to the first open need that fits it.
 pub(crate) async fn seed_allocation<C: ConnectionTrait>(

@@ -585,3 +585,112 @@ pub async fn reaching_need<C: ConnectionTrait>(
     }
     Ok(out)
 }
+
+/// One movement of money as open data: no contact data, donors' names only where they
+/// chose to show them, needs by public code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MoneyFlow {
+    pub transaction: i64,
+    pub at: String,
+    pub kind: &'static str,
+    pub amount_fen: i64,
+    pub charity: String,
+    pub fund: Option<String>,
+    pub need: Option<String>,
+    pub donor: Option<String>,
+}
+
+/// Every ledger transaction, oldest first, as open data.
+pub async fn money_flows<C: ConnectionTrait>(db: &C) -> Result<Vec<MoneyFlow>, MoneyError> {
+    let charities: BTreeMap<i64, String> = organization::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let funds: BTreeMap<i64, String> = fund::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.public_code))
+        .collect();
+    let shown: BTreeMap<i64, String> = pledge::Entity::find()
+        .filter(pledge::Column::IsAnonymous.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.donor_name.map(|n| (p.id, n)))
+        .collect();
+    let mut amounts: BTreeMap<i64, i64> = BTreeMap::new();
+    for e in ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::Side.eq("credit"))
+        .all(db)
+        .await?
+    {
+        amounts.insert(e.transaction_id, e.amount_fen);
+    }
+    let mut need_codes: BTreeMap<i64, String> = BTreeMap::new();
+    let txs = ledger_transaction::Entity::find()
+        .order_by_asc(ledger_transaction::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(txs.len());
+    for t in txs {
+        let need = match t.need_id {
+            Some(id) => {
+                if !need_codes.contains_key(&id) {
+                    if let Some(n) = need::Entity::find_by_id(id).one(db).await? {
+                        need_codes.insert(id, n.public_code);
+                    }
+                }
+                need_codes.get(&id).cloned()
+            }
+            None => None,
+        };
+        out.push(MoneyFlow {
+            transaction: t.id,
+            at: t.created_at.to_rfc3339(),
+            kind: LedgerKind::parse(&t.kind).map_err(corrupt)?.code(),
+            amount_fen: amounts.get(&t.id).copied().unwrap_or(0),
+            charity: charities.get(&t.charity_id).cloned().unwrap_or_default(),
+            fund: t.fund_id.and_then(|f| funds.get(&f).cloned()),
+            need,
+            donor: (t.kind == "pledge_received")
+                .then(|| t.pledge_id.and_then(|p| shown.get(&p).cloned()))
+                .flatten(),
+        });
+    }
+    Ok(out)
+}
+
+/// The flows as CSV (UTF-8 with a byte-order mark).
+pub fn money_flows_csv(flows: &[MoneyFlow]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "transaction",
+        "time_utc",
+        "kind",
+        "amount_fen",
+        "charity",
+        "fund",
+        "need",
+        "donor",
+    ]);
+    for f in flows {
+        let _ = w.write_record([
+            f.transaction.to_string(),
+            f.at.clone(),
+            f.kind.to_owned(),
+            f.amount_fen.to_string(),
+            f.charity.clone(),
+            f.fund.clone().unwrap_or_default(),
+            f.need.clone().unwrap_or_default(),
+            f.donor.clone().unwrap_or_default(),
+        ]);
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8_lossy(
+        &w.into_inner().unwrap_or_default(),
+    ));
+    out
+}

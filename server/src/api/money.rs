@@ -547,3 +547,27 @@ pub async fn ledger_csv(State(state): State<AppState>, Path(id): Path<String>) -
         }
     }
 }
+
+/// `GET /open-data/money.json` and `/open-data/money.csv`: every movement of money, with
+/// no donor contact data and donors' names only where they chose to show them.
+pub async fn open_money(State(state): State<AppState>, request: Request) -> Response {
+    let csv = request.uri().path().ends_with(".csv");
+    match money::funds::money_flows(&state.db).await {
+        Ok(flows) if csv => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"money.csv\"",
+                ),
+            ],
+            money::funds::money_flows_csv(&flows),
+        )
+            .into_response(),
+        Ok(flows) => Json(serde_json::json!({ "flows": flows })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "exporting money flows failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "something went wrong\n").into_response()
+        }
+    }
+}

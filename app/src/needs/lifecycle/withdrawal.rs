@@ -38,6 +38,13 @@ async fn withdraw_row<C: ConnectionTrait>(
         now,
     )
     .await?;
+    // Fund money it had not used goes back by each fund's stated rule.
+    crate::money::allocations::need_closed(txn, row.id, false, now)
+        .await
+        .map_err(|e| match e {
+            crate::money::MoneyError::Database(e) => NeedError::Database(e),
+            other => NeedError::Corrupt(other.to_string()),
+        })?;
     // A charity holding the need gets its claim back: there is nothing left to meet.
     txn.execute_raw(Statement::from_string(
         txn.get_database_backend(),
