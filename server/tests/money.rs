@@ -981,7 +981,7 @@ async fn withdrawing_a_need_returns_fund_money_and_a_met_need_disburses_it() {
         .expect("closed");
     txn.commit().await.unwrap();
     let disbursed = integer(db, &format!(
-        "SELECT COALESCE(SUM(e.amount_fen), 0) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
+        "SELECT CAST(COALESCE(SUM(e.amount_fen), 0) AS BIGINT) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
          WHERE t.kind = 'disbursement' AND t.need_id = {other_id} AND e.side = 'credit'")).await;
     assert!(disbursed >= 5_000, "{disbursed}");
     let row = money::targets::public_need(db, &other).await.unwrap();

@@ -194,16 +194,7 @@ async fn reindex<C: ConnectionTrait>(
     need_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    crate::entities::search_outbox::ActiveModel {
-        entity_kind: Set("need".to_owned()),
-        entity_id: Set(need_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    crate::library::index::write_outbox(txn, "need", need_id, "upsert", now).await
 }
 
 fn states(from: State, to: State) -> (serde_json::Value, serde_json::Value) {

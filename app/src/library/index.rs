@@ -189,6 +189,28 @@ pub async fn documents<C: ConnectionTrait>(
         .collect())
 }
 
+/// Writes a search outbox row inside the caller's transaction: `kind` is `need` (the
+/// library applies it), `fund` or `charity` (only the page caches move on with them).
+pub async fn write_outbox<C: ConnectionTrait>(
+    txn: &C,
+    kind: &str,
+    id: i64,
+    op: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::{ActiveModelTrait, Set};
+    search_outbox::ActiveModel {
+        entity_kind: Set(kind.to_owned()),
+        entity_id: Set(id),
+        op: Set(op.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
 /// The outbox rows to apply next: those after `position`, up to the first gap that is not
 /// yet `GAP_WAIT` old.
 pub async fn next_rows<C: ConnectionTrait>(

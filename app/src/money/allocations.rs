@@ -184,11 +184,7 @@ pub async fn allocate(
         )]));
     }
     let txn = crate::db::begin_write(db).await?;
-    let f = fund::Entity::find_by_id(fund_id)
-        .one(&txn)
-        .await?
-        .filter(|f| f.charity_id == who.charity_id)
-        .ok_or(MoneyError::NoSuchFund)?;
+    let f = super::funds::own_row(&txn, who, fund_id).await?;
     ledger::hold(&txn, "funds", f.id).await?;
     let n = targets::public_need(&txn, code).await?;
     ledger::hold(&txn, "needs", n.id).await?;

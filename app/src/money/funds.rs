@@ -38,6 +38,19 @@ fn new_code() -> String {
     format!("F-{}", code[3..10].replace('-', ""))
 }
 
+/// One of the actor's charity's funds (another charity's is "no such fund").
+pub(crate) async fn own_row<C: ConnectionTrait>(
+    db: &C,
+    who: &CharityActor,
+    fund_id: i64,
+) -> Result<fund::Model, MoneyError> {
+    fund::Entity::find_by_id(fund_id)
+        .one(db)
+        .await?
+        .filter(|f| f.charity_id == who.charity_id)
+        .ok_or(MoneyError::NoSuchFund)
+}
+
 /// A verified charity qualified for public fundraising sets up a fund.
 pub async fn create(
     db: &DatabaseConnection,
@@ -389,11 +402,7 @@ pub async fn own(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<OwnFund, MoneyError> {
-    let f = fund::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|f| f.charity_id == who.charity_id)
-        .ok_or(MoneyError::NoSuchFund)?;
+    let f = own_row(db, who, id).await?;
     let detail = detail(db, f.id, now).await?;
     let criteria = &detail.summary.criteria;
     let mut candidates = Vec::new();
@@ -460,11 +469,7 @@ pub async fn disclose(
         )]));
     }
     let txn = crate::db::begin_write(db).await?;
-    let f = fund::Entity::find_by_id(fund_id)
-        .one(&txn)
-        .await?
-        .filter(|f| f.charity_id == who.charity_id)
-        .ok_or(MoneyError::NoSuchFund)?;
+    let f = own_row(&txn, who, fund_id).await?;
     let existing = fund_disclosure::Entity::find()
         .filter(fund_disclosure::Column::FundId.eq(f.id))
         .filter(fund_disclosure::Column::Period.eq(period.as_str()))
@@ -544,15 +549,7 @@ pub async fn set_payee(
         .exec(&txn)
         .await?;
     // The fund pages show the account: every instance's cached copies move on.
-    crate::entities::search_outbox::ActiveModel {
-        entity_kind: Set("charity".to_owned()),
-        entity_id: Set(who.charity_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    crate::library::index::write_outbox(&txn, "charity", who.charity_id, "upsert", now).await?;
     audit::record(
         &txn,
         who.actor(),
@@ -693,4 +690,58 @@ pub fn money_flows_csv(flows: &[MoneyFlow]) -> String {
         &w.into_inner().unwrap_or_default(),
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn project(starts: (i32, u32, u32), ends: (i32, u32, u32)) -> fund::Model {
+        let d = |(y, m, dd): (i32, u32, u32)| chrono::NaiveDate::from_ymd_opt(y, m, dd);
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        fund::Model {
+            id: 1,
+            public_code: "F-1".into(),
+            charity_id: 1,
+            kind: "project".into(),
+            name: "x".into(),
+            description: String::new(),
+            target_amount_fen: None,
+            leftover_policy: "back_to_fund".into(),
+            status: "open".into(),
+            starts_on: d(starts),
+            ends_on: d(ends),
+            match_ratio_percent: None,
+            match_cap_fen: None,
+            match_starts_at: None,
+            match_ends_at: None,
+            last_disclosed_at: None,
+            created_at: t,
+            updated_at: t,
+            sponsor: String::new(),
+        }
+    }
+
+    #[test]
+    fn long_projects_owe_the_last_quarters_disclosure() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 4, 0, 0, 0).unwrap();
+        assert_eq!(quarter_of(now), "2026Q4");
+        let long = project((2026, 3, 1), (2027, 6, 30));
+        assert_eq!(disclosure_due(&long, &[], now).as_deref(), Some("2026Q3"));
+        let posted = [Disclosure {
+            period: "2026Q3".into(),
+            body: "x".into(),
+            posted_at: now,
+        }];
+        assert_eq!(disclosure_due(&long, &posted, now), None);
+        let short = project((2026, 9, 1), (2027, 1, 31));
+        assert_eq!(disclosure_due(&short, &[], now), None, "six months or less");
+        let fresh = project((2026, 11, 1), (2027, 12, 31));
+        assert_eq!(
+            disclosure_due(&fresh, &[], now),
+            None,
+            "no quarter ended since it began"
+        );
+    }
 }

@@ -410,16 +410,7 @@ pub(crate) async fn reindex<C: ConnectionTrait>(
     need_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    crate::entities::search_outbox::ActiveModel {
-        entity_kind: Set("need".to_owned()),
-        entity_id: Set(need_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    crate::library::index::write_outbox(txn, "need", need_id, "upsert", now).await
 }
 
 /// A fund's public pages and its list entry follow: an outbox row (the page cache of
@@ -429,16 +420,7 @@ pub(crate) async fn touch_fund<C: ConnectionTrait>(
     fund_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    crate::entities::search_outbox::ActiveModel {
-        entity_kind: Set("fund".to_owned()),
-        entity_id: Set(fund_id),
-        op: Set("upsert".to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    crate::library::index::write_outbox(txn, "fund", fund_id, "upsert", now).await
 }
 
 /// The ledger transactions of a pledge (its receipt, its match, refunds).

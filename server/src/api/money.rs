@@ -162,6 +162,18 @@ pub fn payment_body(p: money::payment::PaymentInstructions) -> PaymentBody {
     }
 }
 
+fn reached_bodies(base: &str, reached: Vec<money::Reached>) -> Vec<ReachedBody> {
+    reached
+        .into_iter()
+        .map(|r| ReachedBody {
+            url: format!("{base}{}", app::routes::NEED.to([&r.public_code])),
+            need: r.public_code,
+            title: r.title,
+            amount_fen: r.amount.0,
+        })
+        .collect()
+}
+
 fn pledge_body(base: &str, v: PledgeView) -> PledgeBody {
     PledgeBody {
         url: format!("{base}{}", app::routes::PLEDGE.to([&v.receipt_code])),
@@ -177,16 +189,7 @@ fn pledge_body(base: &str, v: PledgeView) -> PledgeBody {
         need: v.need.map(|n| n.0),
         charity: v.charity,
         display_name: v.donor_name,
-        reached: v
-            .reached
-            .into_iter()
-            .map(|r| ReachedBody {
-                url: format!("{base}{}", app::routes::NEED.to([&r.public_code])),
-                need: r.public_code,
-                title: r.title,
-                amount_fen: r.amount.0,
-            })
-            .collect(),
+        reached: reached_bodies(base, v.reached),
         in_fund_fen: v.in_fund.0,
         refunded_fen: v.refunded.0,
         matched_fen: v.matched.0,
@@ -486,16 +489,7 @@ pub async fn read_fund(
         .map_err(api_error)?;
     let base = &state.base_url;
     Ok(Json(FundDetailBody {
-        reached: d
-            .reached
-            .into_iter()
-            .map(|r| ReachedBody {
-                url: format!("{base}{}", app::routes::NEED.to([&r.public_code])),
-                need: r.public_code,
-                title: r.title,
-                amount_fen: r.amount.0,
-            })
-            .collect(),
+        reached: reached_bodies(base, d.reached),
         ledger: d
             .ledger
             .into_iter()

@@ -330,16 +330,7 @@ async fn outbox<C: ConnectionTrait>(
     op: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    crate::entities::search_outbox::ActiveModel {
-        entity_kind: Set("need".to_owned()),
-        entity_id: Set(need_id),
-        op: Set(op.to_owned()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    crate::library::index::write_outbox(txn, "need", need_id, op, now).await
 }
 
 fn required_text(text: &str) -> Option<String> {
