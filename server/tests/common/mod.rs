@@ -295,8 +295,11 @@ pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
     let sink = application.sink();
     let alerts = application.alerts();
     tokio::spawn(application.run_until_stopped());
+    // A request that hangs fails its test after a minute and a half instead of holding
+    // the whole suite (and CI) until its deadline.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(90))
         .build()
         .expect("client");
     TestApp {
