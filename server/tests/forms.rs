@@ -81,3 +81,29 @@ async fn a_refused_form_keeps_what_was_typed_but_never_passwords() {
     assert!(!html.contains("secret-secret-1"), "the password does not");
     assert!(html.contains("请输入有效的电子邮箱或 11 位手机号码"));
 }
+
+#[tokio::test]
+async fn text_typed_into_a_textarea_comes_back_as_text_never_as_markup() {
+    let app = common::spawn_demo_app().await;
+    let caseworker = sign_in_demo(&app, CASEWORKER).await;
+    let story = "旧房漏雨</textarea><h1 id=\"injected\">x</h1><textarea>";
+    let response = app
+        .post_form(
+            "/office/needs/new",
+            &[
+                ("title", "为独居老人修缮房屋"),
+                ("region_code", "220122"),
+                ("story", story),
+                ("action", "preview"),
+            ],
+            Some(&caseworker),
+        )
+        .await;
+    let html = response.text().await.expect("body");
+    assert!(html.contains("旧房漏雨"), "the story comes back");
+    assert!(
+        !html.contains("<h1 id=\"injected\">"),
+        "no markup from the story"
+    );
+    assert!(html.contains("&lt;/textarea&gt;"), "the story as text");
+}

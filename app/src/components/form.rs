@@ -149,3 +149,25 @@ pub fn Refusal(error: crate::error::AppError) -> impl IntoView {
         .map_or_else(|| error.message(lang), |p| p.message(lang));
     view! { <p class="error" role="alert" data-testid="refusal">{text}</p> }
 }
+
+/// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped on
+/// the server (as it does a script's), so a stored `</textarea>` would end the field and
+/// the rest would be read as markup. On the server the text is escaped here (the browser
+/// decodes it back into the same text); in the browser, where text is set as text, it
+/// stays as it is, so hydration finds what it expects.
+pub fn textarea_text(text: &str) -> String {
+    if cfg!(feature = "ssr") {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                other => out.push(other),
+            }
+        }
+        out
+    } else {
+        text.to_owned()
+    }
+}

@@ -67,7 +67,7 @@ pub fn StoryInput(
             aria-describedby=described_by
             on:input=move |ev| text.set(event_target_value(&ev))
         >
-            {value}
+            {crate::components::form::textarea_text(&value)}
         </textarea>
         <div class="live-guard" data-testid="live-guard" data-live=move || live.get().to_string()>
             <p role="status" aria-live="polite">{summary}</p>

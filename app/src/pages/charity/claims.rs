@@ -49,7 +49,7 @@ fn Input(
             {error.map(|e| view! { <p class="field-error" id=format!("{id}-error")>{e}</p> })}
             {if multiline {
                 view! {
-                    <textarea id=id.clone() name=name.clone() rows="4" required=required aria-invalid=invalid aria-describedby=described.clone()>{value.clone()}</textarea>
+                    <textarea id=id.clone() name=name.clone() rows="4" required=required aria-invalid=invalid aria-describedby=described.clone()>{crate::components::form::textarea_text(&value)}</textarea>
                 }.into_any()
             } else {
                 view! {

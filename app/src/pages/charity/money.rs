@@ -101,7 +101,7 @@ pub fn CharityFundsPage() -> impl IntoView {
                                     <div class="field" class:field-invalid=use_form_reply().error("description").is_some()>
                                         <label for="field-description">{lang.pick("用途说明", "What it is for")}</label>
                                         {use_form_reply().error("description").map(|p| view! { <p class="field-error" id="field-description-error">{p.message(lang)}</p> })}
-                                        <textarea id="field-description" name="description" rows="4">{typed("description")}</textarea>
+                                        <textarea id="field-description" name="description" rows="4">{crate::components::form::textarea_text(&typed("description"))}</textarea>
                                     </div>
                                     <Field name="target" label=lang.pick("目标金额（元，可不填）", "Target (yuan, optional)") required=false/>
                                     <Field name="starts_on" label=lang.pick("开始日期", "Starts on") kind="date"/>
@@ -218,7 +218,7 @@ pub fn CharityFundPage() -> impl IntoView {
                             <Field name="period" label=lang.pick("季度（如 2026Q4）", "Quarter (e.g. 2026Q4)")/>
                             <div class="field">
                                 <label for="field-body">{lang.pick("披露内容", "Report")}</label>
-                                <textarea id="field-body" name="body" rows="5">{reply.value("body")}</textarea>
+                                <textarea id="field-body" name="body" rows="5">{crate::components::form::textarea_text(&reply.value("body"))}</textarea>
                             </div>
                             <button type="submit" class="button button-secondary">{lang.pick("发布", "Post")}</button>
                         </form>
