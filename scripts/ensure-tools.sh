@@ -46,7 +46,7 @@ if [ "${1:-}" = "--browser" ]; then
     $sudo_cmd apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium
   fi
-  if ! [ -d end2end/node_modules/@playwright/test ]; then
+  if ! [ -d end2end/node_modules/@playwright/test ] || ! [ -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing the end2end npm packages"
     (cd end2end && npm ci --no-audit --no-fund --silent)
   fi

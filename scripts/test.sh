@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, unit and integration tests on SQLite, the same on
-# PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL) names one, then the release build
-# and the browser tests against it. Installs missing tools first. Idempotent.
+# PostgreSQL when TEST_DATABASE_URL (or DATABASE_URL) names one, then the release build,
+# the browser tests against it (with axe-core), and Lighthouse on the public pages. Installs missing tools first. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
 started=$SECONDS
 n=0
-steps=7
+steps=8
 say() { n=$((n + 1)); printf '\n==> test [%s/%s] %s (%ds so far)\n' "$n" "$steps" "$*" "$((SECONDS - started))" >&2; }
 
 say "tools (installed when missing)"
@@ -61,4 +61,7 @@ rm -rf end2end/.data
 mkdir -p "$E2E_DATA_DIR"
 (cd end2end && npx playwright test)
 rm -rf end2end/.data
+
+say "Lighthouse on the public pages (mobile, median of 3 runs; under 90 fails)"
+bench/lighthouse.sh --gate 3
 printf '\n==> all tests passed in %ds\n' "$((SECONDS - started))" >&2

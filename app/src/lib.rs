@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod assets;
 pub mod audit;
+pub mod charities;
 pub mod claims;
 pub mod components;
 pub mod domain;
@@ -26,6 +27,7 @@ pub mod pages;
 pub mod regions;
 pub mod routes;
 mod shell;
+pub mod transparency;
 
 #[cfg(feature = "ssr")]
 pub mod action;

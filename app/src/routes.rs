@@ -63,6 +63,21 @@ pub const PLEDGE: Route<1> = Route("/pledges/{token}");
 pub const OPEN_MONEY_CSV: Route<0> = Route("/open-data/money.csv");
 pub const OPEN_MONEY_JSON: Route<0> = Route("/open-data/money.json");
 
+/// The public dashboard (`?region=<code>` narrows it to a province, city or county).
+pub const TRANSPARENCY: Route<0> = Route("/transparency");
+/// Open data: the page listing the downloads, with the data dictionary.
+pub const OPEN_DATA: Route<0> = Route("/open-data");
+/// Published needs as open data (public copy, counties, amounts as ranges).
+pub const OPEN_NEEDS_CSV: Route<0> = Route("/open-data/needs.csv");
+pub const OPEN_NEEDS_JSON: Route<0> = Route("/open-data/needs.json");
+/// Embeddable views for an office's own portal (no site chrome; only these may be
+/// framed, by the configured origins).
+pub const EMBED_NEEDS: Route<0> = Route("/embed/needs");
+pub const EMBED_FUNDS: Route<0> = Route("/embed/funds");
+/// The charity directory and each charity's public profile.
+pub const CHARITIES: Route<0> = Route("/charities");
+pub const CHARITY_PUBLIC: Route<1> = Route("/charities/{slug}");
+
 // Accounts.
 pub const SIGN_IN: Route<0> = Route("/signin");
 pub const SIGN_UP: Route<0> = Route("/signup");
@@ -136,6 +151,8 @@ pub const OFFICE_INVITATION_REVOKE: Route<1> = Route("/office/invitations/{id}/r
 pub const OFFICE_TOKENS: Route<0> = Route("/office/tokens");
 pub const OFFICE_TOKEN_REVOKE: Route<1> = Route("/office/tokens/{id}/revoke");
 pub const OFFICE_NEEDS: Route<0> = Route("/office/needs");
+/// The office's (or, for a platform admin, any region's) dashboard figures as CSV.
+pub const OFFICE_FIGURES_CSV: Route<0> = Route("/office/figures.csv");
 pub const NEW_NEED: Route<0> = Route("/office/needs/new");
 pub const IMPORT_NEEDS: Route<0> = Route("/office/needs/import");
 pub const IMPORT_TEMPLATE: Route<0> = Route("/office/needs/import/template.csv");
@@ -244,6 +261,10 @@ pub const PAGES: &[&str] = &[
     FUNDS.0,
     FUND.0,
     PLEDGE.0,
+    TRANSPARENCY.0,
+    OPEN_DATA.0,
+    CHARITIES.0,
+    CHARITY_PUBLIC.0,
     CHARITY_FUNDS.0,
     CHARITY_FUND.0,
     CHARITY_PLEDGES.0,

@@ -6,6 +6,7 @@ use crate::i18n::Lang;
 use crate::pages::account::{AccountPage, SignInPage, SignUpPage};
 use crate::pages::admin::{AdminCharitiesPage, AdminOfficesPage, AdminUsersPage};
 use crate::pages::alerts::{AlertsPage, NotificationsPage, UnsubscribePage};
+use crate::pages::charities::{CharitiesPage, CharityPublicPage};
 use crate::pages::charity::claims::{ClaimNeedPage, ClaimPage, SupplyProfilePage};
 use crate::pages::charity::money::{CharityFundPage, CharityFundsPage, CharityPledgesPage};
 use crate::pages::charity::{CharityPortalPage, CharityRegisterPage};
@@ -15,7 +16,9 @@ use crate::pages::invitation::InvitationPage;
 use crate::pages::office::{
     EditNeedPage, ImportNeedsPage, NewNeedPage, OfficeNeedPage, OfficeNeedsPage, OfficePortalPage,
 };
+use crate::pages::open_data::OpenDataPage;
 use crate::pages::reset::ResetPasswordPage;
+use crate::pages::transparency::TransparencyPage;
 use crate::pages::{home::HomePage, library::LibraryPage, need::NeedPage, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -88,6 +91,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/funds") view=FundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/funds/:id") view=FundPage ssr=SsrMode::Async/>
                     <Route path=path!("/pledges/:token") view=PledgePage ssr=SsrMode::Async/>
+                    <Route path=path!("/transparency") view=TransparencyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/open-data") view=OpenDataPage/>
+                    <Route path=path!("/charities") view=CharitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/charities/:slug") view=CharityPublicPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/funds") view=CharityFundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/funds/:id") view=CharityFundPage ssr=SsrMode::Async/>
                     <Route path=path!("/charity/pledges") view=CharityPledgesPage ssr=SsrMode::Async/>

@@ -118,6 +118,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SHANQIAO_CLAIM_REMINDERS", default_value = "3d,1d", value_parser = parse_reminders)]
     pub claim_reminders: app::alerts::events::ReminderOffsets,
 
+    /// Origins of the government portals that may frame the embedded views
+    /// (`/embed/needs`, `/embed/funds`), comma-separated, e.g.
+    /// `https://mzt.jl.gov.cn,https://www.jl.gov.cn`. Unset: nobody may frame them.
+    #[arg(long, env = "SHANQIAO_EMBED_ORIGINS", value_delimiter = ',', value_parser = parse_embed_origin)]
+    pub embed_origins: Vec<String>,
+
     /// Days after pledging until a pledge whose money has not arrived lapses.
     #[arg(long, env = "SHANQIAO_PLEDGE_LAPSE_DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(1..=365))]
     pub pledge_lapse_days: i64,
@@ -247,4 +253,8 @@ mod tests {
             "sqlite://data/shanqiao.db?mode=rwc"
         );
     }
+}
+
+fn parse_embed_origin(text: &str) -> Result<String, String> {
+    crate::embed::parse_origin(text).map_err(|e| e.to_string())
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod defences;
+pub mod embed;
 pub mod feeds;
 pub mod jobs;
 pub mod metrics;

@@ -191,7 +191,13 @@ impl PageCache {
 pub fn is_public_page(path: &str) -> bool {
     if matches!(
         path,
-        "/" | "/needs" | "/needs.atom" | "/api/v1/library" | "/funds"
+        "/" | "/needs"
+            | "/needs.atom"
+            | "/api/v1/library"
+            | "/funds"
+            | "/transparency"
+            | "/charities"
+            | "/open-data"
     ) {
         return true;
     }
@@ -199,6 +205,13 @@ pub fn is_public_page(path: &str) -> bool {
     if path.strip_prefix("/funds/").is_some_and(|id| {
         !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit())
     }) {
+        return true;
+    }
+    // A charity's profile: `/charities/{slug}`, one segment.
+    if path
+        .strip_prefix("/charities/")
+        .is_some_and(|slug| !slug.is_empty() && slug.len() <= 64 && !slug.contains('/'))
+    {
         return true;
     }
     // A need's page: `/needs/{code}`, one segment.
@@ -390,11 +403,11 @@ fn answer(
         headers.insert(header::ETAG, v);
     }
     // Anyone may keep it, but must ask again before using it (the ETag makes that cheap);
-    // it differs by language cookie and by encoding.
+    // it differs by language (cookie, or Accept-Language on a first visit) and by encoding.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::VARY,
-        HeaderValue::from_static("accept-encoding, cookie"),
+        HeaderValue::from_static("accept-encoding, accept-language, cookie"),
     );
     if let Some(csp) = &page.csp {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());

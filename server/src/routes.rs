@@ -38,6 +38,8 @@ pub struct RouterConfig {
     pub metrics: MetricsSource,
     /// The built site (`pkg/` holds the content-hashed assets).
     pub site_dir: PathBuf,
+    /// Who may frame the embedded views.
+    pub framing: crate::embed::Framing,
 }
 
 pub fn router(state: AppState, config: RouterConfig) -> Router {
@@ -94,6 +96,24 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .route(
             app::routes::FUND_LEDGER_CSV.pattern(),
             get(api::money::ledger_csv),
+        )
+        .route(
+            app::routes::OFFICE_FIGURES_CSV.url(),
+            get(api::reports::office_figures),
+        )
+        .route(app::routes::EMBED_NEEDS.url(), get(crate::embed::needs))
+        .route(app::routes::EMBED_FUNDS.url(), get(crate::embed::funds))
+        .route(
+            app::routes::OPEN_NEEDS_CSV.url(),
+            get(api::open_data::open_needs),
+        )
+        .route(
+            app::routes::OPEN_NEEDS_JSON.url(),
+            get(api::open_data::open_needs),
+        )
+        .route(
+            "/open-data/",
+            get(|| async { axum::response::Redirect::permanent(app::routes::OPEN_DATA.url()) }),
         )
         .route(
             app::routes::OPEN_MONEY_CSV.url(),
@@ -163,10 +183,8 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(middleware::from_fn(crate::embed::deny_framing))
+        .layer(axum::Extension(config.framing.clone()))
         .layer(middleware::from_fn(metrics::track))
         // Rendered answers compress 3-6x; phones on slow networks feel it most. Cached
         // pages and the static assets arrive compressed already and pass through.

@@ -49,6 +49,8 @@ pub struct WebConfig {
     pub attachments_dir: PathBuf,
     /// The SMTP server e-mails go to; `None`: `.eml` files under `outbox_dir`.
     pub smtp_url: Option<String>,
+    /// Origins of the government portals that may frame the embedded views.
+    pub embed_origins: Vec<String>,
 }
 
 impl WebConfig {
@@ -71,6 +73,7 @@ impl WebConfig {
             attachments_url: None,
             attachments_dir: test_dir("attachments"),
             smtp_url: None,
+            embed_origins: vec!["https://portal.example.gov.cn".to_owned()],
         }
     }
 }
@@ -199,6 +202,7 @@ impl Application {
                 cache,
                 metrics: metrics_source,
                 site_dir,
+                framing: crate::embed::Framing::new(config.embed_origins.clone()),
             },
         );
         Ok(Application {

@@ -2,6 +2,7 @@
 
 use super::lang::use_lang;
 use super::session::{use_current_user, use_unread};
+use crate::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -52,7 +53,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                             </a>
                         </li>
                         <li>
-                            <a href="/#needs">{lang.pick("需求信息库", "Needs library")}</a>
+                            <a href=routes::LIBRARY.url() aria-current=(here == routes::LIBRARY.url()).then_some("page")>{lang.pick("需求信息库", "Needs library")}</a>
+                        </li>
+                        <li>
+                            <a href=routes::FUNDS.url() aria-current=(here == routes::FUNDS.url()).then_some("page")>{lang.pick("基金与项目", "Funds")}</a>
+                        </li>
+                        <li>
+                            <a href=routes::TRANSPARENCY.url() aria-current=(here == routes::TRANSPARENCY.url()).then_some("page")>{lang.pick("公开透明", "Transparency")}</a>
                         </li>
                         <li>{account_link}</li>
                         <li>
@@ -75,6 +82,13 @@ pub fn Layout(children: Children) -> impl IntoView {
                         "Shanqiao links government social assistance with charity. Every need shown here is anonymized: no names, ID numbers, contact details or exact addresses, and places go no finer than the county.",
                     )}
                 </p>
+                <nav aria-label=lang.pick("更多", "More")>
+                    <ul class="footer-links">
+                        <li><a href=routes::CHARITIES.url()>{lang.pick("慈善组织名录", "Charity directory")}</a></li>
+                        <li><a href=routes::TRANSPARENCY.url()>{lang.pick("公开透明", "Transparency")}</a></li>
+                        <li><a href=routes::OPEN_DATA.url()>{lang.pick("开放数据", "Open data")}</a></li>
+                    </ul>
+                </nav>
             </div>
         </footer>
     }

@@ -1,6 +1,7 @@
 //! Widgets shared by pages.
 
 pub mod badges;
+pub mod chart;
 pub mod form;
 pub mod lang;
 pub mod layout;

@@ -16,6 +16,8 @@ pub mod importing;
 pub mod lifecycle;
 #[cfg(feature = "ssr")]
 pub mod office;
+#[cfg(feature = "ssr")]
+pub mod open_data;
 pub mod preview;
 pub mod problems;
 #[cfg(feature = "ssr")]

@@ -50,6 +50,38 @@ pub async fn recent_open<C: ConnectionTrait>(
     summaries(db, regions, rows).await
 }
 
+/// The open needs (published or claimed) of a region and optionally one assistance
+/// type, newest first: what an office's embedded view on its own portal lists.
+pub async fn open_in_region<C: ConnectionTrait>(
+    db: &C,
+    regions: &RegionDirectory,
+    region: Option<&crate::domain::RegionCode>,
+    assistance_type: Option<AssistanceType>,
+    limit: u64,
+) -> Result<Vec<NeedSummary>, QueryError> {
+    let mut query = need::Entity::find().filter(
+        need::Column::Status.is_in([NeedStatus::Published.code(), NeedStatus::Claimed.code()]),
+    );
+    if let Some(r) = region {
+        let prefix = match r.level() {
+            crate::domain::region::RegionLevel::Province => &r.as_str()[..2],
+            crate::domain::region::RegionLevel::City => &r.as_str()[..4],
+            _ => r.as_str(),
+        };
+        query = query.filter(need::Column::RegionCode.starts_with(prefix));
+    }
+    if let Some(t) = assistance_type {
+        query = query.filter(need::Column::AssistanceType.eq(t.code()));
+    }
+    let rows = query
+        .order_by_desc(need::Column::PublishedAt)
+        .order_by_desc(need::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    summaries(db, regions, rows).await
+}
+
 /// Counts for the home page. Withdrawn and expired needs are not counted.
 pub async fn totals<C: ConnectionTrait>(db: &C) -> Result<NeedTotals, QueryError> {
     let count = |statuses: &'static [NeedStatus]| {

@@ -123,3 +123,46 @@ pub async fn my_open_invitations(
         .await
         .map_err(map_org_error("listing invitations failed"))
 }
+
+/// What an office puts on its own government portal: the embed snippets for its region
+/// and where its figures are exported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PortalSnippets {
+    pub region_code: String,
+    pub region_name: String,
+    pub needs_snippet: String,
+    pub funds_snippet: String,
+    pub figures_csv: String,
+}
+
+/// The embed snippets and the figures export of the signed-in member's office.
+#[server]
+pub async fn office_publishing() -> Result<PortalSnippets, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    let staff = crate::needs::staff::Staff::of_user(&state.db, user.id)
+        .await
+        .map_err(|e| AppError::internal("loading an office member failed", e))?;
+    let office = staff.offices.first().ok_or(AppError::NotFound)?;
+    let code = office.region.as_str().to_owned();
+    let name = state.regions.display(&code);
+    let base = &state.base_url;
+    let frame = |path: &str, title: &str| {
+        format!(
+            "<iframe src=\"{base}{path}?region={code}\" title=\"{title}\" width=\"100%\" height=\"520\" loading=\"lazy\" style=\"border:0\"></iframe>"
+        )
+    };
+    Ok(PortalSnippets {
+        needs_snippet: frame(
+            crate::routes::EMBED_NEEDS.url(),
+            &format!("{name} · 善桥困难家庭需求"),
+        ),
+        funds_snippet: frame(
+            crate::routes::EMBED_FUNDS.url(),
+            &format!("{name} · 善桥慈善基金与项目"),
+        ),
+        figures_csv: format!("{}?region={code}", crate::routes::OFFICE_FIGURES_CSV.url()),
+        region_code: code,
+        region_name: name,
+    })
+}

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod alerts;
+pub mod charities;
 pub mod charity;
 pub mod confirm;
 pub mod funds;
@@ -12,4 +13,6 @@ pub mod library;
 pub mod need;
 pub mod not_found;
 pub mod office;
+pub mod open_data;
 pub mod reset;
+pub mod transparency;

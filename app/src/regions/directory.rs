@@ -108,6 +108,45 @@ impl RegionDirectory {
         names
     }
 
+    /// The regions one level below `parent` (the provinces when `None`), down to
+    /// counties, sorted by code: a placeholder city (`市辖区`) is looked through, so
+    /// Beijing's children are its districts.
+    pub fn children(&self, parent: Option<&str>) -> Vec<(String, String)> {
+        let mut rows = Vec::new();
+        let mut stack: Vec<Option<&str>> = vec![parent];
+        while let Some(p) = stack.pop() {
+            for (code, e) in &self.entries {
+                if e.parent.as_deref() != p || code.len() != 6 {
+                    continue;
+                }
+                if PSEUDO_CITIES.contains(&e.name.as_str()) {
+                    stack.push(Some(code.as_str()));
+                } else {
+                    rows.push((code.clone(), e.name.clone()));
+                }
+            }
+        }
+        rows.sort();
+        rows
+    }
+
+    /// `(code, name)` from the province down to `code`, skipping placeholder cities.
+    pub fn lineage(&self, code: &str) -> Vec<(String, String)> {
+        let mut rows = Vec::new();
+        let mut cursor = Some(code);
+        while let Some(current) = cursor {
+            let Some(entry) = self.entries.get(current) else {
+                break;
+            };
+            if !PSEUDO_CITIES.contains(&entry.name.as_str()) {
+                rows.push((current.to_owned(), entry.name.clone()));
+            }
+            cursor = entry.parent.as_deref();
+        }
+        rows.reverse();
+        rows
+    }
+
     /// The path joined for display, e.g. `吉林省 · 长春市 · 农安县`.
     pub fn display(&self, code: &str) -> String {
         let path = self.path(code);
@@ -142,5 +181,19 @@ mod tests {
         assert_eq!(d.display("220122"), "吉林省 · 长春市 · 农安县");
         assert_eq!(d.display("110105"), "北京市 · 朝阳区");
         assert_eq!(d.display("999999"), "999999");
+    }
+
+    #[test]
+    fn children_look_through_placeholder_cities() {
+        let d = directory();
+        let names =
+            |rows: Vec<(String, String)>| rows.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(names(d.children(None)), ["北京市", "吉林省"]);
+        assert_eq!(names(d.children(Some("110000"))), ["朝阳区"]);
+        assert_eq!(names(d.children(Some("220000"))), ["长春市"]);
+        assert_eq!(names(d.children(Some("220100"))), ["农安县"]);
+        assert!(d.children(Some("220122")).is_empty());
+        let codes: Vec<String> = d.lineage("110105").into_iter().map(|(c, _)| c).collect();
+        assert_eq!(codes, ["110000", "110105"]);
     }
 }

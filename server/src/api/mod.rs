@@ -18,8 +18,10 @@ pub mod claims;
 pub mod library;
 pub mod money;
 mod needs;
+pub mod open_data;
 pub mod openapi;
 mod pii_check;
+pub mod reports;
 
 pub use needs::{create_need, list_needs, read_need, submit_need, update_need, withdraw_need};
 pub use pii_check::pii_check;

@@ -67,6 +67,7 @@ pub fn OfficePortalPage() -> impl IntoView {
                                     <a href=crate::routes::IMPORT_NEEDS.url()>{lang.pick("批量导入", "Import CSV")}</a>
                                 </nav>
                                 <Portal org registered=false/>
+                                <Publishing/>
                                 {is_admin.then(|| view! { <ReviewLimitForm days/> })}
                             }
                             .into_any()
@@ -139,5 +140,41 @@ pub(crate) async fn signed_in_staff(
         Ok(staff)
     } else {
         Err(Refused::page(page, Rejection::forbidden()))
+    }
+}
+
+/// Publishing on the office's own portal: the embed snippets to paste, and the export of
+/// its region's figures.
+#[component]
+fn Publishing() -> impl IntoView {
+    let lang = use_lang();
+    let publishing = Resource::new(|| (), |_| crate::organizations::office_publishing());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(p) = publishing.await else { return ().into_any() };
+                view! {
+                    <section class="publishing" aria-labelledby="publishing-heading">
+                        <h2 id="publishing-heading">{lang.pick("在本单位门户网站发布", "Publish on your own portal")}</h2>
+                        <p>{lang.pick(
+                            "把下面的代码粘贴到政府门户网站的页面中，即可展示本辖区（",
+                            "Paste this code into a page of your government portal to show the open needs and funds of your region (",
+                        )}{p.region_name.clone()}{lang.pick(
+                            "）待帮扶的需求和正在募集的基金，内容随善桥实时更新。门户网站的域名需由平台管理员加入允许嵌入的名单（SHANQIAO_EMBED_ORIGINS）。",
+                            "), always current. The portal's origin must be on the platform's list of sites allowed to embed (SHANQIAO_EMBED_ORIGINS).",
+                        )}</p>
+                        <label for="embed-needs">{lang.pick("需求列表", "Open needs")}</label>
+                        <textarea id="embed-needs" readonly rows="3" lang="zh-CN" data-testid="embed-needs-snippet">{crate::components::form::textarea_text(&p.needs_snippet)}</textarea>
+                        <label for="embed-funds">{lang.pick("基金与项目", "Funds and projects")}</label>
+                        <textarea id="embed-funds" readonly rows="3" lang="zh-CN">{crate::components::form::textarea_text(&p.funds_snippet)}</textarea>
+                        <p>
+                            <a href=p.figures_csv.clone() download="">{lang.pick("导出本辖区统计数据（CSV）", "Export your region's figures (CSV)")}</a>
+                            " · "
+                            <a href=format!("{}?region={}", crate::routes::TRANSPARENCY.url(), p.region_code)>{lang.pick("查看本辖区公开数据看板", "See your region's dashboard")}</a>
+                        </p>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
     }
 }

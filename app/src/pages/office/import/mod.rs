@@ -140,8 +140,8 @@ fn ImportForm(report: Option<ImportReport>) -> impl IntoView {
                 <table class="items">
                     <thead>
                         <tr>
-                            <th scope="col">{lang.pick("列名", "Header")}</th>
-                            <th scope="col">{lang.pick("字段", "Field")}</th>
+                            <th scope="col">{lang.pick("列名", "Header in Chinese")}</th>
+                            <th scope="col">{lang.pick("字段（英文列名亦可）", "or in English")}</th>
                             <th scope="col">{lang.pick("必填", "Required")}</th>
                             <th scope="col">{lang.pick("取值", "Values")}</th>
                         </tr>
@@ -151,7 +151,7 @@ fn ImportForm(report: Option<ImportReport>) -> impl IntoView {
                             .iter()
                             .map(|(field, zh, required)| view! {
                                 <tr>
-                                    <td>{*zh}</td>
+                                    <td lang="zh-CN">{*zh}</td>
                                     <td><code>{*field}</code></td>
                                     <td>{if *required { lang.pick("是", "yes") } else { lang.pick("否", "no") }}</td>
                                     <td>{allowed(field, lang)}</td>

@@ -111,6 +111,50 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
             {ws.withdraw_reason.clone().filter(|_| status == NeedStatus::Withdrawn).map(|r| view! {
                 <p class="notice">{lang.pick("撤回原因：", "Withdrawn because: ")}{r}</p>
             })}
+            {show_guard.then(|| view! { <GuardFeedback feedback=ws.feedback.clone() offer_generalize=false/> })}
+            {can_override.then(|| view! {
+                <section aria-labelledby="override-heading">
+                    <h2 id="override-heading">{lang.pick("放行隐私提示（审核人）", "Override a finding (reviewers)")}</h2>
+                    <p class="muted">{lang.pick(
+                        "只有确认不是个人信息时才能放行，并须写明理由；理由记入审计日志。",
+                        "Override only what is not personal data, with a written reason; the reason goes into the audit log.",
+                    )}</p>
+                    {blocking
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, f)| {
+                            let id = format!("override-reason-{i}");
+                            view! {
+                                <form method="post" action=routes::OVERRIDE_FINDING.to([&code]) class="stack">
+                                    <input type="hidden" name="kind" value=f.finding.kind.code()/>
+                                    <input type="hidden" name="text" value=f.finding.text.clone()/>
+                                    <div class="field">
+                                        <label for=id.clone()>
+                                            {format!("{} “{}” · {}", kind_label(f.finding.kind, lang), f.finding.text, lang.pick("放行理由", "reason"))}
+                                        </label>
+                                        <input id=id name="reason" type="text" required/>
+                                    </div>
+                                    <button type="submit" class="button button-secondary">{lang.pick("放行", "Override")}</button>
+                                </form>
+                            }
+                        })
+                        .collect_view()}
+                </section>
+            })}
+            {ws.feedback.preview.clone().map(|detail| view! {
+                <section class="preview" aria-labelledby="preview-heading">
+                    <h2 id="preview-heading">
+                        {if status.is_public() {
+                            lang.pick("公开内容", "Public copy")
+                        } else {
+                            lang.pick("公开预览：公众将看到的内容", "Preview: what the public will see")
+                        }}
+                    </h2>
+                    <NeedView detail lang preview=true/>
+                </section>
+            })}
+            // The reviewer sees the need as the public will (the guard's findings and
+            // the preview) before the buttons that act on it.
             <section class="actions-box" aria-labelledby="actions-heading">
                 <h2 id="actions-heading">{lang.pick("操作", "Actions")}</h2>
                 {ws.can_edit.then(|| view! {
@@ -162,48 +206,6 @@ fn Workspace(ws: NeedWorkspace, done: Option<String>) -> impl IntoView {
                 })}
             </section>
             <claims::NeedClaims code=code.clone() can_review=ws.can_review_claims/>
-            {show_guard.then(|| view! { <GuardFeedback feedback=ws.feedback.clone() offer_generalize=false/> })}
-            {can_override.then(|| view! {
-                <section aria-labelledby="override-heading">
-                    <h2 id="override-heading">{lang.pick("放行隐私提示（审核人）", "Override a finding (reviewers)")}</h2>
-                    <p class="muted">{lang.pick(
-                        "只有确认不是个人信息时才能放行，并须写明理由；理由记入审计日志。",
-                        "Override only what is not personal data, with a written reason; the reason goes into the audit log.",
-                    )}</p>
-                    {blocking
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, f)| {
-                            let id = format!("override-reason-{i}");
-                            view! {
-                                <form method="post" action=routes::OVERRIDE_FINDING.to([&code]) class="stack">
-                                    <input type="hidden" name="kind" value=f.finding.kind.code()/>
-                                    <input type="hidden" name="text" value=f.finding.text.clone()/>
-                                    <div class="field">
-                                        <label for=id.clone()>
-                                            {format!("{} “{}” · {}", kind_label(f.finding.kind, lang), f.finding.text, lang.pick("放行理由", "reason"))}
-                                        </label>
-                                        <input id=id name="reason" type="text" required/>
-                                    </div>
-                                    <button type="submit" class="button button-secondary">{lang.pick("放行", "Override")}</button>
-                                </form>
-                            }
-                        })
-                        .collect_view()}
-                </section>
-            })}
-            {ws.feedback.preview.clone().map(|detail| view! {
-                <section class="preview" aria-labelledby="preview-heading">
-                    <h2 id="preview-heading">
-                        {if status.is_public() {
-                            lang.pick("公开内容", "Public copy")
-                        } else {
-                            lang.pick("公开预览：公众将看到的内容", "Preview: what the public will see")
-                        }}
-                    </h2>
-                    <NeedView detail lang preview=true/>
-                </section>
-            })}
             <History events=ws.history.clone()/>
             <section class="private-box" aria-labelledby="private-heading">
                 <h2 id="private-heading">{lang.pick("内部信息（不公开）", "Internal information (never published)")}</h2>
