@@ -18,6 +18,7 @@ pub mod claims;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod escape;
 pub mod i18n;
 pub mod library;
 pub mod money;

@@ -74,9 +74,31 @@ test('portal pages have no accessibility violations', async ({ browser }) => {
   test.setTimeout(180_000);
   const office = await signIn(browser, 'reviewer@shanqiao.test');
   const inReview = await firstHref(office, '/office/needs?status=in_review', /^\/office\/needs\/[A-Z]{2}-\d{4}-\d{6}$/);
-  await check(office, ['/office', '/office/needs', '/office/needs/new', '/office/needs/import', inReview, '/account', '/notifications']);
+  await check(office, ['/office', '/office/needs', inReview, '/account', '/notifications', '/office/needs/import']);
+  const caseworker = await signIn(browser, 'caseworker@shanqiao.test');
+  await check(caseworker, ['/office/needs/new', '/office/needs/import']);
   const charity = await signIn(browser, 'charity-admin@shanqiao.test');
   await check(charity, ['/charity', '/charity/profile', '/charity/alerts', '/charity/funds', '/charity/pledges']);
   const admin = await signIn(browser, 'admin@shanqiao.test');
   await check(admin, ['/admin/charities', '/admin/users', '/admin/offices']);
+});
+
+test.describe('on a 360 px wide phone, by keyboard', () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test('public pages fit the width and start with a skip link', async ({ page }) => {
+    test.setTimeout(90_000);
+    for (const path of ['/', '/needs', '/funds', '/transparency', '/charities', '/open-data', '/signin']) {
+      await page.goto(path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${path} is ${width} px wide`).toBeLessThanOrEqual(360);
+      await page.keyboard.press('Tab');
+      const focused = page.locator(':focus');
+      await expect(focused, path).toHaveText(/跳到正文/);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      // The next stop is inside the page's main content, not back in the header.
+      expect(await page.evaluate(() => !!document.activeElement?.closest('main')), path).toBe(true);
+    }
+  });
 });

@@ -10,6 +10,7 @@
 
 use app::domain::need::AssistanceType;
 use app::domain::RegionCode;
+use app::escape::html as escape;
 use app::i18n::Lang;
 use app::state::AppState;
 use axum::extract::{Query, Request, State};
@@ -98,22 +99,6 @@ fn style_hash() -> String {
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(STYLE))
     )
-}
-
-/// `&`, `<`, `>`, `"` and `'` as entities.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn page(framing: &Framing, lang: Lang, title: &str, body: &str) -> Response {

@@ -140,7 +140,8 @@ async fn a_backup_taken_during_writes_restores_every_need_pledge_and_ledger_entr
     // before its next need, so wait for that one (the copy must hold a prefix either way).
     let mut after = ids(&app.database.db).await;
     let waited = std::time::Instant::now();
-    while after[0].len() <= before[0].len() && waited.elapsed() < std::time::Duration::from_secs(20) {
+    while after[0].len() <= before[0].len() && waited.elapsed() < std::time::Duration::from_secs(20)
+    {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         after = ids(&app.database.db).await;
     }

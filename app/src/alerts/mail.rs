@@ -4,6 +4,7 @@
 
 use crate::domain::need::{AssistanceType, Urgency};
 use crate::domain::Fen;
+use crate::escape::html as escape;
 use crate::i18n::Lang;
 use crate::messages::{Channel, Outgoing};
 
@@ -37,21 +38,6 @@ pub struct Letter<'a> {
     pub manage: &'a str,
     /// The unsubscribe token.
     pub unsubscribe_token: &'a str,
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Letter<'_> {

@@ -150,6 +150,16 @@ pub fn Refusal(error: crate::error::AppError) -> impl IntoView {
     view! { <p class="error" role="alert" data-testid="refusal">{text}</p> }
 }
 
+/// A refusal that is the whole page: a heading, then the reason.
+#[component]
+pub fn RefusalPage(error: crate::error::AppError) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h1>{lang.pick("无法打开此页面", "This page is not open to you")}</h1>
+        <Refusal error/>
+    }
+}
+
 /// Text to put inside a `<textarea>`. Leptos writes a textarea's children unescaped on
 /// the server (as it does a script's), so a stored `</textarea>` would end the field and
 /// the rest would be read as markup. On the server the text is escaped here (the browser
@@ -157,16 +167,7 @@ pub fn Refusal(error: crate::error::AppError) -> impl IntoView {
 /// stays as it is, so hydration finds what it expects.
 pub fn textarea_text(text: &str) -> String {
     if cfg!(feature = "ssr") {
-        let mut out = String::with_capacity(text.len());
-        for c in text.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                other => out.push(other),
-            }
-        }
-        out
+        crate::escape::html(text)
     } else {
         text.to_owned()
     }

@@ -35,19 +35,7 @@ pub async fn recent_open<C: ConnectionTrait>(
     assistance_type: Option<AssistanceType>,
     limit: u64,
 ) -> Result<Vec<NeedSummary>, QueryError> {
-    let mut query = need::Entity::find().filter(
-        need::Column::Status.is_in([NeedStatus::Published.code(), NeedStatus::Claimed.code()]),
-    );
-    if let Some(t) = assistance_type {
-        query = query.filter(need::Column::AssistanceType.eq(t.code()));
-    }
-    let rows = query
-        .order_by_desc(need::Column::PublishedAt)
-        .order_by_desc(need::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?;
-    summaries(db, regions, rows).await
+    open_in_region(db, regions, None, assistance_type, limit).await
 }
 
 /// The open needs (published or claimed) of a region and optionally one assistance

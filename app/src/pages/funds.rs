@@ -282,7 +282,7 @@ fn ledger_table(lines: Vec<LedgerLine>, lang: Lang) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="items" data-testid="ledger">
                 <caption class="visually-hidden">{lang.pick("公开账目", "Public ledger")}</caption>
                 <thead><tr>

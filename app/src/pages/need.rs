@@ -228,7 +228,7 @@ fn ItemsTable(items: Vec<crate::needs::NeedItemView>, lang: Lang) -> impl IntoVi
     view! {
         <section>
             <h2>{lang.pick("所需物品与服务", "Items and services needed")}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="items">
                     <thead>
                         <tr>

@@ -27,7 +27,7 @@ fn Dictionary(
     lang: Lang,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="figures dictionary">
                 <caption>{caption}</caption>
                 <thead>

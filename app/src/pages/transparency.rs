@@ -202,7 +202,7 @@ fn FiguresTable(
     lang: Lang,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="figures" data-testid=id>
                 <caption>{caption}</caption>
                 <thead>

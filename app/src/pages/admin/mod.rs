@@ -4,7 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod post;
 
-use crate::components::form::{ErrorSummary, Refusal};
+use crate::components::form::{ErrorSummary, RefusalPage};
 use crate::components::lang::use_lang;
 use crate::components::portal::InvitationSent;
 use crate::components::session::{redirect_to_sign_in, set_status};
@@ -46,7 +46,7 @@ pub fn AdminCharitiesPage() -> impl IntoView {
                             if e == AppError::Forbidden {
         set_status(403);
     }
-                            view! { <Refusal error=e/> }.into_any()
+                            view! { <RefusalPage error=e/> }.into_any()
                         }
                     }
                 })}
@@ -99,7 +99,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     };
     if !user.is_platform_admin {
         set_status(403);
-        return view! { <Refusal error=AppError::Forbidden/> }.into_any();
+        return view! { <RefusalPage error=AppError::Forbidden/> }.into_any();
     }
     let link = use_context::<IssuedResetLink>();
     view! {
@@ -140,7 +140,7 @@ pub fn AdminOfficesPage() -> impl IntoView {
     };
     if !user.is_platform_admin {
         set_status(403);
-        return view! { <Refusal error=AppError::Forbidden/> }.into_any();
+        return view! { <RefusalPage error=AppError::Forbidden/> }.into_any();
     }
     let sent = use_context::<InvitationSent>();
     view! {

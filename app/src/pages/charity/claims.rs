@@ -151,7 +151,7 @@ pub fn ClaimsSection() -> impl IntoView {
                     view! { <p class="muted">{lang.pick("暂无认领。", "No claims yet.")}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll"><table class="items" data-testid="our-claims">
+                        <div class="table-scroll" tabindex="0"><table class="items" data-testid="our-claims">
                             <thead><tr>
                                 <th scope="col">{lang.pick("需求", "Need")}</th>
                                 <th scope="col">{lang.pick("方式", "Mode")}</th>

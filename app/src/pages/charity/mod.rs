@@ -160,7 +160,7 @@ fn Activity() -> impl IntoView {
                         view! { <p class="muted">{lang.pick("暂无认捐。", "No pledges yet.")}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-scroll"><table class="items" data-testid="our-pledges">
+                            <div class="table-scroll" tabindex="0"><table class="items" data-testid="our-pledges">
                                 <thead><tr>
                                     <th scope="col">{lang.pick("回执号", "Receipt")}</th>
                                     <th scope="col">{lang.pick("认捐对象", "For")}</th>

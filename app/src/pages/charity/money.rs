@@ -255,7 +255,7 @@ pub fn CharityPledgesPage() -> impl IntoView {
                         return view! { <p class="muted">{lang.pick("暂无认捐。", "No pledges yet.")}</p> }.into_any();
                     }
                     view! {
-                        <div class="table-scroll"><table class="items" data-testid="charity-pledges">
+                        <div class="table-scroll" tabindex="0"><table class="items" data-testid="charity-pledges">
                             <thead><tr>
                                 <th scope="col">{lang.pick("回执号", "Receipt")}</th>
                                 <th scope="col">{lang.pick("认捐对象", "For")}</th>

@@ -35,7 +35,7 @@ pub(crate) fn denied(e: AppError, next: &str, lang: crate::i18n::Lang) -> AnyVie
             if e == AppError::Forbidden {
                 set_status(403);
             }
-            view! { <crate::components::form::Refusal error=e/> }.into_any()
+            view! { <crate::components::form::RefusalPage error=e/> }.into_any()
         }
     }
 }

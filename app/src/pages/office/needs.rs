@@ -49,7 +49,7 @@ pub fn OfficeNeedsPage() -> impl IntoView {
                                         .collect_view()}
                                 </nav>
                                 {empty.then(|| view! { <p>{lang.pick("没有符合条件的需求。", "No needs here.")}</p> })}
-                                <div class="table-scroll" hidden=empty>
+                                <div class="table-scroll" tabindex="0" hidden=empty>
                                     <table class="items" data-testid="office-needs">
                                         <thead>
                                             <tr>

@@ -136,7 +136,7 @@ fn ImportForm(report: Option<ImportReport>) -> impl IntoView {
                 <button type="submit" class="button">{lang.pick("检查并导入", "Check and import")}</button>
             </form>
             <h2>{lang.pick("各列说明", "The columns")}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="items">
                     <thead>
                         <tr>
@@ -206,7 +206,7 @@ fn Report(report: ImportReport) -> impl IntoView {
             <h2 id="report-heading">{lang.pick("导入结果", "Import result")}</h2>
             <p class:error=failed role=if failed { "alert" } else { "status" }>{summary}</p>
             {(!report.rows.is_empty()).then(|| view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0">
                     <table class="items">
                         <thead>
                             <tr>
