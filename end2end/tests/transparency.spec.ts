@@ -38,7 +38,7 @@ test.describe('with JavaScript disabled', () => {
 
   test('open data lists its downloads and the data dictionary', async ({ page, request }) => {
     await page.goto('/open-data/');
-    await expect(page).toHaveURL(/\/open-data$/);
+    await expect(page).toHaveURL(/\/open-data\/$/);
     await expect(page.getByRole('heading', { level: 1, name: '开放数据' })).toBeVisible();
     await expect(page.getByRole('link', { name: 'needs.csv' })).toBeVisible();
     await expect(page.getByRole('table', { name: /needs\.csv/ })).toBeVisible();

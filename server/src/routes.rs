@@ -112,10 +112,6 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             get(api::open_data::open_needs),
         )
         .route(
-            "/open-data/",
-            get(|| async { axum::response::Redirect::permanent(app::routes::OPEN_DATA.url()) }),
-        )
-        .route(
             app::routes::OPEN_MONEY_CSV.url(),
             get(api::money::open_money),
         )

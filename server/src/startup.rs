@@ -247,14 +247,46 @@ impl Application {
                 }
             });
         }
+        // The path is made canonical before routing (a layer on the router would run
+        // after it), so `/open-data/` is the open-data page itself, not a redirect.
+        let app = tower::Layer::layer(
+            &tower::util::MapRequestLayer::new(canonical_path),
+            self.router,
+        );
         axum::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                SocketAddr,
+            >(app),
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
     }
+}
+
+/// Paths the site answers with a trailing slash too, as they are published (the open
+/// data page is announced as `/open-data/`); routes are written without it.
+const WITH_SLASH: &[&str] = &["/open-data/"];
+
+/// The request with `/open-data/` read as `/open-data` (the query kept).
+fn canonical_path(mut request: axum::extract::Request) -> axum::extract::Request {
+    let path = request.uri().path();
+    if !WITH_SLASH.contains(&path) {
+        return request;
+    }
+    let trimmed = path.trim_end_matches('/');
+    let target = match request.uri().query() {
+        Some(q) => format!("{trimmed}?{q}"),
+        None => trimmed.to_owned(),
+    };
+    let mut parts = request.uri().clone().into_parts();
+    if let Ok(pq) = target.parse() {
+        parts.path_and_query = Some(pq);
+        if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 fn leptos_options(bind: SocketAddr, site_dir: &Path) -> anyhow::Result<LeptosOptions> {
