@@ -15,15 +15,21 @@ use leptos_router::hooks::use_params_map;
 pub fn NeedPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
-    let need = Resource::new(
-        move || params.read().get("code").unwrap_or_default(),
-        need_by_code,
-    );
+    let code = move || params.read().get("code").unwrap_or_default();
+    // Both loads start here, above the Suspense that reads them: a resource created
+    // inside a Suspense's children can leave the server's response hanging
+    // (leptos-rs/leptos#4866, #4851), and loading both at once is faster anyway.
+    let need = Resource::new(code, need_by_code);
+    let giving = Resource::new(code, crate::money::load_need_giving);
     view! {
         <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
-                match need.await {
-                    Ok(detail) => view! { <NeedView detail lang preview=false/> }.into_any(),
+                let (detail, giving) = (need.await, giving.await);
+                match detail {
+                    Ok(detail) => {
+                        let giving = giving.ok();
+                        view! { <NeedView detail lang preview=false giving/> }.into_any()
+                    }
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                 }
@@ -35,7 +41,14 @@ pub fn NeedPage() -> impl IntoView {
 /// The public copy of a need. With `preview`, as the office portal shows it before
 /// publication: the same content without the page's title, meta and breadcrumb.
 #[component]
-pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView {
+pub fn NeedView(
+    detail: NeedDetail,
+    lang: Lang,
+    preview: bool,
+    /// How to give to it (the public page only).
+    #[prop(default = None)]
+    giving: Option<crate::money::NeedGiving>,
+) -> impl IntoView {
     let s = detail.summary;
     let goal = s.goal;
     let percent = detail.received.percent_of(goal);
@@ -100,9 +113,9 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
         }
     });
     let code = s.public_code.clone();
-    let giving = (!preview).then(|| {
+    let giving = giving.filter(|_| !preview).map(|g| {
         let code = s.public_code.clone();
-        view! { <Giving code lang/> }
+        view! { <Giving code g lang/> }
     });
     let page_head = (!preview).then(|| {
         view! {
@@ -179,44 +192,35 @@ pub fn NeedView(detail: NeedDetail, lang: Lang, preview: bool) -> impl IntoView 
 /// How to give to this need: the pledge form while a charity raises money for it, and
 /// the open funds whose criteria it meets.
 #[component]
-fn Giving(code: String, lang: Lang) -> impl IntoView {
+fn Giving(code: String, g: crate::money::NeedGiving, lang: Lang) -> impl IntoView {
     use crate::pages::funds::{PaymentBox, PledgeForm};
-    let giving = Resource::new(move || code.clone(), crate::money::load_need_giving);
+    let pledge = g.raising.then(|| {
+        let action = crate::routes::PLEDGE_TO_NEED.to([&code]);
+        view! {
+            <p>{lang.pick("由 ", "")}{g.charity.clone().unwrap_or_default()}{lang.pick(" 公开募集，善款直接用于这户家庭的需求。", " raises the money; it goes to this family's need.")}</p>
+            <PledgeForm action lang most=g.room/>
+            {g.payment.clone().map(|payment| view! { <PaymentBox payment lang/> })}
+        }
+    });
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(g) = giving.await else { return ().into_any() };
-                let code = use_params_map().read_untracked().get("code").unwrap_or_default();
-                let pledge = g.raising.then(|| {
-                    let action = crate::routes::PLEDGE_TO_NEED.to([&code]);
-                    view! {
-                        <p>{lang.pick("由 ", "")}{g.charity.clone().unwrap_or_default()}{lang.pick(" 公开募集，善款直接用于这户家庭的需求。", " raises the money; it goes to this family's need.")}</p>
-                        <PledgeForm action lang most=g.room/>
-                        {g.payment.clone().map(|payment| view! { <PaymentBox payment lang/> })}
-                    }
-                });
-                view! {
-                    <section class="giving" aria-labelledby="giving-heading">
-                        <h2 id="giving-heading">{lang.pick("如何帮助", "How to help")}</h2>
-                        {pledge}
-                        {(!g.raising).then(|| view! {
-                            <p class="muted">{lang.pick("这条需求目前没有公开募集。您可以认捐给能资助它的基金：", "Nobody raises money for this need directly now. You can pledge to a fund that can reach it:")}</p>
-                        })}
-                        {if g.funds.is_empty() {
-                            (!g.raising).then(|| view! { <p class="muted"><a href=crate::routes::FUNDS.url()>{lang.pick("查看全部基金与项目", "See all funds and projects")}</a></p> }).into_any()
-                        } else {
-                            view! {
-                                <ul class="fund-links" data-testid="funds-reaching">
-                                    {g.funds.into_iter().map(|(id, name, kind)| view! {
-                                        <li><a href=crate::routes::FUND.to([&id])>{name}</a>" · "{kind.label(lang)}</li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                    </section>
-                }.into_any()
+        <section class="giving" aria-labelledby="giving-heading">
+            <h2 id="giving-heading">{lang.pick("如何帮助", "How to help")}</h2>
+            {pledge}
+            {(!g.raising).then(|| view! {
+                <p class="muted">{lang.pick("这条需求目前没有公开募集。您可以认捐给能资助它的基金：", "Nobody raises money for this need directly now. You can pledge to a fund that can reach it:")}</p>
             })}
-        </Suspense>
+            {if g.funds.is_empty() {
+                (!g.raising).then(|| view! { <p class="muted"><a href=crate::routes::FUNDS.url()>{lang.pick("查看全部基金与项目", "See all funds and projects")}</a></p> }).into_any()
+            } else {
+                view! {
+                    <ul class="fund-links" data-testid="funds-reaching">
+                        {g.funds.into_iter().map(|(id, name, kind)| view! {
+                            <li><a href=crate::routes::FUND.to([&id])>{name}</a>" · "{kind.label(lang)}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

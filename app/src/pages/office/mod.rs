@@ -47,11 +47,15 @@ pub fn OfficePortalPage() -> impl IntoView {
     use crate::organizations::my_office;
     let lang = use_lang();
     let office = Resource::new(|| (), |_| my_office());
+    // Loaded here, beside the office, not inside the Suspense that shows it: a resource
+    // created in a Suspense's children can leave the response hanging (leptos#4866).
+    let publishing = Resource::new(|| (), |_| crate::organizations::office_publishing());
     view! {
         <Title text=lang.pick("民政工作台 · 善桥", "Office portal · Shanqiao")/>
         <Suspense fallback=|| ()>
             {move || {
                 Suspend::new(async move {
+                    let snippets = publishing.await.ok();
                     match office.await {
                         Ok(org) => {
                             let is_admin = org.my_role == crate::domain::organization::Role::OfficeAdmin;
@@ -67,7 +71,7 @@ pub fn OfficePortalPage() -> impl IntoView {
                                     <a href=crate::routes::IMPORT_NEEDS.url()>{lang.pick("批量导入", "Import CSV")}</a>
                                 </nav>
                                 <Portal org registered=false/>
-                                <Publishing/>
+                                {snippets.map(|p| view! { <Publishing p/> })}
                                 {is_admin.then(|| view! { <ReviewLimitForm days/> })}
                             }
                             .into_any()
@@ -146,14 +150,9 @@ pub(crate) async fn signed_in_staff(
 /// Publishing on the office's own portal: the embed snippets to paste, and the export of
 /// its region's figures.
 #[component]
-fn Publishing() -> impl IntoView {
+fn Publishing(p: crate::organizations::PortalSnippets) -> impl IntoView {
     let lang = use_lang();
-    let publishing = Resource::new(|| (), |_| crate::organizations::office_publishing());
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let Ok(p) = publishing.await else { return ().into_any() };
-                view! {
                     <section class="publishing" aria-labelledby="publishing-heading">
                         <h2 id="publishing-heading">{lang.pick("在本单位门户网站发布", "Publish on your own portal")}</h2>
                         <p>{lang.pick(
@@ -173,8 +172,5 @@ fn Publishing() -> impl IntoView {
                             <a href=format!("{}?region={}", crate::routes::TRANSPARENCY.url(), p.region_code)>{lang.pick("查看本辖区公开数据看板", "See your region's dashboard")}</a>
                         </p>
                     </section>
-                }.into_any()
-            })}
-        </Suspense>
     }
 }
