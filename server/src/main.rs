@@ -9,6 +9,9 @@ fn main() -> ExitCode {
     if let server::cli::Command::PiiCheck { names } = &cli.command {
         return server::commands::pii_check::run(names.as_deref());
     }
+    if let server::cli::Command::Serve(_) = &cli.command {
+        server::malloc::cap_arenas();
+    }
     server::telemetry::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

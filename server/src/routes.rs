@@ -5,6 +5,7 @@ use crate::api;
 use crate::defences::{self, SiteOrigin};
 use crate::metrics::{self, MetricsSource};
 use crate::page_cache::{self, PageCache};
+use crate::render_deadline;
 use crate::sessions::{self, DbSessionStore};
 use crate::static_assets::{self, StaticAssets};
 use app::state::AppState;
@@ -151,6 +152,12 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
             app::action::render::render_answers,
         ))
         .layer(middleware::from_fn(defences::no_store_private))
+        // Inside the page cache: a render that stalls is dropped and tried again before
+        // the cache's one-render-per-key guard has kept visitors waiting long.
+        .layer(middleware::from_fn_with_state(
+            render_deadline::Deadline::default(),
+            render_deadline::enforce,
+        ))
         // Inside the layer that loads the signed-in user: only anonymous requests are
         // answered from the cache.
         .layer(middleware::from_fn_with_state(
