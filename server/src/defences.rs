@@ -109,18 +109,22 @@ pub async fn same_origin(State(site): State<SiteOrigin>, request: Request, next:
     }
 }
 
+/// Whether an answer is an HTML page.
+pub fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
 /// Middleware: a page whose policy did not reach its headers (Leptos applies response
 /// options after the first chunk, which was seen to miss now and then under load) gets
 /// it here, from the nonce its scripts carry. Pages are rendered whole (async mode), so
 /// buffering them costs nothing the client would notice.
 pub async fn page_csp(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html
+    if !is_html(&response)
         || response
             .headers()
             .contains_key(header::CONTENT_SECURITY_POLICY)

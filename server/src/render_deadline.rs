@@ -76,12 +76,7 @@ pub async fn enforce(State(deadline): State<Deadline>, request: Request, next: N
 /// The answer, with an HTML body read whole so that a stall inside it counts.
 async fn answer_whole(next: Next, request: Request) -> Response {
     let response = next.run(request).await;
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
+    if !crate::defences::is_html(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
