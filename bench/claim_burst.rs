@@ -6,7 +6,8 @@
 //! (p50, p99, max) and the rounds' wall time.
 //!
 //! Run: `cargo bench -p shanqiao --bench claim_burst` (exits 1 if a round has not exactly
-//! one winner). Figures are in `docs/BENCHMARKS.md`.
+//! one winner); `SHANQIAO_BIN=path` runs another build of the server instead. Figures are
+//! in `docs/BENCHMARKS.md`.
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -45,8 +46,12 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The server binary: this build's, or `SHANQIAO_BIN` (to compare two builds in one
+/// sitting).
 fn command(data: &tempfile::TempDir, database_url: Option<&str>) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_shanqiao"));
+    let binary =
+        std::env::var_os("SHANQIAO_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_shanqiao").into());
+    let mut c = Command::new(binary);
     c.env_remove("DATABASE_URL")
         .env_remove("SHANQIAO_BASE_URL")
         .env("SHANQIAO_DATA_DIR", data.path())

@@ -11,12 +11,18 @@ use std::time::Duration;
 /// SQLite gets WAL journaling, foreign keys and a busy timeout on every pooled
 /// connection, and a few connections instead of sea-orm's default of one, so that a read
 /// never waits behind an open transaction.
+///
+/// A pooled connection is pinged before use only when it has been idle for a while (it
+/// may have been dropped by the server or the network meanwhile). sqlx pings on every
+/// checkout by default: one more round trip for every statement run outside a
+/// transaction, which doubled the round trips of a request answered from reads.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(10));
+        .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire_if_idle_for(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         options.max_connections(4).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

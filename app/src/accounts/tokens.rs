@@ -72,6 +72,20 @@ pub struct TokenPrincipal {
     pub token_id: i64,
     pub user_id: i64,
     pub organization_id: i64,
+    /// The organization as it stood when the token was checked (read in the same query).
+    pub organization: TokenOrganization,
+}
+
+/// What a request needs to know of the token's organization, read with the token so that
+/// an API request does not need a second query for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenOrganization {
+    /// `organizations.kind` (see `OrganizationKind`).
+    pub kind: String,
+    pub name: String,
+    /// `organizations.verification` (see `Verification`).
+    pub verification: String,
+    pub public_fundraising: bool,
 }
 
 /// A token as its organization's admin sees it (never the secret).
@@ -241,10 +255,12 @@ pub async fn revoke(
 }
 
 const AUTHENTICATE_SQL: &str =
-    "SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at \
+    "SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, \
+     o.kind, o.name, o.verification, o.public_fundraising \
      FROM api_tokens t \
      JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL \
      JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id \
+     JOIN organizations o ON o.id = t.organization_id \
      WHERE t.token_hash = ? AND t.revoked_at IS NULL LIMIT 1";
 
 #[derive(Debug, FromQueryResult)]
@@ -254,6 +270,10 @@ struct ActiveToken {
     organization_id: i64,
     expires_at: Option<DateTime<Utc>>,
     last_used_at: Option<DateTime<Utc>>,
+    kind: String,
+    name: String,
+    verification: String,
+    public_fundraising: bool,
 }
 
 /// How often a token's last use is written, at most.
@@ -269,7 +289,7 @@ pub async fn authenticate(
         return Err(TokenError::Invalid);
     }
     // One query: the token, if not revoked, of an enabled user still a member of its
-    // organization (every API request starts here).
+    // organization, with the organization (every API request starts here).
     let backend = db.get_database_backend();
     let sql = match backend {
         sea_orm::DbBackend::Postgres => AUTHENTICATE_SQL.replace('?', "$1"),
@@ -300,6 +320,12 @@ pub async fn authenticate(
         token_id: token.id,
         user_id: token.user_id,
         organization_id: token.organization_id,
+        organization: TokenOrganization {
+            kind: token.kind,
+            name: token.name,
+            verification: token.verification,
+            public_fundraising: token.public_fundraising,
+        },
     })
 }
 

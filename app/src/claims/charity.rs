@@ -41,26 +41,16 @@ impl CharityActor {
     /// The charity of an API token (`None` if the token is another kind of
     /// organization's). Authentication has checked that its user is a member; a member of
     /// a charity holds a charity role (roles fit their organization's kind).
-    pub async fn of_token<C: ConnectionTrait>(
-        db: &C,
-        token: &TokenPrincipal,
-    ) -> Result<Option<CharityActor>, DbErr> {
-        let Some(org) = organization::Entity::find_by_id(token.organization_id)
-            .one(db)
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(
-            (org.kind == OrganizationKind::Charity.code()).then(|| CharityActor {
-                user_id: token.user_id,
-                charity_id: org.id,
-                charity_name: org.name,
-                verified: org.verification == Verification::Verified.code(),
-                public_fundraising: org.public_fundraising,
-                via_token: Some(token.token_id),
-            }),
-        )
+    pub fn of_token(token: &TokenPrincipal) -> Option<CharityActor> {
+        let org = &token.organization;
+        (org.kind == OrganizationKind::Charity.code()).then(|| CharityActor {
+            user_id: token.user_id,
+            charity_id: token.organization_id,
+            charity_name: org.name.clone(),
+            verified: org.verification == Verification::Verified.code(),
+            public_fundraising: org.public_fundraising,
+            via_token: Some(token.token_id),
+        })
     }
 
     /// The user acting for `org_id` in the portal, if it is a charity and `role` a

@@ -317,6 +317,21 @@ pub async fn claim(
         }
     }
     let txn = crate::db::begin_write(db).await?;
+    // On PostgreSQL, wait on the need's row for a claim of it in progress: when that one
+    // commits, this one reads the need claimed and ends here, instead of running every
+    // check only to lose at the guarded update. (Lock order: the need, then the charity.)
+    let row = need::Entity::find()
+        .filter(need::Column::PublicCode.eq(code))
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(ClaimError::NotFound)?;
+    if matches!(
+        need_status(&row)?,
+        NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified
+    ) {
+        return Err(ClaimError::AlreadyClaimed);
+    }
     lock_charity(&txn, who.charity_id).await?;
     // Read again inside the transaction: an admin may have just changed it.
     let charity = organization::Entity::find_by_id(who.charity_id)
@@ -324,7 +339,6 @@ pub async fn claim(
         .await?
         .ok_or(ClaimError::NotACharity)?;
     let verified = charity.verification == "verified";
-    let row = need_by_code(&txn, code).await?;
     let from = state_of(&txn, &row).await?;
     if !from.need.is_public() {
         return Err(ClaimError::NotFound);

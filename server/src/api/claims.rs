@@ -90,11 +90,8 @@ fn api_error(e: ClaimError) -> ApiError {
     }
 }
 
-async fn charity_of(state: &AppState, p: &ApiPrincipal) -> Result<CharityActor, ApiError> {
-    CharityActor::of_token(&state.db, &p.0)
-        .await
-        .map_err(|e| api_error(e.into()))?
-        .ok_or_else(|| api_error(ClaimError::NotACharity))
+fn charity_of(p: &ApiPrincipal) -> Result<CharityActor, ApiError> {
+    CharityActor::of_token(&p.0).ok_or_else(|| api_error(ClaimError::NotACharity))
 }
 
 /// One reason a need fits, in both languages.
@@ -148,7 +145,7 @@ pub async fn matches(
     principal: ApiPrincipal,
 ) -> Result<Json<MatchesBody>, ApiError> {
     use app::i18n::Lang;
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let m = queries::matches(&state.db, &state.regions, &who, queries::MATCH_LIMIT)
         .await
         .map_err(api_error)?;
@@ -320,7 +317,7 @@ pub async fn claim_need(
     Path(code): Path<String>,
     request: Request,
 ) -> Result<(StatusCode, Json<ClaimBody>), ApiError> {
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let body: ClaimNeedRequest = json_body(request.into_body(), MAX_BODY_BYTES).await?;
     let now = chrono::Utc::now();
     let request = ClaimRequest::parse(
@@ -356,7 +353,7 @@ pub async fn list_claims(
     State(state): State<AppState>,
     principal: ApiPrincipal,
 ) -> Result<Json<ClaimList>, ApiError> {
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let claims = queries::claims_of(&state.db, &state.regions, &who, 100)
         .await
         .map_err(api_error)?;
@@ -383,7 +380,7 @@ pub async fn read_claim(
     principal: ApiPrincipal,
     Path(id): Path<i64>,
 ) -> Result<Json<ClaimBody>, ApiError> {
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     read(&state, &who, id).await
 }
 
@@ -416,7 +413,7 @@ pub async fn release_claim(
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Json<ClaimBody>, ApiError> {
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let body: ReleaseRequest = json_body(request.into_body(), MAX_BODY_BYTES).await?;
     lifecycle::release(&state.db, &who, id, &body.reason, chrono::Utc::now())
         .await
@@ -464,7 +461,7 @@ pub async fn report_fulfilment(
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Json<ClaimBody>, ApiError> {
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let body: FulfilmentRequest = json_body(request.into_body(), MAX_BODY_BYTES).await?;
     let input = ReportInput {
         delivered_on: body.delivered_on,
@@ -518,7 +515,7 @@ pub async fn upload_attachment(
     request: Request,
 ) -> Result<(StatusCode, Json<ClaimBody>), ApiError> {
     use app::claims::attachments;
-    let who = charity_of(&state, &principal).await?;
+    let who = charity_of(&principal)?;
     let bytes = axum::body::to_bytes(request.into_body(), attachments::MAX_BYTES)
         .await
         .map_err(|_| {
