@@ -1,27 +1,41 @@
-//! Facet counts over the matching needs, in the same pass that finds them: the region level
-//! below the one filtered on, every keyword facet, and target-amount ranges.
+//! Facet counts over the matching needs: the region level below the one filtered on,
+//! every keyword facet, and target-amount ranges.
 //!
-//! Matching documents are counted a block at a time: each column decodes a block of
-//! values in one call (`get_vals`), and the region counts of the province and city levels
-//! are arrays indexed by the code, not a hash map. Both matter at a million needs, where a
-//! two-character query can match a quarter of them.
+//! Counting reads one packed word per document (see [`Packed`]): the province and city
+//! codes, the five keyword values and the amount range, built once per segment from the
+//! fast-field columns and kept until a merge retires the segment. At a million needs a
+//! two-character query can match a quarter of them, and reading seven columns for each
+//! match cost more than finding it. Only the county level, counted when a city is chosen
+//! (and so over few needs), reads its column.
 
 use crate::columns::ColumnCache;
 use crate::schema::{Keyword, Level};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, ColumnIndex, ColumnValues};
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Keyword values are small numbers; larger ones are not counted.
 pub const MAX_KEYWORD_VALUE: usize = 32;
 
-/// Documents counted per block.
-const BLOCK: usize = 128;
-
 /// A document without a value in a column.
 const MISSING: u64 = u64::MAX;
+
+/// Bits of a packed word: province (code / 10,000), city (code / 100), then six bits for
+/// each keyword value and for the amount range; [`NONE`] in a six-bit slot is "not
+/// counted".
+const PROVINCE_BITS: u32 = 7;
+const CITY_SHIFT: u32 = PROVINCE_BITS;
+const CITY_BITS: u32 = 14;
+const KEYWORD_SHIFT: u32 = CITY_SHIFT + CITY_BITS;
+const SLOT_BITS: u32 = 6;
+const AMOUNT_SHIFT: u32 = KEYWORD_SHIFT + SLOT_BITS * Keyword::ALL.len() as u32;
+const NONE: u64 = (1 << SLOT_BITS) - 1;
+const SLOTS: usize = 1 << SLOT_BITS;
+
+/// The most amount ranges counted (the rest are not counted).
+pub const MAX_AMOUNT_RANGES: usize = NONE as usize;
 
 /// The counts of one search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,102 +50,151 @@ pub struct FacetCounts {
     pub amounts: Vec<u64>,
 }
 
+/// One segment's facet values, a word per document, for the amount bounds it was built
+/// with.
+pub(crate) struct Packed {
+    pub bounds: Vec<u64>,
+    words: Vec<u64>,
+}
+
+/// `code / divisor` when `code` is a whole code at that level (its lower digits zero) and
+/// fits in `bits`; 0 (not counted) otherwise.
+fn level_index(code: u64, divisor: u64, bits: u32) -> u64 {
+    if code != MISSING && code % divisor == 0 && code / divisor < (1 << bits) {
+        code / divisor
+    } else {
+        0
+    }
+}
+
+impl Packed {
+    /// Reads every document's facet values from `reader`'s columns.
+    pub fn build(reader: &SegmentReader, bounds: &[u64]) -> tantivy::Result<Packed> {
+        let max_doc = reader.max_doc() as usize;
+        let fast = reader.fast_fields();
+        let mut words = vec![0u64; max_doc];
+        let mut values = vec![0u64; max_doc];
+        let docs: Vec<DocId> = (0..reader.max_doc()).collect();
+        let read = |name: &str, values: &mut [u64]| -> tantivy::Result<()> {
+            let column = fast.u64(name)?;
+            fill(&column, &docs, values);
+            Ok(())
+        };
+        read(Level::Province.name(), &mut values)?;
+        for (w, code) in words.iter_mut().zip(&values) {
+            *w |= level_index(*code, 10_000, PROVINCE_BITS);
+        }
+        read(Level::City.name(), &mut values)?;
+        for (w, code) in words.iter_mut().zip(&values) {
+            *w |= level_index(*code, 100, CITY_BITS) << CITY_SHIFT;
+        }
+        for (k, keyword) in Keyword::ALL.iter().enumerate() {
+            read(keyword.name(), &mut values)?;
+            let shift = KEYWORD_SHIFT + SLOT_BITS * k as u32;
+            for (w, v) in words.iter_mut().zip(&values) {
+                let slot = if (*v as usize) < MAX_KEYWORD_VALUE {
+                    *v
+                } else {
+                    NONE
+                };
+                *w |= slot << shift;
+            }
+        }
+        read("target_fen", &mut values)?;
+        for (w, fen) in words.iter_mut().zip(&values) {
+            let range = if *fen > 0 && *fen != MISSING {
+                bounds.partition_point(|b| b <= fen) as u64
+            } else {
+                NONE
+            };
+            *w |= range.min(NONE) << AMOUNT_SHIFT;
+        }
+        Ok(Packed {
+            bounds: bounds.to_vec(),
+            words,
+        })
+    }
+}
+
+/// The values of `docs` in `column` ([`MISSING`] where there is none), a block at a time
+/// when every document has one.
+fn fill(column: &Column<u64>, docs: &[DocId], out: &mut [u64]) {
+    match column.index {
+        ColumnIndex::Full => {
+            for (docs, out) in docs.chunks(1024).zip(out.chunks_mut(1024)) {
+                column.values.get_vals(docs, out);
+            }
+        }
+        _ => {
+            for (doc, value) in docs.iter().zip(out.iter_mut()) {
+                *value = column.first(*doc).unwrap_or(MISSING);
+            }
+        }
+    }
+}
+
+/// Counts the matching needs and their facets (scoring-free: the page's order is found
+/// in a separate pass that can skip documents).
 pub(crate) struct FacetCollector<'a> {
     pub region_level: Option<Level>,
     pub bounds: Vec<u64>,
     pub columns: &'a ColumnCache,
 }
 
-/// One column's values, read a block at a time.
-enum Values {
-    /// Every document has one value, at its own row.
-    Full(Arc<dyn ColumnValues<u64>>),
-    /// Some documents have none (older segments, or an empty column).
-    Sparse(Column<u64>),
-}
-
-impl Values {
-    fn of(column: Column<u64>) -> Self {
-        match column.index {
-            ColumnIndex::Full => Values::Full(column.values.clone()),
-            _ => Values::Sparse(column),
-        }
-    }
-
-    /// The values of `docs` into `out` ([`MISSING`] where there is none).
-    fn fill(&self, docs: &[DocId], out: &mut [u64]) {
-        match self {
-            Values::Full(values) => values.get_vals(docs, out),
-            Values::Sparse(column) => {
-                for (doc, value) in docs.iter().zip(out.iter_mut()) {
-                    *value = column.first(*doc).unwrap_or(MISSING);
-                }
-            }
-        }
-    }
-}
-
-/// Counts per region code: an array for the province and city levels (their codes end in
-/// 0000 and 00), a map for counties.
-enum RegionCounts {
-    Dense { divisor: u64, counts: Vec<u64> },
-    Map(HashMap<u64, u64>),
-}
-
-impl RegionCounts {
-    fn for_level(level: Level) -> Self {
-        match level {
-            Level::Province => RegionCounts::Dense {
-                divisor: 10_000,
-                counts: vec![0; 100],
-            },
-            Level::City => RegionCounts::Dense {
-                divisor: 100,
-                counts: vec![0; 10_000],
-            },
-            Level::County => RegionCounts::Map(HashMap::new()),
-        }
-    }
-
-    fn add(&mut self, code: u64) {
-        match self {
-            RegionCounts::Dense { divisor, counts } if code % *divisor == 0 => {
-                if let Some(n) = counts.get_mut((code / *divisor) as usize) {
-                    *n += 1;
-                }
-            }
-            RegionCounts::Dense { .. } => {}
-            RegionCounts::Map(map) => *map.entry(code).or_default() += 1,
-        }
-    }
-
-    fn into_pairs(self) -> Vec<(u64, u64)> {
-        match self {
-            RegionCounts::Dense { divisor, counts } => counts
-                .into_iter()
-                .enumerate()
-                .filter(|(_, n)| *n > 0)
-                .map(|(i, n)| (i as u64 * divisor, n))
-                .collect(),
-            RegionCounts::Map(map) => map.into_iter().collect(),
-        }
-    }
+/// How one segment counts regions.
+enum Regions {
+    None,
+    /// From the packed word: `(word >> shift) & mask` indexes `counts`; the code is the
+    /// index times `unit`.
+    Packed {
+        shift: u32,
+        mask: u64,
+        unit: u64,
+        counts: Vec<u64>,
+    },
+    /// Counties, from their column.
+    Column(Column<u64>, HashMap<u64, u64>),
 }
 
 pub(crate) struct SegmentCounter {
-    region: Option<(Values, RegionCounts)>,
-    keywords: Vec<Values>,
-    target: Values,
-    bounds: Vec<u64>,
-    keyword_counts: Vec<[u64; MAX_KEYWORD_VALUE]>,
-    amounts: Vec<u64>,
-    /// Documents waiting to be counted, and room for one block of values.
-    pending: Vec<DocId>,
-    scratch: Vec<u64>,
+    packed: Arc<Packed>,
+    regions: Regions,
+    keywords: [[u64; SLOTS]; 5],
+    amounts: [u64; SLOTS],
+    total: u64,
+}
+
+impl SegmentCounter {
+    #[inline]
+    fn add(&mut self, doc: DocId) {
+        let Some(&word) = self.packed.words.get(doc as usize) else {
+            return;
+        };
+        self.total += 1;
+        match &mut self.regions {
+            Regions::None => {}
+            Regions::Packed {
+                shift,
+                mask,
+                counts,
+                ..
+            } => counts[((word >> *shift) & *mask) as usize] += 1,
+            Regions::Column(column, counts) => {
+                if let Some(code) = column.first(doc) {
+                    *counts.entry(code).or_default() += 1;
+                }
+            }
+        }
+        for (k, counts) in self.keywords.iter_mut().enumerate() {
+            counts[((word >> (KEYWORD_SHIFT + SLOT_BITS * k as u32)) & NONE) as usize] += 1;
+        }
+        self.amounts[((word >> AMOUNT_SHIFT) & NONE) as usize] += 1;
+    }
 }
 
 impl Collector for FacetCollector<'_> {
-    type Fruit = FacetCounts;
+    /// The number of matching needs, and their facet counts.
+    type Fruit = (usize, FacetCounts);
     type Child = SegmentCounter;
 
     fn for_segment(
@@ -139,24 +202,32 @@ impl Collector for FacetCollector<'_> {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentCounter> {
-        let open = |name| self.columns.u64(reader, name).map(Values::of);
-        let region = match self.region_level {
-            Some(level) => Some((open(level.name())?, RegionCounts::for_level(level))),
-            None => None,
+        let packed = self.columns.packed(reader, &self.bounds)?;
+        let regions = match self.region_level {
+            None => Regions::None,
+            Some(Level::Province) => Regions::Packed {
+                shift: 0,
+                mask: (1 << PROVINCE_BITS) - 1,
+                unit: 10_000,
+                counts: vec![0; 1 << PROVINCE_BITS],
+            },
+            Some(Level::City) => Regions::Packed {
+                shift: CITY_SHIFT,
+                mask: (1 << CITY_BITS) - 1,
+                unit: 100,
+                counts: vec![0; 1 << CITY_BITS],
+            },
+            Some(Level::County) => Regions::Column(
+                self.columns.u64(reader, Level::County.name())?,
+                HashMap::new(),
+            ),
         };
-        let keywords = Keyword::ALL
-            .iter()
-            .map(|k| open(k.name()))
-            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(SegmentCounter {
-            region,
-            keywords,
-            target: open("target_fen")?,
-            bounds: self.bounds.clone(),
-            keyword_counts: vec![[0; MAX_KEYWORD_VALUE]; Keyword::ALL.len()],
-            amounts: vec![0; self.bounds.len() + 1],
-            pending: Vec::with_capacity(BLOCK),
-            scratch: vec![0; BLOCK],
+            packed,
+            regions,
+            keywords: [[0; SLOTS]; 5],
+            amounts: [0; SLOTS],
+            total: 0,
         })
     }
 
@@ -164,21 +235,24 @@ impl Collector for FacetCollector<'_> {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Partial>) -> tantivy::Result<FacetCounts> {
+    fn merge_fruits(&self, fruits: Vec<Partial>) -> tantivy::Result<(usize, FacetCounts)> {
+        let mut total = 0;
         let mut regions: HashMap<u64, u64> = HashMap::new();
-        let mut keywords = vec![[0u64; MAX_KEYWORD_VALUE]; Keyword::ALL.len()];
-        let mut amounts = vec![0; self.bounds.len() + 1];
+        let mut keywords = [[0u64; MAX_KEYWORD_VALUE]; 5];
+        let ranges = (self.bounds.len() + 1).min(MAX_AMOUNT_RANGES);
+        let mut amounts = vec![0; ranges];
         for fruit in fruits {
+            total += fruit.total;
             for (code, n) in fruit.regions {
                 *regions.entry(code).or_default() += n;
             }
-            for (total, part) in keywords.iter_mut().zip(&fruit.keywords) {
-                for (t, p) in total.iter_mut().zip(part) {
-                    *t += p;
+            for (sum, part) in keywords.iter_mut().zip(&fruit.keywords) {
+                for (s, p) in sum.iter_mut().zip(part) {
+                    *s += p;
                 }
             }
-            for (t, p) in amounts.iter_mut().zip(&fruit.amounts) {
-                *t += p;
+            for (s, p) in amounts.iter_mut().zip(&fruit.amounts) {
+                *s += p;
             }
         }
         let mut regions: Vec<(u64, u64)> = regions.into_iter().filter(|(c, _)| *c != 0).collect();
@@ -191,85 +265,75 @@ impl Collector for FacetCollector<'_> {
                 .map(|(v, n)| (v as u64, *n))
                 .collect::<Vec<_>>()
         };
-        Ok(FacetCounts {
-            regions: self.region_level.map(|l| (l, regions)),
-            keywords: [
-                listed(&keywords[0]),
-                listed(&keywords[1]),
-                listed(&keywords[2]),
-                listed(&keywords[3]),
-                listed(&keywords[4]),
-            ],
-            amounts,
-        })
+        Ok((
+            total as usize,
+            FacetCounts {
+                regions: self.region_level.map(|l| (l, regions)),
+                keywords: keywords.each_ref().map(listed),
+                amounts,
+            },
+        ))
     }
 }
 
 /// One segment's counts.
 pub(crate) struct Partial {
+    total: u64,
     regions: Vec<(u64, u64)>,
-    keywords: Vec<[u64; MAX_KEYWORD_VALUE]>,
-    amounts: Vec<u64>,
-}
-
-impl SegmentCounter {
-    /// Counts one block of documents (at most [`BLOCK`]).
-    fn count(&mut self, docs: &[DocId]) {
-        let values = &mut self.scratch[..docs.len()];
-        if let Some((column, counts)) = self.region.as_mut() {
-            column.fill(docs, values);
-            for code in values.iter().filter(|c| **c != MISSING) {
-                counts.add(*code);
-            }
-        }
-        for (column, counts) in self.keywords.iter().zip(self.keyword_counts.iter_mut()) {
-            column.fill(docs, values);
-            for v in values.iter() {
-                if let Some(n) = counts.get_mut(*v as usize) {
-                    *n += 1;
-                }
-            }
-        }
-        self.target.fill(docs, values);
-        for fen in values.iter().filter(|f| **f > 0 && **f != MISSING) {
-            let bucket = self.bounds.partition_point(|b| b <= fen);
-            self.amounts[bucket] += 1;
-        }
-    }
-
-    fn flush(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
-        self.count(&pending);
-        self.pending = pending;
-        self.pending.clear();
-    }
+    keywords: [[u64; SLOTS]; 5],
+    amounts: [u64; SLOTS],
 }
 
 impl SegmentCollector for SegmentCounter {
     type Fruit = Partial;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        self.pending.push(doc);
-        if self.pending.len() == BLOCK {
-            self.flush();
-        }
+        self.add(doc);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        for block in docs.chunks(BLOCK) {
-            self.count(block);
+        for doc in docs {
+            self.add(*doc);
         }
     }
 
-    fn harvest(mut self) -> Partial {
-        self.flush();
+    fn harvest(self) -> Partial {
+        let regions = match self.regions {
+            Regions::None => Vec::new(),
+            Regions::Packed { unit, counts, .. } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(i, n)| *i > 0 && *n > 0)
+                .map(|(i, n)| (i as u64 * unit, n))
+                .collect(),
+            Regions::Column(_, counts) => counts.into_iter().collect(),
+        };
         Partial {
-            regions: self
-                .region
-                .map(|(_, counts)| counts.into_pairs())
-                .unwrap_or_default(),
-            keywords: self.keyword_counts,
+            total: self.total,
+            regions,
+            keywords: self.keywords,
             amounts: self.amounts,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_packed_word_has_room_for_every_slot() {
+        assert!(AMOUNT_SHIFT + SLOT_BITS <= 64);
+        assert!(MAX_KEYWORD_VALUE < NONE as usize);
+    }
+
+    #[test]
+    fn only_whole_codes_of_a_level_are_counted() {
+        assert_eq!(level_index(220000, 10_000, PROVINCE_BITS), 22);
+        assert_eq!(level_index(220100, 10_000, PROVINCE_BITS), 0);
+        assert_eq!(level_index(220100, 100, CITY_BITS), 2201);
+        assert_eq!(level_index(220122, 100, CITY_BITS), 0);
+        assert_eq!(level_index(MISSING, 100, CITY_BITS), 0);
+        assert_eq!(level_index(0, 100, CITY_BITS), 0);
     }
 }

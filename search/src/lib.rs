@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
@@ -324,10 +324,42 @@ impl Library {
         Ok(())
     }
 
+    /// Waits for the merges running in the background, then lets searches see their
+    /// result.
+    pub fn settle(&self) -> Result<(), SearchError> {
+        self.release_writer()?;
+        self.reader.reload()?;
+        self.columns.keep_only(&self.reader.searcher());
+        Ok(())
+    }
+
+    /// Merges every segment into one (the search benchmark compares this with the
+    /// segments the merge policy leaves). The commit's outbox position is kept.
+    pub fn merge_all(&self) -> Result<(), SearchError> {
+        self.settle()?;
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.with_writer(|writer| {
+                writer.merge(&segments).wait()?;
+                Ok(())
+            })?;
+        }
+        self.settle()
+    }
+
+    /// The number of segments searches read.
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Searches: the ids of the requested page, the total and the facet counts.
+    ///
+    /// Usually one pass counts the matches and their facets and keeps the page. For the
+    /// most common search (see `prunable_query`) there are two: one counts without
+    /// scoring, the other finds the page by relevance with block-max WAND, skipping the
+    /// documents that cannot reach it, which at a million needs is most of them.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.build_query(request);
         let region_level = match request.filters.region {
             None => Some(Level::Province),
             Some((Level::Province, _)) => Some(Level::City),
@@ -344,26 +376,38 @@ impl Library {
             Sort::Relevance if request.query.is_empty() => Sort::Newest,
             other => other,
         };
-        let (addresses, total, counts): (Vec<DocAddress>, usize, FacetCounts) = match sort {
-            Sort::Relevance => {
-                let (hits, total, counts) =
-                    searcher.search(&query, &(top.order_by_score(), Count, facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
-            }
+        let query = self.build_query(request, sort == Sort::Relevance);
+        let ((total, counts), addresses): ((usize, FacetCounts), Vec<DocAddress>) = match sort {
+            Sort::Relevance => match self.prunable_query(request) {
+                Some(ranking) => {
+                    let counted = searcher.search(&*self.build_query(request, false), &facets)?;
+                    let hits = if counted.0 > request.offset {
+                        searcher.search(&*ranking, &top.order_by_score())?
+                    } else {
+                        Vec::new()
+                    };
+                    (counted, hits.into_iter().map(|(_, a)| a).collect())
+                }
+                None => {
+                    let (hits, counted) =
+                        searcher.search(&*query, &(top.order_by_score(), facets))?;
+                    (counted, hits.into_iter().map(|(_, a)| a).collect())
+                }
+            },
             Sort::Newest => {
                 let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
-                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
+                (counted, hits.into_iter().map(|(_, a)| a).collect())
             }
             Sort::Deadline => {
                 let collector = top.order_by_fast_field::<i64>("deadline", Order::Asc);
-                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
+                (counted, hits.into_iter().map(|(_, a)| a).collect())
             }
             Sort::LeastFunded => {
                 let collector = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
-                let (hits, total, counts) = searcher.search(&query, &(collector, Count, facets))?;
-                (hits.into_iter().map(|(_, a)| a).collect(), total, counts)
+                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
+                (counted, hits.into_iter().map(|(_, a)| a).collect())
             }
         };
         let ids = self
@@ -376,13 +420,36 @@ impl Library {
         })
     }
 
-    fn build_query(&self, request: &SearchRequest) -> Box<dyn Query> {
+    /// For the most common search, one Chinese word of one or two characters and no
+    /// filter, the same matches and scores as `build_query` as a flat union of terms
+    /// (title, body and the word itself), which tantivy ranks with block-max WAND
+    /// instead of scoring every match. The word's own term can only match where its
+    /// characters appear in the title or the body, so the union matches no more.
+    fn prunable_query(&self, request: &SearchRequest) -> Option<Box<dyn Query>> {
+        if request.filters != Filters::default() {
+            return None;
+        }
+        let [group] = request.query.groups.as_slice() else {
+            return None;
+        };
+        let [piece] = group.as_slice() else {
+            return None;
+        };
+        if analyzers::word_terms(&request.query.text) != [piece.clone()] {
+            return None;
+        }
+        query::single_term_union(piece, &self.fields)
+    }
+
+    /// The query of `request`: what must match (text and filters) and, with `ranked`,
+    /// the optional word terms that only order the matches.
+    fn build_query(&self, request: &SearchRequest, ranked: bool) -> Box<dyn Query> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = query::matching(&request.query, f)
             .into_iter()
             .map(|q| (Occur::Must, q))
             .collect();
-        if let Some(rank) = query::ranking(&request.query, f) {
+        if let Some(rank) = query::ranking(&request.query, f).filter(|_| ranked) {
             if !clauses.is_empty() {
                 clauses.push((Occur::Should, rank));
             }
@@ -429,8 +496,8 @@ impl Library {
     /// checks; the library page uses `search`).
     pub fn matching_ids(&self, request: &SearchRequest) -> Result<Vec<u64>, SearchError> {
         let searcher = self.reader.searcher();
-        let query = self.build_query(request);
-        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        let query = self.build_query(request, false);
+        let addresses = searcher.search(&*query, &tantivy::collector::DocSetCollector)?;
         Ok(self.columns.ids(&searcher, addresses)?)
     }
 

@@ -223,6 +223,38 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
+/// `piece`, one or two Chinese characters, as a flat union of its terms in the title,
+/// the body and the words, boosted as `matching` and `ranking` boost them: the same
+/// scores, in a shape tantivy can rank with block-max WAND. `None` for anything else.
+pub(crate) fn single_term_union(piece: &str, f: &Fields) -> Option<Box<dyn Query>> {
+    let chars = piece.chars().count();
+    if !(1..=2).contains(&chars) || !piece.chars().all(is_ideographic) {
+        return None;
+    }
+    let (title, body) = if chars == 1 {
+        (f.title_uni, f.body_uni)
+    } else {
+        (f.title_bi, f.body_bi)
+    };
+    let term = |field: Field| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, piece),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    Some(Box::new(BooleanQuery::new(vec![
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(term(title), TITLE_BOOST)) as Box<dyn Query>,
+        ),
+        (Occur::Should, term(body)),
+        (
+            Occur::Should,
+            Box::new(BoostQuery::new(term(f.words), WORD_BOOST)),
+        ),
+    ])))
+}
+
 /// The bigrams of a phrase that still cover every character it covers: of consecutive
 /// bigrams (positions 0, 1, 2, …, each covering its position and the next) every other
 /// one and the last. A phrase of them matches where the whole run occurs, with half the

@@ -299,3 +299,82 @@ fn a_rebuild_switches_readers_over() {
     assert_eq!(opened, Opened::Existing { position: 2 });
     assert_eq!(reopened.all_ids().expect("ids"), [1, 2]);
 }
+
+/// The page of a one-word search, ranked with block-max WAND over the flat union, is the
+/// page the full query gives when every match is scored: same needs, same order, same
+/// scores, on pages deep enough for the pruning to skip documents. Totals and facets come
+/// from the counting pass and agree with a plain filter over every need.
+#[test]
+fn pruned_ranking_is_the_full_ranking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (lib, _) = Library::open(dir.path()).expect("open");
+    let titles = ["医疗救助", "孩子上学", "老人取暖", "轮椅康复", "药费困难"];
+    let stories = [
+        "医疗费用高，老人常年吃药。",
+        "孩子需要轮椅，医疗康复在即。",
+        "冬天取暖难，老人独居。",
+        "家里有人住院，药和医疗都要钱，医疗医疗。",
+        "学费困难，孩子读书。",
+        "轮椅坏了，康复训练停了。",
+    ];
+    let docs: Vec<Change> = (1..=600u64)
+        .map(|id| {
+            let mut d = need(
+                id,
+                titles[(id * 7 % 5) as usize],
+                &stories[(id * 11 % 6) as usize].repeat(1 + (id % 4) as usize),
+                if id % 3 == 0 { "药" } else { "书本" },
+            );
+            d.keywords[0] = id % 9;
+            d.province = [220000, 210000, 110000][(id % 3) as usize];
+            d.city = d.province + 100;
+            d.target_fen = id * 1_000;
+            Change::Upsert(d)
+        })
+        .collect();
+    lib.apply(&docs, 600).expect("apply");
+    let searcher = lib.reader.searcher();
+    for text in ["医疗", "老人", "药", "轮椅", "康复", "取暖"] {
+        let request = SearchRequest {
+            query: parse(text),
+            limit: 20,
+            offset: 10,
+            amount_bounds: vec![100_000, 300_000],
+            ..Default::default()
+        };
+        let pruned = lib.prunable_query(&request).expect(text);
+        let full = lib.build_query(&request, true);
+        let top = TopDocs::with_limit(20).and_offset(10).order_by_score();
+        let a = searcher.search(&*pruned, &top).expect("pruned");
+        let b = searcher.search(&*full, &top).expect("full");
+        assert_eq!(a.len(), b.len(), "{text}");
+        for ((sa, da), (sb, db)) in a.iter().zip(&b) {
+            assert!((sa - sb).abs() < 1e-4, "{text}: {sa} vs {sb}");
+            if (sa - sb).abs() < 1e-6 {
+                assert_eq!(da, db, "{text}");
+            }
+        }
+        let found = lib.search(&request).expect(text);
+        let matching = lib.matching_ids(&request).expect(text);
+        assert_eq!(found.total, matching.len(), "{text}");
+        let province_22 = matching.iter().filter(|id| **id % 3 == 0).count() as u64;
+        let counted = found
+            .facets
+            .regions
+            .as_ref()
+            .and_then(|(_, r)| r.iter().find(|(c, _)| *c == 220000))
+            .map_or(0, |(_, n)| *n);
+        assert_eq!(counted, province_22, "{text}");
+        let amounts: u64 = found.facets.amounts.iter().sum();
+        assert_eq!(amounts, matching.len() as u64, "{text}");
+    }
+    // Filtered or longer queries keep the full query.
+    for text in ["低保边缘", "医疗 老人", "icu", "\"医疗救助\""] {
+        let request = SearchRequest {
+            query: parse(text),
+            limit: 20,
+            ..Default::default()
+        };
+        assert!(lib.prunable_query(&request).is_none(), "{text}");
+    }
+}

@@ -71,9 +71,20 @@ impl Tantivy {
         Ok(())
     }
 
-    pub fn finish(&self) -> anyhow::Result<()> {
+    pub fn commit(&self) -> anyhow::Result<()> {
         self.library.commit(0)?;
         Ok(())
+    }
+
+    /// Waits for the background merges, as `shanqiao reindex` does, or with `merge`
+    /// merges every segment into one; returns the number of segments searched.
+    pub fn settle(&self, merge: bool) -> anyhow::Result<usize> {
+        if merge {
+            self.library.merge_all()?;
+        } else {
+            self.library.settle()?;
+        }
+        Ok(self.library.segment_count())
     }
 
     fn request(q: &Query, limit: usize) -> SearchRequest {

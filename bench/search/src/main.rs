@@ -49,6 +49,10 @@ enum Command {
         /// Skip SQLite FTS5.
         #[arg(long)]
         no_sqlite: bool,
+        /// Merge this index into one segment before searching (by default it is searched
+        /// as `shanqiao reindex` leaves it: after the background merges have finished).
+        #[arg(long)]
+        merge: bool,
     },
     /// Load the corpus into the app's database as published needs.
     Load {
@@ -100,6 +104,8 @@ struct Report {
     index_secs: f64,
     size_bytes: u64,
     latencies: Vec<Duration>,
+    /// The median latency of each query (ms).
+    per_query: Vec<f64>,
     recall: Vec<f64>,
     note: String,
 }
@@ -110,6 +116,19 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1e3
+}
+
+/// The median latency (ms) of each of `queries` queries, from passes that ran them in
+/// order.
+fn medians(latencies: &[Duration], queries: usize) -> Vec<f64> {
+    (0..queries)
+        .map(|i| {
+            let mut own: Vec<Duration> =
+                latencies.iter().skip(i).step_by(queries).copied().collect();
+            own.sort();
+            percentile(&own, 0.5)
+        })
+        .collect()
 }
 
 #[tokio::main]
@@ -127,7 +146,8 @@ async fn main() -> anyhow::Result<()> {
             sql_repeat,
             postgres,
             no_sqlite,
-        } => compare(count, seed, repeat, sql_repeat, postgres, no_sqlite).await,
+            merge,
+        } => compare(count, seed, repeat, sql_repeat, postgres, no_sqlite, merge).await,
     }
 }
 
@@ -138,6 +158,7 @@ async fn compare(
     sql_repeat: usize,
     postgres: Option<String>,
     no_sqlite: bool,
+    merge: bool,
 ) -> anyhow::Result<()> {
     let counties = corpus::counties();
     let queries = queries::all();
@@ -183,9 +204,12 @@ async fn compare(
             progress.set_position(to);
             from = to;
         }
-        engine.finish()?;
+        engine.commit()?;
         progress.finish_and_clear();
         let index_secs = started.elapsed().as_secs_f64();
+        let merging = Instant::now();
+        let segments = engine.settle(merge)?;
+        let merge_secs = merging.elapsed().as_secs_f64();
         let (rss, peak) = memory_mib();
         let mut latencies = Vec::new();
         // Warm-up, and a check that the total and the first page agree with the truth.
@@ -216,10 +240,12 @@ async fn compare(
             name: "tantivy (this index)".to_owned(),
             index_secs,
             size_bytes: engine.size_on_disk(),
+            per_query: medians(&latencies, queries.len()),
             latencies,
             recall,
             note: format!(
-                "process memory after indexing: {rss:.0} MiB (peak {peak:.0} MiB); total, first page and facets agree with the truth on {agree} of {} queries",
+                "process memory after indexing: {rss:.0} MiB (peak {peak:.0} MiB); {} then {merge_secs:.1} s, {segments} segment(s) searched; total, first page and facets agree with the truth on {agree} of {} queries",
+                if merge { "merged into one segment" } else { "background merges waited for" },
                 queries.len()
             ),
         });
@@ -335,6 +361,7 @@ async fn run_sql(
         }
     }
     progress.finish_and_clear();
+    let per_query = medians(&latencies, queries.len());
     let mut recall = Vec::new();
     for (q, set) in queries.iter().zip(truth) {
         recall.push(recall_of(&engine.all_matches(q).await?, set));
@@ -344,6 +371,7 @@ async fn run_sql(
         index_secs,
         size_bytes: engine.size_on_disk().await,
         latencies,
+        per_query,
         recall,
         note: format!(
             "total, first page and facets agree with the truth on {agree} of {} queries (one untimed pass first)",
@@ -394,26 +422,36 @@ fn print_report(
         println!("\nthis index: {}", speedups.join("; "));
     }
     println!(
-        "\n| query | matches | {} |",
+        "\n| query | matches | {} | {} |",
         reports
             .iter()
             .map(|r| format!("recall {}", r.name))
             .collect::<Vec<_>>()
+            .join(" | "),
+        reports
+            .iter()
+            .map(|r| format!("p50 ms {}", r.name))
+            .collect::<Vec<_>>()
             .join(" | ")
     );
-    println!("|---|---|{}", "---|".repeat(reports.len()));
+    println!("|---|---|{}", "---|".repeat(2 * reports.len()));
     for (i, q) in queries.iter().enumerate() {
         let filters = match (q.assistance_type, q.province) {
             (None, None) => String::new(),
             (t, p) => format!(" (type {t:?}, province {p:?})"),
         };
         println!(
-            "| `{}`{filters} | {} | {} |",
+            "| `{}`{filters} | {} | {} | {} |",
             q.text,
             truth[i].len(),
             reports
                 .iter()
                 .map(|r| format!("{:.2} %", r.recall[i] * 100.0))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            reports
+                .iter()
+                .map(|r| format!("{:.2}", r.per_query[i]))
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
