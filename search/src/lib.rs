@@ -3,6 +3,7 @@
 //! - Text: Chinese words (jieba) for ranking, and character unigrams and bigrams for
 //!   matching, so that every substring of two or more characters is found (see
 //!   `analyzers`). Any typed text is a valid query (see `query`).
+//! - A large index is searched on every core, in slices of each segment (see `parallel`).
 //! - Facets and sorts read fast fields: region levels, five keyword facets, target amount,
 //!   publication date, deadline and the funded share.
 //! - Each commit carries the position of the last outbox row it applied (and the schema
@@ -18,6 +19,7 @@
 pub mod analyzers;
 mod columns;
 mod facets;
+mod parallel;
 pub mod query;
 mod schema;
 pub mod text_match;
@@ -31,12 +33,12 @@ use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
 
 /// Memory the writer may buffer before it flushes a segment.
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -123,6 +125,7 @@ pub struct Library {
     fields: Fields,
     writer: Mutex<Option<IndexWriter>>,
     columns: columns::ColumnCache,
+    parallel: std::sync::atomic::AtomicBool,
 }
 
 /// How an index was found at opening.
@@ -198,6 +201,7 @@ impl Library {
             fields,
             writer: Mutex::new(None),
             columns: columns::ColumnCache::default(),
+            parallel: std::sync::atomic::AtomicBool::new(true),
         })
     }
 
@@ -357,7 +361,8 @@ impl Library {
     /// Usually one pass counts the matches and their facets and keeps the page. For the
     /// most common search (see `prunable_query`) there are two: one counts without
     /// scoring, the other finds the page by relevance with block-max WAND, skipping the
-    /// documents that cannot reach it, which at a million needs is most of them.
+    /// documents that cannot reach it, which at a million needs is most of them; on
+    /// several threads, the two passes run side by side.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
         let searcher = self.reader.searcher();
         let region_level = match request.filters.region {
@@ -376,48 +381,97 @@ impl Library {
             Sort::Relevance if request.query.is_empty() => Sort::Newest,
             other => other,
         };
-        let query = self.build_query(request, sort == Sort::Relevance);
-        let ((total, counts), addresses): ((usize, FacetCounts), Vec<DocAddress>) = match sort {
-            Sort::Relevance => match self.prunable_query(request) {
-                Some(ranking) => {
-                    let counted = searcher.search(&*self.build_query(request, false), &facets)?;
-                    let hits = if counted.0 > request.offset {
-                        searcher.search(&*ranking, &top.order_by_score())?
-                    } else {
-                        Vec::new()
-                    };
-                    (counted, hits.into_iter().map(|(_, a)| a).collect())
-                }
-                None => {
-                    let (hits, counted) =
-                        searcher.search(&*query, &(top.order_by_score(), facets))?;
-                    (counted, hits.into_iter().map(|(_, a)| a).collect())
-                }
-            },
-            Sort::Newest => {
-                let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
-                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
+        let pruned = match sort {
+            Sort::Relevance => self.prunable_query(request),
+            _ => None,
+        };
+        let ((total, counts), hits): ((usize, FacetCounts), Vec<DocAddress>) = match pruned {
+            Some(ranking) => {
+                let counting = self.build_query(request, false);
+                let count = || self.run(&searcher, &*counting, &facets);
+                let rank = || searcher.search(&*ranking, &top.order_by_score());
+                let (counted, hits) = match self.pool(&searcher) {
+                    Some(pool) => {
+                        let (counted, hits) = pool.join(count, rank);
+                        (counted?, hits?)
+                    }
+                    None => {
+                        let counted = count()?;
+                        let hits = if counted.0 > request.offset {
+                            rank()?
+                        } else {
+                            Vec::new()
+                        };
+                        (counted, hits)
+                    }
+                };
                 (counted, hits.into_iter().map(|(_, a)| a).collect())
             }
-            Sort::Deadline => {
-                let collector = top.order_by_fast_field::<i64>("deadline", Order::Asc);
-                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
-                (counted, hits.into_iter().map(|(_, a)| a).collect())
-            }
-            Sort::LeastFunded => {
-                let collector = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
-                let (hits, counted) = searcher.search(&*query, &(collector, facets))?;
-                (counted, hits.into_iter().map(|(_, a)| a).collect())
+            None => {
+                let query = self.build_query(request, sort == Sort::Relevance);
+                let (hits, counted) = match sort {
+                    Sort::Relevance => {
+                        let (hits, counted) =
+                            self.run(&searcher, &*query, &(top.order_by_score(), facets))?;
+                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                    }
+                    Sort::Newest => {
+                        let by = top.order_by_fast_field::<i64>("published_at", Order::Desc);
+                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
+                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                    }
+                    Sort::Deadline => {
+                        let by = top.order_by_fast_field::<i64>("deadline", Order::Asc);
+                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
+                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                    }
+                    Sort::LeastFunded => {
+                        let by = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
+                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
+                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                    }
+                };
+                (counted, hits)
             }
         };
         let ids = self
             .columns
-            .ids(&searcher, addresses.into_iter().take(request.limit))?;
+            .ids(&searcher, hits.into_iter().take(request.limit))?;
         Ok(SearchResult {
             total,
             ids,
             facets: counts,
         })
+    }
+
+    /// Runs `query` through `collector`, on several threads when the index is large.
+    fn run<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        collector: &C,
+    ) -> tantivy::Result<C::Fruit> {
+        match self.pool(searcher) {
+            Some(pool) => parallel::search(pool, searcher, query, collector, parallel::MIN_SLICE),
+            None => searcher.search(query, collector),
+        }
+    }
+
+    /// The search threads, when searches of this index use them.
+    fn pool(&self, searcher: &Searcher) -> Option<&'static rayon::ThreadPool> {
+        if !self.parallel.load(std::sync::atomic::Ordering::Relaxed)
+            || searcher.num_docs() < u64::from(parallel::MIN_DOCS)
+        {
+            return None;
+        }
+        parallel::pool()
+    }
+
+    /// Whether searches of a large index may use several threads (they do unless told
+    /// otherwise; the search benchmark compares both).
+    pub fn set_parallel(&self, on: bool) {
+        self.parallel
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// For the most common search, one Chinese word of one or two characters and no
@@ -445,7 +499,7 @@ impl Library {
     /// the optional word terms that only order the matches.
     fn build_query(&self, request: &SearchRequest, ranked: bool) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query::matching(&request.query, f)
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = query::matching(&request.query, f, ranked)
             .into_iter()
             .map(|q| (Occur::Must, q))
             .collect();

@@ -145,13 +145,19 @@ fn fold(c: char) -> char {
 }
 
 /// The matching part of the query: every group must occur (in the title or the body).
-pub(crate) fn matching(query: &UserQuery, f: &Fields) -> Vec<Box<dyn Query>> {
+/// Counting needs no term frequencies (`ranked` false), ranking does.
+pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<dyn Query>> {
+    let record = if ranked {
+        IndexRecordOption::WithFreqs
+    } else {
+        IndexRecordOption::Basic
+    };
     query
         .groups
         .iter()
         .filter_map(|group| {
-            let title = occurrence(group, f.title_uni, f.title_bi)?;
-            let body = occurrence(group, f.body_uni, f.body_bi)?;
+            let title = occurrence(group, f.title_uni, f.title_bi, record)?;
+            let body = occurrence(group, f.body_uni, f.body_bi, record)?;
             let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                 (
                     Occur::Should,
@@ -188,14 +194,19 @@ pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
 }
 
 /// The query for a group occurring in one field pair.
-fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>> {
+fn occurrence(
+    group: &[String],
+    uni: Field,
+    bi: Field,
+    record: IndexRecordOption,
+) -> Option<Box<dyn Query>> {
     // A lone character cannot be part of a bigram phrase: such a group is searched
     // piece by piece.
     let lone = |p: &String| p.chars().count() == 1 && p.chars().all(is_ideographic);
     if group.len() > 1 && group.iter().any(lone) {
         let all: Vec<(Occur, Box<dyn Query>)> = group
             .iter()
-            .filter_map(|p| occurrence(std::slice::from_ref(p), uni, bi))
+            .filter_map(|p| occurrence(std::slice::from_ref(p), uni, bi, record))
             .map(|q| (Occur::Must, q))
             .collect();
         return Some(Box::new(BooleanQuery::new(all)));
@@ -203,7 +214,7 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
     if group.len() == 1 && lone(&group[0]) {
         return Some(Box::new(TermQuery::new(
             Term::from_field_text(uni, &group[0]),
-            IndexRecordOption::WithFreqs,
+            record,
         )));
     }
     let joined = group.join(" ");
@@ -218,7 +229,7 @@ fn occurrence(group: &[String], uni: Field, bi: Field) -> Option<Box<dyn Query>>
         .collect();
     if terms.len() == 1 {
         let (_, term) = terms.into_iter().next()?;
-        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        return Some(Box::new(TermQuery::new(term, record)));
     }
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }

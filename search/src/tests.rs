@@ -378,3 +378,133 @@ fn pruned_ranking_is_the_full_ranking() {
         assert!(lib.prunable_query(&request).is_none(), "{text}");
     }
 }
+
+/// A search cut into slices of document ids on several threads finds what the one-thread
+/// search finds: the same total, facet counts and page, whatever the sort, with deleted
+/// needs left out.
+#[test]
+fn sliced_search_is_the_one_thread_search() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (lib, _) = Library::open(dir.path()).expect("open");
+    let words = ["医疗", "轮椅", "药费", "取暖", "助学", "康复"];
+    for batch in 0..3u64 {
+        let docs: Vec<Change> = (batch * 400 + 1..=batch * 400 + 400)
+            .map(|id| {
+                let w = |k: u64| words[((id * k) % 6) as usize];
+                let mut d = need(
+                    id,
+                    &format!("{}{}", w(7), w(3)),
+                    &format!(
+                        "{}，{}。{}",
+                        w(5),
+                        w(11),
+                        w(13).repeat(1 + (id % 3) as usize)
+                    ),
+                    w(17),
+                );
+                d.keywords[0] = id % 7;
+                d.province = [220000, 210000, 110000][(id % 3) as usize];
+                d.city = d.province + 100 * (1 + id % 4);
+                d.target_fen = id * 997;
+                d.funded_permille = id * 13 % 1000;
+                d.deadline = (id % 5 != 0).then_some(1_800_000_000 - id as i64 * 3_600);
+                Change::Upsert(d)
+            })
+            .collect();
+        lib.apply(&docs, batch + 1).expect("apply");
+    }
+    // Deleted needs in every segment.
+    let deleted: Vec<Change> = (1..=1200).step_by(37).map(Change::Delete).collect();
+    lib.apply(&deleted, 10).expect("apply");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    let searcher = lib.reader.searcher();
+    assert!(searcher.segment_readers().len() > 1);
+    for text in ["医疗", "轮椅 康复", "\"轮椅取暖\"", "药", ""] {
+        for sort in [
+            Sort::Relevance,
+            Sort::Newest,
+            Sort::Deadline,
+            Sort::LeastFunded,
+        ] {
+            let request = SearchRequest {
+                query: parse(text),
+                sort,
+                limit: 15,
+                offset: 30,
+                amount_bounds: vec![100_000, 500_000],
+                ..Default::default()
+            };
+            let facets = || facets::FacetCollector {
+                region_level: Some(Level::City),
+                bounds: request.amount_bounds.clone(),
+                columns: &lib.columns,
+            };
+            let query = lib.build_query(&request, true);
+            let top = TopDocs::with_limit(15).and_offset(30);
+            let ids = |hits: Vec<DocAddress>| lib.columns.ids(&searcher, hits).expect("ids");
+            let (one, sliced) = match sort {
+                Sort::Relevance => {
+                    let c = (top.order_by_score(), facets());
+                    let (a, fa) = searcher.search(&*query, &c).expect("one");
+                    let (b, fb) =
+                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
+                    let scores =
+                        |h: &[(f32, DocAddress)]| h.iter().map(|(s, _)| *s).collect::<Vec<_>>();
+                    assert_eq!(scores(&a), scores(&b), "{text} {sort:?}");
+                    (
+                        (a.into_iter().map(|h| h.1).collect(), fa),
+                        (b.into_iter().map(|h| h.1).collect(), fb),
+                    )
+                }
+                Sort::LeastFunded => {
+                    let c = (
+                        top.order_by_fast_field::<u64>("funded_permille", Order::Asc),
+                        facets(),
+                    );
+                    let (a, fa) = searcher.search(&*query, &c).expect("one");
+                    let (b, fb) =
+                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
+                    (
+                        (a.into_iter().map(|h| h.1).collect(), fa),
+                        (b.into_iter().map(|h| h.1).collect(), fb),
+                    )
+                }
+                _ => {
+                    let field = if sort == Sort::Newest {
+                        "published_at"
+                    } else {
+                        "deadline"
+                    };
+                    let order = if sort == Sort::Newest {
+                        Order::Desc
+                    } else {
+                        Order::Asc
+                    };
+                    let c = (top.order_by_fast_field::<i64>(field, order), facets());
+                    let (a, fa) = searcher.search(&*query, &c).expect("one");
+                    let (b, fb) =
+                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
+                    (
+                        (a.into_iter().map(|h| h.1).collect(), fa),
+                        (b.into_iter().map(|h| h.1).collect(), fb),
+                    )
+                }
+            };
+            let (one_hits, one_counts): (Vec<DocAddress>, (usize, FacetCounts)) = one;
+            let (sliced_hits, sliced_counts): (Vec<DocAddress>, (usize, FacetCounts)) = sliced;
+            assert!(one_counts.0 > 0, "{text} {sort:?}");
+            assert_eq!(one_counts, sliced_counts, "{text} {sort:?}");
+            assert_eq!(ids(one_hits), ids(sliced_hits), "{text} {sort:?}");
+            // And without scoring: the counting pass alone.
+            let counting = lib.build_query(&request, false);
+            assert_eq!(
+                searcher.search(&*counting, &facets()).expect("one"),
+                parallel::search(&pool, &searcher, &*counting, &facets(), 50).expect("sliced"),
+                "{text}"
+            );
+        }
+    }
+}

@@ -289,6 +289,14 @@ fn is_unique_violation(e: &DbErr) -> bool {
     )
 }
 
+/// Whether a charity has the need already (claimed, or further along).
+fn taken(row: &need::Model) -> Result<bool, ClaimError> {
+    Ok(matches!(
+        need_status(row)?,
+        NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified
+    ))
+}
+
 /// A verified charity claims a published need: the need becomes `claimed` and the claim
 /// a lease that runs out after the days `policy` gives the need's urgency. Of two
 /// charities claiming at the same instant exactly one wins; the other gets
@@ -309,10 +317,7 @@ pub async fn claim(
         .one(db)
         .await?
     {
-        if matches!(
-            need_status(&row)?,
-            NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified
-        ) {
+        if taken(&row)? {
             return Err(ClaimError::AlreadyClaimed);
         }
     }
@@ -326,10 +331,7 @@ pub async fn claim(
         .one(&txn)
         .await?
         .ok_or(ClaimError::NotFound)?;
-    if matches!(
-        need_status(&row)?,
-        NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified
-    ) {
+    if taken(&row)? {
         return Err(ClaimError::AlreadyClaimed);
     }
     lock_charity(&txn, who.charity_id).await?;
@@ -362,11 +364,10 @@ pub async fn claim(
     if !move_need(&txn, row.id, from.need, to.need, Vec::new(), now).await? {
         // Another charity's claim committed between our read and our update.
         let current = need_by_code(&txn, code).await?;
-        return Err(match need_status(&current)? {
-            NeedStatus::Claimed | NeedStatus::Fulfilled | NeedStatus::Verified => {
-                ClaimError::AlreadyClaimed
-            }
-            other => ClaimError::NotClaimable(other),
+        return Err(if taken(&current)? {
+            ClaimError::AlreadyClaimed
+        } else {
+            ClaimError::NotClaimable(need_status(&current)?)
         });
     }
     let inserted = claim::ActiveModel {

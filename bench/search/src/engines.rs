@@ -87,6 +87,11 @@ impl Tantivy {
         Ok(self.library.segment_count())
     }
 
+    /// Whether each search may use several threads (see `Library::set_parallel`).
+    pub fn set_parallel(&self, on: bool) {
+        self.library.set_parallel(on);
+    }
+
     fn request(q: &Query, limit: usize) -> SearchRequest {
         let mut keywords = [None; 5];
         keywords[0] = q.assistance_type.map(|t| t as u64);

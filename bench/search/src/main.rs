@@ -223,23 +223,32 @@ async fn compare(
                 agree += 1;
             }
         }
+        // The same searches on one thread each, pass for pass beside the default (which
+        // uses every core for one search), for the side-by-side comparison.
+        let mut one_thread = Vec::new();
         for _ in 0..repeat {
-            for q in &queries {
-                let t = Instant::now();
-                let answer = engine.search(q)?;
-                latencies.push(t.elapsed());
-                std::hint::black_box(answer);
+            for (parallel, into) in [(true, &mut latencies), (false, &mut one_thread)] {
+                engine.set_parallel(parallel);
+                for q in &queries {
+                    let t = Instant::now();
+                    let answer = engine.search(q)?;
+                    into.push(t.elapsed());
+                    std::hint::black_box(answer);
+                }
             }
         }
+        engine.set_parallel(true);
         let mut recall = Vec::new();
         for (q, set) in queries.iter().zip(&truth) {
             let found = engine.all_matches(q)?;
             recall.push(recall_of(&found, set));
         }
+        let size_bytes = engine.size_on_disk();
+        let one_thread_recall = recall.clone();
         reports.push(Report {
             name: "tantivy (this index)".to_owned(),
             index_secs,
-            size_bytes: engine.size_on_disk(),
+            size_bytes,
             per_query: medians(&latencies, queries.len()),
             latencies,
             recall,
@@ -248,6 +257,15 @@ async fn compare(
                 if merge { "merged into one segment" } else { "background merges waited for" },
                 queries.len()
             ),
+        });
+        reports.push(Report {
+            name: "tantivy, one thread per search".to_owned(),
+            index_secs,
+            size_bytes,
+            per_query: medians(&one_thread, queries.len()),
+            latencies: one_thread,
+            recall: one_thread_recall,
+            note: "the same index and searches, each search on the calling thread only".to_owned(),
         });
     }
 
@@ -417,7 +435,7 @@ fn print_report(
             .iter()
             .zip(&p50s)
             .skip(1)
-            .map(|(r, p)| format!("{:.0}× faster than {} (p50)", p / p50s[0], r.name))
+            .map(|(r, p)| format!("{:.1}× faster than {} (p50)", p / p50s[0], r.name))
             .collect();
         println!("\nthis index: {}", speedups.join("; "));
     }
