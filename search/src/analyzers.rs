@@ -7,6 +7,9 @@
 //!   lower-cased tokens. A substring of two or more characters is then a phrase of
 //!   consecutive bigrams, so every substring is found whatever jieba makes of its context
 //!   (`低保边缘` inside `低保边缘家庭`, `轮椅` inside `电动轮椅车`).
+//! - `zh_bi` also has every run of four adjacent Chinese characters, at the same position
+//!   as the bigram it starts with: a four-character query is then one term, and a longer
+//!   one a phrase of few, rarer terms (see `query::cover`).
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy_jieba::JiebaTokenizer;
@@ -88,6 +91,14 @@ impl Tokenizer for Grams {
     }
 }
 
+/// The length of the longer grams of the bigram field.
+pub const QUAD: usize = 4;
+
+/// Whether `text` is one of the bigram field's four-character grams.
+pub fn is_quad(text: &str) -> bool {
+    text.chars().count() == QUAD && text.chars().all(is_ideographic)
+}
+
 /// The n-gram tokens of `text`. Positions count characters of ideographic runs and
 /// whole words otherwise, so that a phrase of consecutive tokens is a substring.
 pub fn grams(text: &str, pairs: bool) -> Vec<Token> {
@@ -102,10 +113,18 @@ pub fn grams(text: &str, pairs: bool) -> Vec<Token> {
         if is_ideographic(c) {
             if !pairs {
                 tokens.push(token(start, end_of(k), position, c.to_string()));
-            } else if let Some(&(_, next)) = chars.get(k + 1) {
-                if is_ideographic(next) {
-                    let text: String = [c, next].iter().collect();
-                    tokens.push(token(start, end_of(k + 1), position, text));
+            } else {
+                // The run of adjacent ideographs starting here, up to four.
+                let run = chars[k..]
+                    .iter()
+                    .take(QUAD)
+                    .take_while(|(_, d)| is_ideographic(fold(*d)))
+                    .count();
+                for n in [2, QUAD] {
+                    if run >= n {
+                        let text: String = chars[k..k + n].iter().map(|(_, d)| fold(*d)).collect();
+                        tokens.push(token(start, end_of(k + n - 1), position, text));
+                    }
                 }
             }
             position += 1;
@@ -197,6 +216,7 @@ mod tests {
             texts(&t),
             [
                 ("低保", 0),
+                ("低保边缘", 0),
                 ("保边", 1),
                 ("边缘", 2),
                 ("icu", 4),
@@ -206,9 +226,17 @@ mod tests {
         );
         // Offsets are bytes of the original text.
         assert_eq!(
-            &"低保边缘，ICU病房 2026年"[t[3].offset_from..t[3].offset_to],
+            &"低保边缘，ICU病房 2026年"[t[4].offset_from..t[4].offset_to],
             "ICU"
         );
+        assert_eq!(
+            &"低保边缘，ICU病房 2026年"[t[1].offset_from..t[1].offset_to],
+            "低保边缘"
+        );
+        // No gram spans punctuation, and full-width letters fold.
+        let t = grams("医保报销，后自付部分", true);
+        let quads: Vec<_> = texts(&t).into_iter().filter(|(w, _)| is_quad(w)).collect();
+        assert_eq!(quads, [("医保报销", 0), ("后自付部", 4), ("自付部分", 5)]);
     }
 
     #[test]

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, Term};
@@ -125,7 +125,8 @@ pub struct Library {
     fields: Fields,
     writer: Mutex<Option<IndexWriter>>,
     columns: columns::ColumnCache,
-    parallel: std::sync::atomic::AtomicBool,
+    /// Searches of an index with at least this many needs use several threads.
+    parallel_from: std::sync::atomic::AtomicU64,
 }
 
 /// How an index was found at opening.
@@ -201,7 +202,7 @@ impl Library {
             fields,
             writer: Mutex::new(None),
             columns: columns::ColumnCache::default(),
-            parallel: std::sync::atomic::AtomicBool::new(true),
+            parallel_from: std::sync::atomic::AtomicU64::new(u64::from(parallel::MIN_DOCS)),
         })
     }
 
@@ -389,16 +390,20 @@ impl Library {
             Some(ranking) => {
                 let counting = self.build_query(request, false);
                 let count = || self.run(&searcher, &*counting, &facets);
-                let rank = || searcher.search(&*ranking, &top.order_by_score());
-                let (counted, hits) = match self.pool(&searcher) {
-                    Some(pool) => {
+                let (counted, hits) = match self.threads(&searcher) {
+                    Some((executor, pool)) => {
+                        let rank = || {
+                            let scoring = EnableScoring::enabled_from_searcher(&searcher);
+                            let top = top.order_by_score();
+                            searcher.search_with_executor(&*ranking, &top, executor, scoring)
+                        };
                         let (counted, hits) = pool.join(count, rank);
                         (counted?, hits?)
                     }
                     None => {
                         let counted = count()?;
                         let hits = if counted.0 > request.offset {
-                            rank()?
+                            searcher.search(&*ranking, &top.order_by_score())?
                         } else {
                             Vec::new()
                         };
@@ -451,27 +456,39 @@ impl Library {
         query: &dyn Query,
         collector: &C,
     ) -> tantivy::Result<C::Fruit> {
-        match self.pool(searcher) {
-            Some(pool) => parallel::search(pool, searcher, query, collector, parallel::MIN_SLICE),
+        match self.threads(searcher) {
+            Some((_, pool)) => {
+                parallel::search(pool, searcher, query, collector, parallel::MIN_SLICE)
+            }
             None => searcher.search(query, collector),
         }
     }
 
     /// The search threads, when searches of this index use them.
-    fn pool(&self, searcher: &Searcher) -> Option<&'static rayon::ThreadPool> {
-        if !self.parallel.load(std::sync::atomic::Ordering::Relaxed)
-            || searcher.num_docs() < u64::from(parallel::MIN_DOCS)
+    fn threads(
+        &self,
+        searcher: &Searcher,
+    ) -> Option<(&'static tantivy::Executor, &'static rayon::ThreadPool)> {
+        if searcher.num_docs()
+            < self
+                .parallel_from
+                .load(std::sync::atomic::Ordering::Relaxed)
         {
             return None;
         }
-        parallel::pool()
+        parallel::threads()
     }
 
     /// Whether searches of a large index may use several threads (they do unless told
     /// otherwise; the search benchmark compares both).
     pub fn set_parallel(&self, on: bool) {
-        self.parallel
-            .store(on, std::sync::atomic::Ordering::Relaxed);
+        let from = if on {
+            u64::from(parallel::MIN_DOCS)
+        } else {
+            u64::MAX
+        };
+        self.parallel_from
+            .store(from, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// For the most common search, one Chinese word of one or two characters and no

@@ -7,13 +7,16 @@
 //! change; a lone search's latency drops by about the number of cores.
 //!
 //! Pruning collectors (block-max WAND for the best-scored page) need the whole segment
-//! to prune well: `Library::search` runs them through tantivy, beside the slices.
+//! to prune well: `Library::search` runs them through tantivy's executor, a task per
+//! segment, beside the slices.
 
 use rayon::prelude::*;
 use std::sync::OnceLock;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Weight};
-use tantivy::{DocId, DocSet, Searcher, SegmentReader, COLLECT_BLOCK_BUFFER_LEN, TERMINATED};
+use tantivy::{
+    DocId, DocSet, Executor, Searcher, SegmentReader, COLLECT_BLOCK_BUFFER_LEN, TERMINATED,
+};
 
 /// Below this many documents a search stays on the calling thread: handing work to
 /// other threads would cost more than it saves.
@@ -25,23 +28,26 @@ const SLICES_PER_THREAD: u32 = 4;
 /// The most threads one search uses.
 const MAX_THREADS: usize = 8;
 
-/// The search threads shared by every open index; `None` on a single core.
-pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
-    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(MAX_THREADS);
-        if threads < 2 {
-            return None;
-        }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("search-{i}"))
-            .build()
-            .ok()
-    })
-    .as_ref()
+/// The search threads shared by every open index, as tantivy's executor (which runs a
+/// search one task per segment) and as the pool the slices run on; `None` on a single
+/// core.
+pub(crate) fn threads() -> Option<(&'static Executor, &'static rayon::ThreadPool)> {
+    static EXECUTOR: OnceLock<Option<Executor>> = OnceLock::new();
+    let executor = EXECUTOR
+        .get_or_init(|| {
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(MAX_THREADS);
+            if threads < 2 {
+                return None;
+            }
+            Executor::multi_thread(threads, "search-").ok()
+        })
+        .as_ref()?;
+    match executor {
+        Executor::ThreadPool(pool) => Some((executor, pool.as_ref())),
+        Executor::SingleThread => None,
+    }
 }
 
 /// One slice: a segment and a range of its document ids.

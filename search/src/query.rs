@@ -5,8 +5,8 @@
 //!
 //! A piece is a run of Chinese characters or a Latin word or number. Every piece must
 //! occur in the need (in its title, story or items) as a substring: a run of two or more
-//! characters as a phrase of consecutive bigrams, a lone character as a unigram, a word as
-//! itself. Whole jieba words of the query add to the score, and so does a match in the
+//! characters as a phrase of its grams (see `cover`), a lone character as a unigram, a
+//! word as itself. Whole jieba words of the query add to the score, and so does a match in the
 //! title.
 
 use crate::analyzers::{self, grams, is_ideographic};
@@ -218,15 +218,13 @@ fn occurrence(
         )));
     }
     let joined = group.join(" ");
-    let terms: Vec<(usize, Term)> = grams(&joined, true)
+    let terms: Vec<(usize, Term)> = phrase_terms(&joined)
         .into_iter()
-        .map(|t| (t.position, Term::from_field_text(bi, &t.text)))
+        .map(|(p, t)| (p, Term::from_field_text(bi, &t)))
         .collect();
-    let first = terms.first()?.0;
-    let terms: Vec<(usize, Term)> = thinned(terms)
-        .into_iter()
-        .map(|(p, t)| (p - first, t))
-        .collect();
+    if terms.is_empty() {
+        return None;
+    }
     if terms.len() == 1 {
         let (_, term) = terms.into_iter().next()?;
         return Some(Box::new(TermQuery::new(term, record)));
@@ -266,25 +264,62 @@ pub(crate) fn single_term_union(piece: &str, f: &Fields) -> Option<Box<dyn Query
     ])))
 }
 
-/// The bigrams of a phrase that still cover every character it covers: of consecutive
-/// bigrams (positions 0, 1, 2, …, each covering its position and the next) every other
-/// one and the last. A phrase of them matches where the whole run occurs, with half the
-/// posting lists to intersect; since punctuation takes no position, it also matches a run
-/// broken by punctuation (`低保边缘` in `低保，边缘`). `text_match` uses the same rule.
-pub(crate) fn thinned<T>(terms: Vec<(usize, T)>) -> Vec<(usize, T)> {
-    let positions: Vec<usize> = terms.iter().map(|(p, _)| *p).collect();
-    let mut last_kept: Option<usize> = None;
-    let mut kept = Vec::with_capacity(terms.len());
-    for (i, term) in terms.into_iter().enumerate() {
-        let next_adjacent = positions.get(i + 1) == Some(&(term.0 + 1));
-        let overlaps_kept = last_kept.is_some_and(|k| term.0 == k + 1);
-        if next_adjacent && overlaps_kept {
+/// The terms of the bigram field that find `text` (its grams, see `analyzers`) where it
+/// occurs, with their offsets from the first: [`cover`] of its grams.
+pub(crate) fn phrase_terms(text: &str) -> Vec<(usize, String)> {
+    let covered = cover(
+        grams(text, true)
+            .into_iter()
+            .map(|t| (t.position, t.text))
+            .collect(),
+    );
+    let first = covered.first().map_or(0, |(p, _)| *p);
+    covered.into_iter().map(|(p, t)| (p - first, t)).collect()
+}
+
+/// The fewest grams, in position order, that still pin down every character of a run of
+/// Chinese characters: each chosen gram shares a character with the one before it, so a
+/// phrase of them matches exactly where the run occurs (adjacent, nothing between). A
+/// run is covered by four-character grams wherever it has them (one term for four
+/// characters, three for nine), by bigrams where it is shorter. Latin words are kept as
+/// they are. `tokens` are the bigram field's grams of the text, in order.
+pub(crate) fn cover(tokens: Vec<(usize, String)>) -> Vec<(usize, String)> {
+    let quads: std::collections::HashMap<usize, &str> = tokens
+        .iter()
+        .filter(|(_, t)| analyzers::is_quad(t))
+        .map(|(p, t)| (*p, t.as_str()))
+        .collect();
+    let bigram = |t: &str| t.chars().count() == 2 && t.chars().all(is_ideographic);
+    // The bigrams at positions up to this one are covered.
+    let mut covered: Option<usize> = None;
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for (p, text) in tokens.iter().filter(|(_, t)| !analyzers::is_quad(t)) {
+        let p = *p;
+        if !bigram(text) {
+            out.push((p, text.clone()));
             continue;
         }
-        last_kept = Some(term.0);
-        kept.push(term);
+        if covered.is_some_and(|c| p <= c) {
+            continue;
+        }
+        // The four-character gram reaching furthest that covers this bigram (it covers
+        // the bigrams at q, q + 1 and q + 2).
+        match (p.saturating_sub(2)..=p)
+            .rev()
+            .find_map(|q| quads.get(&q).map(|t| (q, *t)))
+        {
+            Some((q, quad)) => {
+                out.push((q, quad.to_owned()));
+                covered = Some(q + 2);
+            }
+            None => {
+                out.push((p, text.clone()));
+                covered = Some(p);
+            }
+        }
     }
-    kept
+    out.sort_by_key(|(p, _)| *p);
+    out
 }
 
 #[cfg(test)]
@@ -292,26 +327,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thinned_bigrams_cover_every_character() {
-        let positions = |ps: &[usize]| {
-            thinned(ps.iter().map(|p| (*p, ())).collect())
-                .into_iter()
-                .map(|(p, _)| p)
+    fn phrases_are_covered_by_few_grams() {
+        let terms = |t: &str| phrase_terms(t);
+        let s = |v: &[(usize, &str)]| {
+            v.iter()
+                .map(|(p, t)| (*p, t.to_string()))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(positions(&[0]), [0]);
-        assert_eq!(positions(&[0, 1]), [0, 1]);
-        assert_eq!(positions(&[0, 1, 2]), [0, 2]);
-        assert_eq!(positions(&[0, 1, 2, 3, 4, 5, 6, 7]), [0, 2, 4, 6, 7]);
-        // A gap (a Latin word between runs): both sides stay covered.
-        assert_eq!(positions(&[0, 1, 3, 4]), [0, 1, 3, 4]);
-        assert_eq!(positions(&[0, 1, 2, 5, 6, 7]), [0, 2, 5, 7]);
-        for n in 1..40usize {
-            let ps: Vec<usize> = (0..n).collect();
-            let kept = positions(&ps);
-            let covered: std::collections::HashSet<usize> =
-                kept.iter().flat_map(|p| [*p, p + 1]).collect();
-            assert_eq!(covered.len(), n + 1, "{n} bigrams: {kept:?}");
+        assert_eq!(terms("轮椅"), s(&[(0, "轮椅")]));
+        assert_eq!(terms("助听器"), s(&[(0, "助听"), (1, "听器")]));
+        assert_eq!(terms("低保边缘"), s(&[(0, "低保边缘")]));
+        assert_eq!(terms("电动轮椅车"), s(&[(0, "电动轮椅"), (1, "动轮椅车")]));
+        assert_eq!(
+            terms("房屋老旧漏雨"),
+            s(&[(0, "房屋老旧"), (2, "老旧漏雨")])
+        );
+        assert_eq!(
+            terms("医保报销后自付部分"),
+            s(&[(0, "医保报销"), (3, "销后自付"), (5, "自付部分")])
+        );
+        // Pieces of a quoted phrase: each run on its own, Latin words whole.
+        assert_eq!(terms("低保 边缘"), s(&[(0, "低保"), (2, "边缘")]));
+        assert_eq!(terms("spinal cord"), s(&[(0, "spinal"), (1, "cord")]));
+        assert_eq!(terms("ICU病房护理"), s(&[(0, "icu"), (1, "病房护理")]));
+        // Every run: each character covered, each gram overlapping the one before.
+        let text: String = "医保报销后自付部分住院费用"
+            .chars()
+            .cycle()
+            .take(40)
+            .collect();
+        for n in 2..40usize {
+            let run: String = text.chars().take(n).collect();
+            let chosen = terms(&run);
+            let spans: Vec<(usize, usize)> = chosen
+                .iter()
+                .map(|(p, t)| (*p, p + t.chars().count() - 1))
+                .collect();
+            assert_eq!(spans.first().map(|s| s.0), Some(0), "{n}");
+            assert_eq!(spans.last().map(|s| s.1), Some(n - 1), "{n}");
+            for pair in spans.windows(2) {
+                assert!(pair[1].0 <= pair[0].1, "{n}: {spans:?}");
+            }
+            if n >= 4 {
+                assert!(chosen.len() <= n.div_ceil(3), "{n}: {chosen:?}");
+            }
         }
     }
 

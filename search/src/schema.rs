@@ -12,7 +12,7 @@ use tantivy::TantivyDocument;
 
 /// Bumped whenever the fields or the analyzers change: an index built with another
 /// version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The keyword facets, each a small number chosen by the caller (the position of the
 /// value in the app's list of codes).

@@ -369,7 +369,7 @@ fn pruned_ranking_is_the_full_ranking() {
         assert_eq!(amounts, matching.len() as u64, "{text}");
     }
     // Filtered or longer queries keep the full query.
-    for text in ["低保边缘", "医疗 老人", "icu", "\"医疗救助\""] {
+    for text in ["低保边缘", "医疗 老人", "icu", "\"医疗救助\"", "助听器"] {
         let request = SearchRequest {
             query: parse(text),
             limit: 20,
@@ -416,6 +416,49 @@ fn sliced_search_is_the_one_thread_search() {
     // Deleted needs in every segment.
     let deleted: Vec<Change> = (1..=1200).step_by(37).map(Change::Delete).collect();
     lib.apply(&deleted, 10).expect("apply");
+    // The library's own search, one thread and every thread (as on a large index), for
+    // each kind of search: the same page, total and facets.
+    if parallel::threads().is_some() {
+        let mut found = 0;
+        for text in ["医疗", "药", "轮椅 康复", "\"轮椅取暖\"", ""] {
+            for sort in [
+                Sort::Relevance,
+                Sort::Newest,
+                Sort::Deadline,
+                Sort::LeastFunded,
+            ] {
+                for filters in [
+                    Filters::default(),
+                    Filters {
+                        region: Some((Level::Province, 220000)),
+                        ..Default::default()
+                    },
+                ] {
+                    let request = SearchRequest {
+                        query: parse(text),
+                        filters,
+                        sort,
+                        limit: 15,
+                        offset: 5,
+                        amount_bounds: vec![100_000, 500_000],
+                    };
+                    lib.set_parallel(false);
+                    let one = lib.search(&request).expect("one thread");
+                    lib.parallel_from
+                        .store(0, std::sync::atomic::Ordering::Relaxed);
+                    let every = lib.search(&request).expect("every thread");
+                    assert_eq!(one, every, "{text} {sort:?}");
+                    assert_eq!(
+                        one.ids.len(),
+                        one.total.saturating_sub(5).min(15),
+                        "{text} {sort:?}"
+                    );
+                    found += usize::from(one.total > 20);
+                }
+            }
+        }
+        assert!(found >= 20, "{found}");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()

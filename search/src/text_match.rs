@@ -7,10 +7,10 @@
 //! index's matching part (`query::matching` and `occurrence`): every group must occur in
 //! the title or in the body; a group of several pieces with a lone character has each
 //! piece occur (in that same field); a lone character is a unigram; anything else is a
-//! phrase of the (thinned) bigram tokens at their relative positions. A group the index
+//! phrase of the grams `query::phrase_terms` chooses, at their relative positions. A group the index
 //! makes no query of is ignored, as the index ignores it.
 
-use crate::analyzers::{grams, is_ideographic};
+use crate::analyzers::{grams, is_ideographic, is_quad};
 use crate::query::UserQuery;
 use std::collections::HashMap;
 use tantivy::tokenizer::MAX_TOKEN_LEN;
@@ -31,12 +31,14 @@ pub struct NeedText {
     body: Bigrams,
 }
 
-/// The bigram tokens of one field by position, and the positions of each.
+/// The bigram field's tokens of one field by position, and the positions of each.
 #[derive(Default)]
 struct Bigrams {
-    /// The id of the token at each position (`NONE`: no token there: the last character
-    /// of a run, or a token too long for the index).
+    /// The id of the bigram or word at each position (`NONE`: no token there: the last
+    /// character of a run, or a token too long for the index).
     at: Vec<u32>,
+    /// The id of the four-character gram at each position (`NONE`: none).
+    quad_at: Vec<u32>,
     /// The positions of each token id, ascending (empty: not in this field).
     positions: Vec<Vec<usize>>,
 }
@@ -61,9 +63,10 @@ impl Bigrams {
         };
         self.positions_of(anchor).iter().any(|&p| {
             p.checked_sub(anchor_offset).is_some_and(|s| {
-                phrase
-                    .iter()
-                    .all(|&(offset, id)| self.at.get(s + offset) == Some(&id))
+                phrase.iter().all(|&(offset, id)| {
+                    self.at.get(s + offset) == Some(&id)
+                        || self.quad_at.get(s + offset) == Some(&id)
+                })
             })
         })
     }
@@ -99,13 +102,20 @@ impl NeedText {
         // Positions ascend: the last token's is the highest.
         let len = tokens.last().map_or(0, |t| t.position + 1);
         bigrams.at = vec![NONE; len];
+        bigrams.quad_at = vec![NONE; len];
         for token in tokens {
             if token.text.len() > MAX_TOKEN_LEN {
                 continue;
             }
+            let quad = is_quad(&token.text);
             let next = ids.len() as u32;
             let id = *ids.entry(token.text).or_insert(next);
-            if let Some(slot) = bigrams.at.get_mut(token.position) {
+            let slots = if quad {
+                &mut bigrams.quad_at
+            } else {
+                &mut bigrams.at
+            };
+            if let Some(slot) = slots.get_mut(token.position) {
                 *slot = id;
             }
             let i = id as usize;
@@ -157,15 +167,14 @@ impl NeedText {
                 joined.as_str()
             }
         };
-        let terms: Vec<(usize, String)> = grams(text, true)
-            .into_iter()
-            .map(|t| (t.position, t.text))
-            .collect();
-        let first = terms.first()?.0;
+        let terms = crate::query::phrase_terms(text);
+        if terms.is_empty() {
+            return None;
+        }
         let mut phrase = Vec::with_capacity(terms.len());
-        for (position, token) in crate::query::thinned(terms) {
+        for (offset, token) in terms {
             match self.bigram_ids.get(token.as_str()) {
-                Some(&id) => phrase.push((position - first, id)),
+                Some(&id) => phrase.push((offset, id)),
                 // In neither field.
                 None => return Some(0),
             }
@@ -255,11 +264,17 @@ mod tests {
         assert!(!m(&t, "低保边"));
         assert!(!m(&t, "保边缘"));
         assert!(m(&t, "边缘户"));
-        // The index's thinned phrase for 低保边缘 is 低保@0, 边缘@2, which this text has
-        // (the comma takes no position): it matches, there and here.
-        assert!(m(&t, "低保边缘"));
+        // A run of four is one gram, which no text broken by punctuation has; nor does
+        // a longer run match across it.
+        assert!(!m(&t, "低保边缘"));
+        assert!(!m(&t, "低保边缘户"));
+        assert!(m(&t, "“低保 边缘”"));
         let other = NeedText::new("低保、家庭边缘", "", "");
         assert!(!m(&other, "低保边缘"));
+        let long = NeedText::new("", "医保报销后自付部分很多，医保报销。后自付部分", "");
+        assert!(m(&long, "医保报销后自付部分"));
+        assert!(m(&long, "报销后自付"));
+        assert!(!m(&long, "医保报销后自付部分很多医保"));
     }
 
     #[test]

@@ -110,6 +110,11 @@ impl Tantivy {
         }
     }
 
+    /// The whole result of the library page's search: page, total and facet counts.
+    pub fn result(&self, q: &Query) -> anyhow::Result<search::SearchResult> {
+        Ok(self.library.search(&Self::request(q, PAGE))?)
+    }
+
     pub fn search(&self, q: &Query) -> anyhow::Result<Answer> {
         let found = self.library.search(&Self::request(q, PAGE))?;
         let f = &found.facets;
