@@ -32,6 +32,7 @@ use schema::Fields;
 use serde::{Deserialize, Serialize};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::{
@@ -126,7 +127,7 @@ pub struct Library {
     writer: Mutex<Option<IndexWriter>>,
     columns: columns::ColumnCache,
     /// Searches of an index with at least this many needs use several threads.
-    parallel_from: std::sync::atomic::AtomicU64,
+    parallel_from: AtomicU64,
 }
 
 /// How an index was found at opening.
@@ -202,7 +203,7 @@ impl Library {
             fields,
             writer: Mutex::new(None),
             columns: columns::ColumnCache::default(),
-            parallel_from: std::sync::atomic::AtomicU64::new(u64::from(parallel::MIN_DOCS)),
+            parallel_from: AtomicU64::new(u64::from(parallel::MIN_DOCS)),
         })
     }
 
@@ -415,27 +416,20 @@ impl Library {
             None => {
                 let query = self.build_query(request, sort == Sort::Relevance);
                 let (hits, counted) = match sort {
-                    Sort::Relevance => {
-                        let (hits, counted) =
-                            self.run(&searcher, &*query, &(top.order_by_score(), facets))?;
-                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
-                    }
+                    Sort::Relevance => self.page(&searcher, &*query, top.order_by_score(), facets),
                     Sort::Newest => {
                         let by = top.order_by_fast_field::<i64>("published_at", Order::Desc);
-                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
-                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                        self.page(&searcher, &*query, by, facets)
                     }
                     Sort::Deadline => {
                         let by = top.order_by_fast_field::<i64>("deadline", Order::Asc);
-                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
-                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                        self.page(&searcher, &*query, by, facets)
                     }
                     Sort::LeastFunded => {
                         let by = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
-                        let (hits, counted) = self.run(&searcher, &*query, &(by, facets))?;
-                        (hits.into_iter().map(|(_, a)| a).collect(), counted)
+                        self.page(&searcher, &*query, by, facets)
                     }
-                };
+                }?;
                 (counted, hits)
             }
         };
@@ -447,6 +441,18 @@ impl Library {
             ids,
             facets: counts,
         })
+    }
+
+    /// The page in the order of `by`, and the counts, in one pass.
+    fn page<K: Send + 'static>(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        by: impl Collector<Fruit = Vec<(K, DocAddress)>>,
+        facets: facets::FacetCollector,
+    ) -> tantivy::Result<(Vec<DocAddress>, (usize, FacetCounts))> {
+        let (hits, counted) = self.run(searcher, query, &(by, facets))?;
+        Ok((hits.into_iter().map(|(_, a)| a).collect(), counted))
     }
 
     /// Runs `query` through `collector`, on several threads when the index is large.
@@ -469,11 +475,7 @@ impl Library {
         &self,
         searcher: &Searcher,
     ) -> Option<(&'static tantivy::Executor, &'static rayon::ThreadPool)> {
-        if searcher.num_docs()
-            < self
-                .parallel_from
-                .load(std::sync::atomic::Ordering::Relaxed)
-        {
+        if searcher.num_docs() < self.parallel_from.load(Ordering::Relaxed) {
             return None;
         }
         parallel::threads()
@@ -487,8 +489,7 @@ impl Library {
         } else {
             u64::MAX
         };
-        self.parallel_from
-            .store(from, std::sync::atomic::Ordering::Relaxed);
+        self.parallel_from.store(from, Ordering::Relaxed);
     }
 
     /// For the most common search, one Chinese word of one or two characters and no

@@ -379,6 +379,13 @@ fn pruned_ranking_is_the_full_ranking() {
     }
 }
 
+const SORTS: [Sort; 4] = [
+    Sort::Relevance,
+    Sort::Newest,
+    Sort::Deadline,
+    Sort::LeastFunded,
+];
+
 /// A search cut into slices of document ids on several threads finds what the one-thread
 /// search finds: the same total, facet counts and page, whatever the sort, with deleted
 /// needs left out.
@@ -421,12 +428,7 @@ fn sliced_search_is_the_one_thread_search() {
     if parallel::threads().is_some() {
         let mut found = 0;
         for text in ["医疗", "药", "轮椅 康复", "\"轮椅取暖\"", ""] {
-            for sort in [
-                Sort::Relevance,
-                Sort::Newest,
-                Sort::Deadline,
-                Sort::LeastFunded,
-            ] {
+            for sort in SORTS {
                 for filters in [
                     Filters::default(),
                     Filters {
@@ -466,12 +468,7 @@ fn sliced_search_is_the_one_thread_search() {
     let searcher = lib.reader.searcher();
     assert!(searcher.segment_readers().len() > 1);
     for text in ["医疗", "轮椅 康复", "\"轮椅取暖\"", "药", ""] {
-        for sort in [
-            Sort::Relevance,
-            Sort::Newest,
-            Sort::Deadline,
-            Sort::LeastFunded,
-        ] {
+        for sort in SORTS {
             let request = SearchRequest {
                 query: parse(text),
                 sort,
@@ -490,50 +487,19 @@ fn sliced_search_is_the_one_thread_search() {
             let ids = |hits: Vec<DocAddress>| lib.columns.ids(&searcher, hits).expect("ids");
             let (one, sliced) = match sort {
                 Sort::Relevance => {
-                    let c = (top.order_by_score(), facets());
-                    let (a, fa) = searcher.search(&*query, &c).expect("one");
-                    let (b, fb) =
-                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
-                    let scores =
-                        |h: &[(f32, DocAddress)]| h.iter().map(|(s, _)| *s).collect::<Vec<_>>();
-                    assert_eq!(scores(&a), scores(&b), "{text} {sort:?}");
-                    (
-                        (a.into_iter().map(|h| h.1).collect(), fa),
-                        (b.into_iter().map(|h| h.1).collect(), fb),
-                    )
+                    one_and_sliced(&pool, &searcher, &*query, (top.order_by_score(), facets()))
                 }
                 Sort::LeastFunded => {
-                    let c = (
-                        top.order_by_fast_field::<u64>("funded_permille", Order::Asc),
-                        facets(),
-                    );
-                    let (a, fa) = searcher.search(&*query, &c).expect("one");
-                    let (b, fb) =
-                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
-                    (
-                        (a.into_iter().map(|h| h.1).collect(), fa),
-                        (b.into_iter().map(|h| h.1).collect(), fb),
-                    )
+                    let by = top.order_by_fast_field::<u64>("funded_permille", Order::Asc);
+                    one_and_sliced(&pool, &searcher, &*query, (by, facets()))
                 }
-                _ => {
-                    let field = if sort == Sort::Newest {
-                        "published_at"
-                    } else {
-                        "deadline"
-                    };
-                    let order = if sort == Sort::Newest {
-                        Order::Desc
-                    } else {
-                        Order::Asc
-                    };
-                    let c = (top.order_by_fast_field::<i64>(field, order), facets());
-                    let (a, fa) = searcher.search(&*query, &c).expect("one");
-                    let (b, fb) =
-                        parallel::search(&pool, &searcher, &*query, &c, 50).expect("sliced");
-                    (
-                        (a.into_iter().map(|h| h.1).collect(), fa),
-                        (b.into_iter().map(|h| h.1).collect(), fb),
-                    )
+                Sort::Newest => {
+                    let by = top.order_by_fast_field::<i64>("published_at", Order::Desc);
+                    one_and_sliced(&pool, &searcher, &*query, (by, facets()))
+                }
+                Sort::Deadline => {
+                    let by = top.order_by_fast_field::<i64>("deadline", Order::Asc);
+                    one_and_sliced(&pool, &searcher, &*query, (by, facets()))
                 }
             };
             let (one_hits, one_counts): (Vec<DocAddress>, (usize, FacetCounts)) = one;
@@ -550,4 +516,27 @@ fn sliced_search_is_the_one_thread_search() {
             );
         }
     }
+}
+
+/// A search with `collector` segment by segment and in slices of 50 documents: the two
+/// pages (whose sort keys, scores included, must be equal) and counts.
+#[allow(clippy::type_complexity)]
+fn one_and_sliced<K: Send + PartialEq + std::fmt::Debug + 'static>(
+    pool: &rayon::ThreadPool,
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: (
+        impl Collector<Fruit = Vec<(K, DocAddress)>>,
+        facets::FacetCollector,
+    ),
+) -> (
+    (Vec<DocAddress>, (usize, FacetCounts)),
+    (Vec<DocAddress>, (usize, FacetCounts)),
+) {
+    let (a, counts_a) = searcher.search(query, &collector).expect("one");
+    let (b, counts_b) = parallel::search(pool, searcher, query, &collector, 50).expect("sliced");
+    let keys_equal = a.iter().map(|(k, _)| k).eq(b.iter().map(|(k, _)| k));
+    assert!(keys_equal, "{a:?} / {b:?}");
+    let addresses = |h: Vec<(K, DocAddress)>| h.into_iter().map(|(_, a)| a).collect();
+    ((addresses(a), counts_a), (addresses(b), counts_b))
 }
