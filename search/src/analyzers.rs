@@ -7,9 +7,12 @@
 //!   lower-cased tokens. A substring of two or more characters is then a phrase of
 //!   consecutive bigrams, so every substring is found whatever jieba makes of its context
 //!   (`低保边缘` inside `低保边缘家庭`, `轮椅` inside `电动轮椅车`).
-//! - `zh_bi` also has every run of four adjacent Chinese characters, at the same position
-//!   as the bigram it starts with: a four-character query is then one term, and a longer
-//!   one a phrase of few, rarer terms (see `query::cover`).
+//! - `zh_bi` also has every run of three and of four adjacent Chinese characters, at the
+//!   same position as the bigram it starts with: a query of three or four characters is
+//!   then one term, and a longer one a phrase of few, rarer terms (see `query::cover`).
+//! - Every gram spans [`VALUE_GAP`] positions, so that in a field of several values (the
+//!   title, then the body) the next value starts that far after the last token of the one
+//!   before: no phrase matches across the end of a value.
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy_jieba::JiebaTokenizer;
@@ -91,12 +94,19 @@ impl Tokenizer for Grams {
     }
 }
 
-/// The length of the longer grams of the bigram field.
-pub const QUAD: usize = 4;
+/// The lengths of the bigram field's grams of Chinese characters.
+pub const GRAM_LENGTHS: [usize; 3] = [2, 3, 4];
+/// The longest gram.
+pub const LONGEST: usize = 4;
 
-/// Whether `text` is one of the bigram field's four-character grams.
-pub fn is_quad(text: &str) -> bool {
-    text.chars().count() == QUAD && text.chars().all(is_ideographic)
+/// Positions between two values of one field: more than any phrase spans (a query has
+/// at most `query::MAX_QUERY_CHARS` characters, each at most one position).
+pub const VALUE_GAP: usize = crate::query::MAX_QUERY_CHARS + 1;
+
+/// Whether `text` is one of the bigram field's grams of three or four characters.
+pub fn is_long_gram(text: &str) -> bool {
+    let n = text.chars().count();
+    n > 2 && n <= LONGEST && text.chars().all(is_ideographic)
 }
 
 /// The n-gram tokens of `text`. Positions count characters of ideographic runs and
@@ -114,13 +124,13 @@ pub fn grams(text: &str, pairs: bool) -> Vec<Token> {
             if !pairs {
                 tokens.push(token(start, end_of(k), position, c.to_string()));
             } else {
-                // The run of adjacent ideographs starting here, up to four.
+                // The run of adjacent ideographs starting here, up to the longest gram.
                 let run = chars[k..]
                     .iter()
-                    .take(QUAD)
+                    .take(LONGEST)
                     .take_while(|(_, d)| is_ideographic(fold(*d)))
                     .count();
-                for n in [2, QUAD] {
+                for n in GRAM_LENGTHS {
                     if run >= n {
                         let text: String = chars[k..k + n].iter().map(|(_, d)| fold(*d)).collect();
                         tokens.push(token(start, end_of(k + n - 1), position, text));
@@ -156,7 +166,7 @@ fn token(from: usize, to: usize, position: usize, text: String) -> Token {
         offset_to: to,
         position,
         text,
-        position_length: 1,
+        position_length: VALUE_GAP,
     }
 }
 
@@ -216,8 +226,10 @@ mod tests {
             texts(&t),
             [
                 ("低保", 0),
+                ("低保边", 0),
                 ("低保边缘", 0),
                 ("保边", 1),
+                ("保边缘", 1),
                 ("边缘", 2),
                 ("icu", 4),
                 ("病房", 5),
@@ -226,17 +238,32 @@ mod tests {
         );
         // Offsets are bytes of the original text.
         assert_eq!(
-            &"低保边缘，ICU病房 2026年"[t[4].offset_from..t[4].offset_to],
+            &"低保边缘，ICU病房 2026年"[t[6].offset_from..t[6].offset_to],
             "ICU"
         );
         assert_eq!(
-            &"低保边缘，ICU病房 2026年"[t[1].offset_from..t[1].offset_to],
+            &"低保边缘，ICU病房 2026年"[t[2].offset_from..t[2].offset_to],
             "低保边缘"
         );
         // No gram spans punctuation, and full-width letters fold.
         let t = grams("医保报销，后自付部分", true);
-        let quads: Vec<_> = texts(&t).into_iter().filter(|(w, _)| is_quad(w)).collect();
-        assert_eq!(quads, [("医保报销", 0), ("后自付部", 4), ("自付部分", 5)]);
+        let long: Vec<_> = texts(&t)
+            .into_iter()
+            .filter(|(w, _)| is_long_gram(w))
+            .collect();
+        assert_eq!(
+            long,
+            [
+                ("医保报", 0),
+                ("医保报销", 0),
+                ("保报销", 1),
+                ("后自付", 4),
+                ("后自付部", 4),
+                ("自付部", 5),
+                ("自付部分", 5),
+                ("付部分", 6)
+            ]
+        );
     }
 
     #[test]

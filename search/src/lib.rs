@@ -1,8 +1,9 @@
 //! The needs library's full-text index (tantivy).
 //!
-//! - Text: Chinese words (jieba) for ranking, and character unigrams and bigrams for
-//!   matching, so that every substring of two or more characters is found (see
-//!   `analyzers`). Any typed text is a valid query (see `query`).
+//! - Text: Chinese words (jieba) for ranking, and character unigrams and grams of two to
+//!   four characters for matching, so that every substring is found (see `analyzers`).
+//!   Matching reads one field holding title and body; a match in the title adds to the
+//!   score. Any typed text is a valid query (see `query`).
 //! - A large index is searched on every core, in slices of each segment (see `parallel`).
 //! - Facets and sorts read fast fields: region levels, five keyword facets, target amount,
 //!   publication date, deadline and the funded share.
@@ -492,25 +493,16 @@ impl Library {
         self.parallel_from.store(from, Ordering::Relaxed);
     }
 
-    /// For the most common search, one Chinese word of one or two characters and no
-    /// filter, the same matches and scores as `build_query` as a flat union of terms
-    /// (title, body and the word itself), which tantivy ranks with block-max WAND
-    /// instead of scoring every match. The word's own term can only match where its
-    /// characters appear in the title or the body, so the union matches no more.
+    /// For the most common search, one word (one term of a gram field) and no filter,
+    /// the same matches and scores as `build_query` as a flat union of terms (title, text
+    /// and the word itself), which tantivy ranks with block-max WAND instead of scoring
+    /// every match. The title's and the word's terms can only match where the text has
+    /// the word, so the union matches no more.
     fn prunable_query(&self, request: &SearchRequest) -> Option<Box<dyn Query>> {
         if request.filters != Filters::default() {
             return None;
         }
-        let [group] = request.query.groups.as_slice() else {
-            return None;
-        };
-        let [piece] = group.as_slice() else {
-            return None;
-        };
-        if analyzers::word_terms(&request.query.text) != [piece.clone()] {
-            return None;
-        }
-        query::single_term_union(piece, &self.fields)
+        query::single_term_union(&request.query, &self.fields)
     }
 
     /// The query of `request`: what must match (text and filters) and, with `ranked`,

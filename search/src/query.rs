@@ -13,6 +13,7 @@ use crate::analyzers::{self, grams, is_ideographic};
 use crate::schema::Fields;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::MAX_TOKEN_LEN;
 use tantivy::Term;
 
 /// More pieces than this are ignored (a 10 KB paste does not make a 10,000-clause query).
@@ -144,8 +145,9 @@ fn fold(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// The matching part of the query: every group must occur (in the title or the body).
-/// Counting needs no term frequencies (`ranked` false), ranking does.
+/// The matching part of the query: every group must occur in the text (the title or the
+/// body). Counting needs no term frequencies and no score (`ranked` false); ranking adds
+/// the group's occurrence in the title, boosted.
 pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<dyn Query>> {
     let record = if ranked {
         IndexRecordOption::WithFreqs
@@ -156,29 +158,35 @@ pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<d
         .groups
         .iter()
         .filter_map(|group| {
-            let title = occurrence(group, f.title_uni, f.title_bi, record)?;
-            let body = occurrence(group, f.body_uni, f.body_bi, record)?;
-            let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            let text = occurrence(group, f.text_uni, f.text_bi, record)?;
+            if !ranked {
+                return Some(text);
+            }
+            let Some(title) = occurrence(group, f.title_uni, f.title_bi, record) else {
+                return Some(text);
+            };
+            let scored: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, text),
                 (
                     Occur::Should,
                     Box::new(BoostQuery::new(title, TITLE_BOOST)) as Box<dyn Query>,
                 ),
-                (Occur::Should, body),
             ]));
-            Some(either)
+            Some(scored)
         })
         .collect()
 }
 
-/// The ranking part: jieba's words of the whole query in the `words` field.
+/// The ranking part: the pieces of the query that jieba also finds as whole words, in
+/// the `words` field (a piece scores more where the need's text has it as a word, not
+/// only as characters inside a longer one).
 pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
-    let words = analyzers::word_terms(&query.text);
+    let words = ranking_words(query);
     if words.is_empty() {
         return None;
     }
     let clauses: Vec<(Occur, Box<dyn Query>)> = words
         .iter()
-        .take(MAX_PIECES)
         .map(|w| {
             let q: Box<dyn Query> = Box::new(TermQuery::new(
                 Term::from_field_text(f.words, w),
@@ -191,6 +199,16 @@ pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
         Box::new(BooleanQuery::new(clauses)),
         WORD_BOOST,
     )))
+}
+
+/// jieba's words of the query text that are whole pieces of it, each once.
+fn ranking_words(query: &UserQuery) -> Vec<String> {
+    let mut words = analyzers::word_terms(&query.text);
+    words.retain(|w| query.groups.iter().any(|g| g.contains(w)));
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    words.truncate(MAX_PIECES);
+    words
 }
 
 /// The query for a group occurring in one field pair.
@@ -232,18 +250,29 @@ fn occurrence(
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
-/// `piece`, one or two Chinese characters, as a flat union of its terms in the title,
-/// the body and the words, boosted as `matching` and `ranking` boost them: the same
-/// scores, in a shape tantivy can rank with block-max WAND. `None` for anything else.
-pub(crate) fn single_term_union(piece: &str, f: &Fields) -> Option<Box<dyn Query>> {
-    let chars = piece.chars().count();
-    if !(1..=2).contains(&chars) || !piece.chars().all(is_ideographic) {
+/// A query of one piece that is one term of a gram field (one to four Chinese
+/// characters, or a Latin word or number) as a flat union of its terms in the title, the
+/// text and, when it is a ranking word, the words: the same matches and scores as the
+/// full query (`matching` and `ranking`), in a shape tantivy can rank with block-max
+/// WAND. `None` for any other query.
+pub(crate) fn single_term_union(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
+    let [group] = query.groups.as_slice() else {
         return None;
-    }
-    let (title, body) = if chars == 1 {
-        (f.title_uni, f.body_uni)
+    };
+    let [piece] = group.as_slice() else {
+        return None;
+    };
+    let chars = piece.chars().count();
+    let (title, text) = if piece.chars().all(is_ideographic) {
+        match chars {
+            1 => (f.title_uni, f.text_uni),
+            n if n <= analyzers::LONGEST => (f.title_bi, f.text_bi),
+            _ => return None,
+        }
+    } else if piece.chars().any(is_ideographic) || piece.len() > MAX_TOKEN_LEN {
+        return None;
     } else {
-        (f.title_bi, f.body_bi)
+        (f.title_bi, f.text_bi)
     };
     let term = |field: Field| -> Box<dyn Query> {
         Box::new(TermQuery::new(
@@ -251,17 +280,20 @@ pub(crate) fn single_term_union(piece: &str, f: &Fields) -> Option<Box<dyn Query
             IndexRecordOption::WithFreqs,
         ))
     };
-    Some(Box::new(BooleanQuery::new(vec![
+    let mut clauses = vec![
         (
             Occur::Should,
             Box::new(BoostQuery::new(term(title), TITLE_BOOST)) as Box<dyn Query>,
         ),
-        (Occur::Should, term(body)),
-        (
+        (Occur::Should, term(text)),
+    ];
+    if ranking_words(query) == [piece.clone()] {
+        clauses.push((
             Occur::Should,
             Box::new(BoostQuery::new(term(f.words), WORD_BOOST)),
-        ),
-    ])))
+        ));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 /// The terms of the bigram field that find `text` (its grams, see `analyzers`) where it
@@ -279,43 +311,40 @@ pub(crate) fn phrase_terms(text: &str) -> Vec<(usize, String)> {
 
 /// The fewest grams, in position order, that still pin down every character of a run of
 /// Chinese characters: each chosen gram shares a character with the one before it, so a
-/// phrase of them matches exactly where the run occurs (adjacent, nothing between). A
-/// run is covered by four-character grams wherever it has them (one term for four
-/// characters, three for nine), by bigrams where it is shorter. Latin words are kept as
-/// they are. `tokens` are the bigram field's grams of the text, in order.
+/// phrase of them matches exactly where the run occurs (adjacent, nothing between). Runs
+/// of up to four characters are one gram; a longer run takes the longest gram at its
+/// start, then each time the gram overlapping the last one that reaches furthest (three
+/// grams for nine characters, where bigrams took five). Latin words are kept as they
+/// are. `tokens` are the bigram field's grams of the text, in order.
 pub(crate) fn cover(tokens: Vec<(usize, String)>) -> Vec<(usize, String)> {
-    let quads: std::collections::HashMap<usize, &str> = tokens
-        .iter()
-        .filter(|(_, t)| analyzers::is_quad(t))
-        .map(|(p, t)| (*p, t.as_str()))
+    let ideographic = |t: &str| t.chars().count() >= 2 && t.chars().all(is_ideographic);
+    let (grams, mut out): (Vec<_>, Vec<_>) = tokens.into_iter().partition(|(_, t)| ideographic(t));
+    // Each gram as (first, last character position, text); at each start the longest
+    // comes first.
+    let mut spans: Vec<(usize, usize, String)> = grams
+        .into_iter()
+        .map(|(p, t)| (p, p + t.chars().count() - 1, t))
         .collect();
-    let bigram = |t: &str| t.chars().count() == 2 && t.chars().all(is_ideographic);
-    // The bigrams at positions up to this one are covered.
-    let mut covered: Option<usize> = None;
-    let mut out: Vec<(usize, String)> = Vec::new();
-    for (p, text) in tokens.iter().filter(|(_, t)| !analyzers::is_quad(t)) {
-        let p = *p;
-        if !bigram(text) {
-            out.push((p, text.clone()));
-            continue;
-        }
-        if covered.is_some_and(|c| p <= c) {
-            continue;
-        }
-        // The four-character gram reaching furthest that covers this bigram (it covers
-        // the bigrams at q, q + 1 and q + 2).
-        match (p.saturating_sub(2)..=p)
-            .rev()
-            .find_map(|q| quads.get(&q).map(|t| (q, *t)))
-        {
-            Some((q, quad)) => {
-                out.push((q, quad.to_owned()));
-                covered = Some(q + 2);
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut next = 0;
+    while next < spans.len() {
+        // A run starts: its first gram is the longest at its start.
+        let (first, mut last, text) = spans[next].clone();
+        out.push((first, text));
+        next += 1;
+        loop {
+            // Of the grams sharing a character with the chosen one, the one reaching
+            // furthest (the grams passed over reach no further than it).
+            let mut best: Option<usize> = None;
+            while next < spans.len() && spans[next].0 <= last {
+                if spans[next].1 > best.map_or(last, |b| spans[b].1) {
+                    best = Some(next);
+                }
+                next += 1;
             }
-            None => {
-                out.push((p, text.clone()));
-                covered = Some(p);
-            }
+            let Some(b) = best else { break };
+            out.push((spans[b].0, spans[b].2.clone()));
+            last = spans[b].1;
         }
     }
     out.sort_by_key(|(p, _)| *p);
@@ -335,7 +364,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(terms("轮椅"), s(&[(0, "轮椅")]));
-        assert_eq!(terms("助听器"), s(&[(0, "助听"), (1, "听器")]));
+        assert_eq!(terms("助听器"), s(&[(0, "助听器")]));
         assert_eq!(terms("低保边缘"), s(&[(0, "低保边缘")]));
         assert_eq!(terms("电动轮椅车"), s(&[(0, "电动轮椅"), (1, "动轮椅车")]));
         assert_eq!(
@@ -368,9 +397,7 @@ mod tests {
             for pair in spans.windows(2) {
                 assert!(pair[1].0 <= pair[0].1, "{n}: {spans:?}");
             }
-            if n >= 4 {
-                assert!(chosen.len() <= n.div_ceil(3), "{n}: {chosen:?}");
-            }
+            assert_eq!(chosen.len(), (n - 1).div_ceil(3), "{n}: {chosen:?}");
         }
     }
 

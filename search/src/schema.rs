@@ -12,7 +12,7 @@ use tantivy::TantivyDocument;
 
 /// Bumped whenever the fields or the analyzers change: an index built with another
 /// version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The keyword facets, each a small number chosen by the caller (the position of the
 /// value in the app's list of codes).
@@ -94,10 +94,13 @@ pub struct NeedDoc {
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub id: Field,
+    /// The title's grams: a match there adds to the score.
     pub title_uni: Field,
     pub title_bi: Field,
-    pub body_uni: Field,
-    pub body_bi: Field,
+    /// The grams of the whole text, body (story and items) and title: what must match.
+    /// One field, so that a word is one posting list, not a union of two.
+    pub text_uni: Field,
+    pub text_bi: Field,
     pub words: Field,
     pub regions: [Field; 3],
     pub keywords: [Field; 5],
@@ -121,8 +124,8 @@ pub fn build() -> (Schema, Fields) {
     let id = b.add_u64_field("id", INDEXED | FAST);
     let title_uni = b.add_text_field("title_uni", text(analyzers::UNIGRAMS));
     let title_bi = b.add_text_field("title_bi", text(analyzers::BIGRAMS));
-    let body_uni = b.add_text_field("body_uni", text(analyzers::UNIGRAMS));
-    let body_bi = b.add_text_field("body_bi", text(analyzers::BIGRAMS));
+    let text_uni = b.add_text_field("text_uni", text(analyzers::UNIGRAMS));
+    let text_bi = b.add_text_field("text_bi", text(analyzers::BIGRAMS));
     let words = b.add_text_field("words", text(analyzers::WORDS));
     let regions = Level::ALL.map(|l| b.add_u64_field(l.name(), INDEXED | FAST));
     let keywords = Keyword::ALL.map(|k| b.add_u64_field(k.name(), INDEXED | FAST));
@@ -134,8 +137,8 @@ pub fn build() -> (Schema, Fields) {
         id,
         title_uni,
         title_bi,
-        body_uni,
-        body_bi,
+        text_uni,
+        text_bi,
         words,
         regions,
         keywords,
@@ -157,8 +160,13 @@ impl Fields {
         let body = format!("{}\n{}", need.story, need.items);
         doc.add_text(self.title_uni, &need.title);
         doc.add_text(self.title_bi, &need.title);
-        doc.add_text(self.body_uni, &body);
-        doc.add_text(self.body_bi, &body);
+        // Two values: the analyzers leave a wide gap of positions after each, so no
+        // phrase spans the end of the body and the start of the title. The body comes
+        // first: its many positions stay small numbers, which pack into fewer bits.
+        for field in [self.text_uni, self.text_bi] {
+            doc.add_text(field, &body);
+            doc.add_text(field, &need.title);
+        }
         doc.add_text(self.words, &need.title);
         doc.add_text(self.words, &body);
         for (field, code) in self

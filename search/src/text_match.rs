@@ -3,14 +3,15 @@
 //!
 //! The need's text is tokenized once (`NeedText::new`), as the index tokenizes it (see
 //! `schema::Fields::document`: the title, and the body `story + "\n" + items`, each into
-//! unigrams and bigrams); then each query is tested against it with the semantics of the
-//! index's matching part (`query::matching` and `occurrence`): every group must occur in
-//! the title or in the body; a group of several pieces with a lone character has each
-//! piece occur (in that same field); a lone character is a unigram; anything else is a
-//! phrase of the grams `query::phrase_terms` chooses, at their relative positions. A group the index
-//! makes no query of is ignored, as the index ignores it.
+//! unigrams and grams, in one field with a gap no phrase spans between them); then each
+//! query is tested against it with the semantics of the index's matching part
+//! (`query::matching` and `occurrence`): every group must occur in the title or in the
+//! body; a group of several pieces with a lone character has each piece occur; a lone
+//! character is a unigram; anything else is a phrase of the grams `query::phrase_terms`
+//! chooses, at their relative positions, within the title or within the body. A group
+//! the index makes no query of is ignored, as the index ignores it.
 
-use crate::analyzers::{grams, is_ideographic, is_quad};
+use crate::analyzers::{grams, is_ideographic, GRAM_LENGTHS};
 use crate::query::UserQuery;
 use std::collections::HashMap;
 use tantivy::tokenizer::MAX_TOKEN_LEN;
@@ -34,11 +35,10 @@ pub struct NeedText {
 /// The bigram field's tokens of one field by position, and the positions of each.
 #[derive(Default)]
 struct Bigrams {
-    /// The id of the bigram or word at each position (`NONE`: no token there: the last
-    /// character of a run, or a token too long for the index).
-    at: Vec<u32>,
-    /// The id of the four-character gram at each position (`NONE`: none).
-    quad_at: Vec<u32>,
+    /// The ids of the tokens at each position: the word or the bigram, then the grams of
+    /// three and four characters (`NONE`: no such token there, e.g. near the end of a
+    /// run, or a token too long for the index).
+    at: Vec<[u32; GRAM_LENGTHS.len()]>,
     /// The positions of each token id, ascending (empty: not in this field).
     positions: Vec<Vec<usize>>,
 }
@@ -63,10 +63,9 @@ impl Bigrams {
         };
         self.positions_of(anchor).iter().any(|&p| {
             p.checked_sub(anchor_offset).is_some_and(|s| {
-                phrase.iter().all(|&(offset, id)| {
-                    self.at.get(s + offset) == Some(&id)
-                        || self.quad_at.get(s + offset) == Some(&id)
-                })
+                phrase
+                    .iter()
+                    .all(|&(offset, id)| self.at.get(s + offset).is_some_and(|t| t.contains(&id)))
             })
         })
     }
@@ -101,22 +100,21 @@ impl NeedText {
         };
         // Positions ascend: the last token's is the highest.
         let len = tokens.last().map_or(0, |t| t.position + 1);
-        bigrams.at = vec![NONE; len];
-        bigrams.quad_at = vec![NONE; len];
+        bigrams.at = vec![[NONE; GRAM_LENGTHS.len()]; len];
         for token in tokens {
             if token.text.len() > MAX_TOKEN_LEN {
                 continue;
             }
-            let quad = is_quad(&token.text);
+            // A word or a bigram in the first slot, longer grams by their length.
+            let chars = token.text.chars().count();
+            let slot = match GRAM_LENGTHS.iter().position(|&n| n == chars) {
+                Some(k) if token.text.chars().all(is_ideographic) => k,
+                _ => 0,
+            };
             let next = ids.len() as u32;
             let id = *ids.entry(token.text).or_insert(next);
-            let slots = if quad {
-                &mut bigrams.quad_at
-            } else {
-                &mut bigrams.at
-            };
-            if let Some(slot) = slots.get_mut(token.position) {
-                *slot = id;
+            if let Some(slots) = bigrams.at.get_mut(token.position) {
+                slots[slot] = id;
             }
             let i = id as usize;
             if bigrams.positions.len() <= i {
@@ -139,22 +137,20 @@ impl NeedText {
     /// its query for each field; `None` where it makes none (the group is then ignored).
     fn occurrence(&self, group: &[String]) -> Option<u8> {
         // A lone character cannot be part of a bigram phrase: such a group is searched
-        // piece by piece (all pieces in the same field; pieces without a query are left
-        // out, and a query of no pieces matches nothing).
+        // piece by piece (each piece in the title or the body; pieces without a query are
+        // left out, and a query of no pieces matches nothing).
         let lone = |p: &String| p.chars().count() == 1 && p.chars().all(is_ideographic);
         if group.len() > 1 && group.iter().any(lone) {
-            let mut fields = TITLE | BODY;
             let mut any = false;
             for piece in group {
                 if let Some(f) = self.occurrence(std::slice::from_ref(piece)) {
                     any = true;
-                    fields &= f;
-                    if fields == 0 {
-                        break;
+                    if f == 0 {
+                        return Some(0);
                     }
                 }
             }
-            return Some(if any { fields } else { 0 });
+            return Some(if any { TITLE | BODY } else { 0 });
         }
         if group.len() == 1 && lone(&group[0]) {
             return Some(self.unigrams.get(group[0].as_str()).copied().unwrap_or(0));
@@ -249,11 +245,18 @@ mod tests {
         assert!(m(&t, "soon needed"));
         assert!(m(&t, "“低保 边缘”"));
         assert!(!m(&t, "“边缘 低保”"));
-        // A lone character in a phrase: each piece must occur, in the same field.
+        // A lone character in a phrase: each piece must occur, in the title or the body.
         assert!(m(&t, "\"低 家\""));
         let split = NeedText::new("学", "费用", "");
         assert!(m(&split, "学 费"));
-        assert!(!m(&split, "\"学 费\""));
+        assert!(m(&split, "\"学 费\""));
+        assert!(!m(&split, "\"学 药\""));
+        // No phrase spans the end of the title and the start of the body.
+        let ends = NeedText::new("孩子上学", "费用不够", "");
+        assert!(m(&ends, "上学 费用"));
+        assert!(!m(&ends, "学费"));
+        assert!(!m(&ends, "上学费用"));
+        assert!(!m(&ends, "“上学 费用”"));
     }
 
     #[test]
@@ -373,6 +376,7 @@ mod tests {
             ("学费", "学 费", "费学"),
             ("低保边", "缘", "保边缘"),
             ("\"quoted\" “全角引号”", "「括号」里的字", "+-*:()[]{}^~"),
+            ("孩子上学", "费用不够", "书本"),
         ];
         texts
             .iter()
@@ -477,6 +481,12 @@ mod tests {
             "quoted",
             "全角引号",
             "括号里",
+            "上学 费用",
+            "“上学 费用”",
+            "上学费用",
+            "学费用",
+            "“学 费用”",
+            "够书本",
         ];
         let mut matched = 0;
         for q in queries {
@@ -499,7 +509,13 @@ mod tests {
             (seed >> 33) as usize % n.max(1)
         };
         for d in &docs {
-            for source in [d.title.clone(), format!("{}\n{}", d.story, d.items)] {
+            let sources = [
+                d.title.clone(),
+                format!("{}\n{}", d.story, d.items),
+                // Across the end of the title.
+                format!("{}{}", d.title, d.story),
+            ];
+            for source in sources {
                 let chars: Vec<char> = source.chars().collect();
                 if chars.is_empty() {
                     continue;
