@@ -80,17 +80,18 @@ impl Tokenizer for Words {
     }
 }
 
-/// Character unigrams or bigrams of ideographic runs; Latin words and numbers whole.
+/// Character unigrams, or grams of two to four characters, of ideographic runs; Latin
+/// words and numbers whole.
 #[derive(Clone)]
 struct Grams {
     pairs: bool,
 }
 
 impl Tokenizer for Grams {
-    type TokenStream<'a> = VecStream;
+    type TokenStream<'a> = GramStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        VecStream::new(grams(text, self.pairs))
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream<'a> {
+        GramStream::new(text, self.pairs)
     }
 }
 
@@ -112,61 +113,115 @@ pub fn is_long_gram(text: &str) -> bool {
 /// The n-gram tokens of `text`. Positions count characters of ideographic runs and
 /// whole words otherwise, so that a phrase of consecutive tokens is a substring.
 pub fn grams(text: &str, pairs: bool) -> Vec<Token> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |&(b, _)| b);
+    let mut stream = GramStream::new(text, pairs);
     let mut tokens = Vec::new();
-    let mut position = 0;
-    let mut k = 0;
-    while k < chars.len() {
-        let (start, c) = chars[k];
-        let c = fold(c);
-        if is_ideographic(c) {
-            if !pairs {
-                tokens.push(token(start, end_of(k), position, c.to_string()));
-            } else {
-                // The run of adjacent ideographs starting here, up to the longest gram.
-                let run = chars[k..]
-                    .iter()
-                    .take(LONGEST)
-                    .take_while(|(_, d)| is_ideographic(fold(*d)))
-                    .count();
-                for n in GRAM_LENGTHS {
-                    if run >= n {
-                        let text: String = chars[k..k + n].iter().map(|(_, d)| fold(*d)).collect();
-                        tokens.push(token(start, end_of(k + n - 1), position, text));
-                    }
-                }
-            }
-            position += 1;
-            k += 1;
-        } else if c.is_alphanumeric() {
-            let mut word = String::new();
-            let mut j = k;
-            while j < chars.len() {
-                let d = fold(chars[j].1);
-                if !d.is_alphanumeric() || is_ideographic(d) {
-                    break;
-                }
-                word.push(d);
-                j += 1;
-            }
-            tokens.push(token(start, end_of(j - 1), position, word));
-            position += 1;
-            k = j;
-        } else {
-            k += 1;
-        }
+    while stream.advance() {
+        tokens.push(stream.token().clone());
     }
     tokens
 }
 
-fn token(from: usize, to: usize, position: usize, text: String) -> Token {
-    Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text,
-        position_length: VALUE_GAP,
+/// The tokens of [`grams`], made one at a time into one token (indexing makes hundreds
+/// per need, and a string for each cost a fifth of the indexing time).
+pub struct GramStream<'a> {
+    text: &'a str,
+    /// The characters, folded, with their byte offsets.
+    chars: Vec<(usize, char)>,
+    pairs: bool,
+    /// The character at hand, and its position.
+    k: usize,
+    position: usize,
+    /// For an ideograph with `pairs`: the length of the run from it (up to the longest
+    /// gram), and the next of `GRAM_LENGTHS` to try.
+    run: usize,
+    next_length: usize,
+    token: Token,
+}
+
+impl<'a> GramStream<'a> {
+    fn new(text: &'a str, pairs: bool) -> Self {
+        GramStream {
+            text,
+            chars: text.char_indices().map(|(b, c)| (b, fold(c))).collect(),
+            pairs,
+            k: 0,
+            position: 0,
+            run: 0,
+            next_length: 0,
+            token: Token::default(),
+        }
+    }
+
+    /// The byte where character `k` ends.
+    fn end_of(&self, k: usize) -> usize {
+        self.chars.get(k + 1).map_or(self.text.len(), |&(b, _)| b)
+    }
+
+    /// Makes the token of characters `from..to` (exclusive) at the current position.
+    fn emit(&mut self, from: usize, to: usize) {
+        self.token.text.clear();
+        self.token.text.extend(self.chars[from..to].iter().map(|(_, c)| *c));
+        self.token.offset_from = self.chars[from].0;
+        self.token.offset_to = self.end_of(to - 1);
+        self.token.position = self.position;
+        self.token.position_length = VALUE_GAP;
+    }
+}
+
+impl TokenStream for GramStream<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some(&(_, c)) = self.chars.get(self.k) {
+            let k = self.k;
+            if is_ideographic(c) {
+                if !self.pairs {
+                    self.emit(k, k + 1);
+                    self.position += 1;
+                    self.k += 1;
+                    return true;
+                }
+                if self.next_length == 0 {
+                    self.run = self.chars[k..]
+                        .iter()
+                        .take(LONGEST)
+                        .take_while(|(_, d)| is_ideographic(*d))
+                        .count();
+                }
+                while let Some(&n) = GRAM_LENGTHS.get(self.next_length) {
+                    self.next_length += 1;
+                    if self.run >= n {
+                        self.emit(k, k + n);
+                        return true;
+                    }
+                }
+                self.next_length = 0;
+                self.position += 1;
+                self.k += 1;
+            } else if c.is_alphanumeric() {
+                let mut j = k;
+                while self
+                    .chars
+                    .get(j)
+                    .is_some_and(|(_, d)| d.is_alphanumeric() && !is_ideographic(*d))
+                {
+                    j += 1;
+                }
+                self.emit(k, j);
+                self.position += 1;
+                self.k = j;
+                return true;
+            } else {
+                self.k += 1;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
     }
 }
 

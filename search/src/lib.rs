@@ -22,6 +22,7 @@ mod columns;
 mod facets;
 mod parallel;
 pub mod query;
+mod rank;
 mod schema;
 pub mod text_match;
 
@@ -361,9 +362,9 @@ impl Library {
 
     /// Searches: the ids of the requested page, the total and the facet counts.
     ///
-    /// Usually one pass counts the matches and their facets and keeps the page. For the
-    /// most common search (see `prunable_query`) there are two: one counts without
-    /// scoring, the other finds the page by relevance with block-max WAND, skipping the
+    /// Usually one pass counts the matches and their facets and keeps the page. For
+    /// most searches by relevance (see `pruned_ranking`) there are two: one counts
+    /// without scoring, the other finds the page with block-max pruning, skipping the
     /// documents that cannot reach it, which at a million needs is most of them; on
     /// several threads, the two passes run side by side.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResult, SearchError> {
@@ -385,18 +386,22 @@ impl Library {
             other => other,
         };
         let pruned = match sort {
-            Sort::Relevance => self.prunable_query(request),
+            Sort::Relevance => self.pruned_ranking(&searcher, request),
             _ => None,
         };
         let ((total, counts), hits): ((usize, FacetCounts), Vec<DocAddress>) = match pruned {
             Some(ranking) => {
                 let counting = self.build_query(request, false);
                 let count = || self.run(&searcher, &*counting, &facets);
+                let top = rank::ScoredTop {
+                    limit: request.offset + request.limit.max(1),
+                    filters: &request.filters,
+                    columns: &self.columns,
+                };
                 let (counted, hits) = match self.threads(&searcher) {
                     Some((executor, pool)) => {
                         let rank = || {
                             let scoring = EnableScoring::enabled_from_searcher(&searcher);
-                            let top = top.order_by_score();
                             searcher.search_with_executor(&*ranking, &top, executor, scoring)
                         };
                         let (counted, hits) = pool.join(count, rank);
@@ -405,14 +410,15 @@ impl Library {
                     None => {
                         let counted = count()?;
                         let hits = if counted.0 > request.offset {
-                            searcher.search(&*ranking, &top.order_by_score())?
+                            searcher.search(&*ranking, &top)?
                         } else {
                             Vec::new()
                         };
                         (counted, hits)
                     }
                 };
-                (counted, hits.into_iter().map(|(_, a)| a).collect())
+                let page = hits.into_iter().skip(request.offset).map(|(_, a)| a);
+                (counted, page.collect())
             }
             None => {
                 let query = self.build_query(request, sort == Sort::Relevance);
@@ -493,16 +499,31 @@ impl Library {
         self.parallel_from.store(from, Ordering::Relaxed);
     }
 
-    /// For the most common search, one word (one term of a gram field) and no filter,
-    /// the same matches and scores as `build_query` as a flat union of terms (title, text
-    /// and the word itself), which tantivy ranks with block-max WAND instead of scoring
-    /// every match. The title's and the word's terms can only match where the text has
-    /// the word, so the union matches no more.
-    fn prunable_query(&self, request: &SearchRequest) -> Option<Box<dyn Query>> {
-        if request.filters != Filters::default() {
-            return None;
+    /// For most searches by relevance, the query that finds the page with block-max
+    /// pruning (see `query::pruned_ranking`), checking the filters on each candidate
+    /// (see `rank`); the counts then come from a separate pass that scores nothing.
+    /// `None` when the query has another shape, or a filter is sparse (see
+    /// `rank::SPARSE`): then one pass scores every match.
+    fn pruned_ranking(&self, searcher: &Searcher, request: &SearchRequest) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let filters = &request.filters;
+        let region = filters.region.map(|(level, code)| {
+            let field = f.regions[Level::ALL.iter().position(|l| *l == level).unwrap_or(0)];
+            Term::from_field_u64(field, code)
+        });
+        let keywords = f
+            .keywords
+            .iter()
+            .zip(filters.keywords)
+            .filter_map(|(field, v)| v.map(|v| Term::from_field_u64(*field, v)));
+        let num_docs = searcher.num_docs();
+        for term in region.into_iter().chain(keywords) {
+            let kept = searcher.doc_freq(&term).ok()?;
+            if kept.saturating_mul(rank::SPARSE) < num_docs {
+                return None;
+            }
         }
-        query::single_term_union(&request.query, &self.fields)
+        query::pruned_ranking(&request.query, f)
     }
 
     /// The query of `request`: what must match (text and filters) and, with `ranked`,

@@ -21,7 +21,6 @@ pub const MAX_PIECES: usize = 16;
 /// Characters of input looked at.
 pub const MAX_QUERY_CHARS: usize = 256;
 
-const TITLE_BOOST: f32 = 2.0;
 const WORD_BOOST: f32 = 0.5;
 
 /// A parsed query: the groups that must each occur.
@@ -146,8 +145,7 @@ fn fold(c: char) -> char {
 }
 
 /// The matching part of the query: every group must occur in the text (the title or the
-/// body). Counting needs no term frequencies and no score (`ranked` false); ranking adds
-/// the group's occurrence in the title, boosted.
+/// body). Counting needs no term frequencies (`ranked` false), scoring does.
 pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<dyn Query>> {
     let record = if ranked {
         IndexRecordOption::WithFreqs
@@ -157,29 +155,14 @@ pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<d
     query
         .groups
         .iter()
-        .filter_map(|group| {
-            let text = occurrence(group, f.text_uni, f.text_bi, record)?;
-            if !ranked {
-                return Some(text);
-            }
-            let Some(title) = occurrence(group, f.title_uni, f.title_bi, record) else {
-                return Some(text);
-            };
-            let scored: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, text),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(title, TITLE_BOOST)) as Box<dyn Query>,
-                ),
-            ]));
-            Some(scored)
-        })
+        .filter_map(|group| occurrence(group, f.text_uni, f.text_bi, record))
         .collect()
 }
 
-/// The ranking part: the pieces of the query that jieba also finds as whole words, in
-/// the `words` field (a piece scores more where the need's text has it as a word, not
-/// only as characters inside a longer one).
+/// The ranking part of a one-piece query: the piece in the `words` field, if jieba
+/// finds it as a whole word (it scores more where the need's text has it as a word, not
+/// only as characters inside a longer one). Queries of several pieces are scored by the
+/// text alone, so that tantivy can prune their intersection (see `pruned_ranking`).
 pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
     let words = ranking_words(query);
     if words.is_empty() {
@@ -201,14 +184,19 @@ pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
     )))
 }
 
-/// jieba's words of the query text that are whole pieces of it, each once.
+/// The piece of a one-piece query, if jieba finds it as a word of the query text.
 fn ranking_words(query: &UserQuery) -> Vec<String> {
-    let mut words = analyzers::word_terms(&query.text);
-    words.retain(|w| query.groups.iter().any(|g| g.contains(w)));
-    let mut seen = std::collections::HashSet::new();
-    words.retain(|w| seen.insert(w.clone()));
-    words.truncate(MAX_PIECES);
-    words
+    let [group] = query.groups.as_slice() else {
+        return Vec::new();
+    };
+    let [piece] = group.as_slice() else {
+        return Vec::new();
+    };
+    if analyzers::word_terms(&query.text).contains(piece) {
+        vec![piece.clone()]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The query for a group occurring in one field pair.
@@ -250,50 +238,58 @@ fn occurrence(
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
-/// A query of one piece that is one term of a gram field (one to four Chinese
-/// characters, or a Latin word or number) as a flat union of its terms in the title, the
-/// text and, when it is a ranking word, the words: the same matches and scores as the
-/// full query (`matching` and `ranking`), in a shape tantivy can rank with block-max
-/// WAND. `None` for any other query.
-pub(crate) fn single_term_union(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
-    let [group] = query.groups.as_slice() else {
-        return None;
-    };
-    let [piece] = group.as_slice() else {
-        return None;
-    };
-    let chars = piece.chars().count();
-    let (title, text) = if piece.chars().all(is_ideographic) {
-        match chars {
-            1 => (f.title_uni, f.text_uni),
-            n if n <= analyzers::LONGEST => (f.title_bi, f.text_bi),
-            _ => return None,
+/// The field of the one term that finds `piece` (one to four Chinese characters, or a
+/// Latin word or number), if there is such a term.
+fn single_term(piece: &str, f: &Fields) -> Option<Field> {
+    if piece.chars().all(is_ideographic) {
+        match piece.chars().count() {
+            1 => Some(f.text_uni),
+            n if n <= analyzers::LONGEST => Some(f.text_bi),
+            _ => None,
         }
     } else if piece.chars().any(is_ideographic) || piece.len() > MAX_TOKEN_LEN {
-        return None;
+        None
     } else {
-        (f.title_bi, f.text_bi)
-    };
-    let term = |field: Field| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, piece),
-            IndexRecordOption::WithFreqs,
-        ))
-    };
-    let mut clauses = vec![
-        (
-            Occur::Should,
-            Box::new(BoostQuery::new(term(title), TITLE_BOOST)) as Box<dyn Query>,
-        ),
-        (Occur::Should, term(text)),
-    ];
-    if ranking_words(query) == [piece.clone()] {
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(term(f.words), WORD_BOOST)),
-        ));
+        Some(f.text_bi)
     }
-    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// For a query whose every group is one piece found by one term (most queries: one or
+/// more words), the same matches and scores as the full query (`matching` and
+/// `ranking`, without filters) in a shape tantivy can rank with block-max pruning: one
+/// word is a union of its term in the text and, if it is a ranking word, in the words;
+/// several are an intersection of their terms. `None` for any other query.
+pub(crate) fn pruned_ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = query
+        .groups
+        .iter()
+        .map(|group| match group.as_slice() {
+            [piece] => single_term(piece, f).map(|field| Term::from_field_text(field, piece)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let term = |term: Term| -> Box<dyn Query> {
+        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+    };
+    match terms.as_slice() {
+        [] => None,
+        [one] => {
+            let mut clauses = vec![(Occur::Should, term(one.clone()))];
+            if let Some(word) = ranking_words(query).first() {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        term(Term::from_field_text(f.words, word)),
+                        WORD_BOOST,
+                    )),
+                ));
+            }
+            Some(Box::new(BooleanQuery::new(clauses)))
+        }
+        _ => Some(Box::new(BooleanQuery::new(
+            terms.into_iter().map(|t| (Occur::Must, term(t))).collect(),
+        ))),
+    }
 }
 
 /// The terms of the bigram field that find `text` (its grams, see `analyzers`) where it

@@ -94,11 +94,9 @@ pub struct NeedDoc {
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub id: Field,
-    /// The title's grams: a match there adds to the score.
-    pub title_uni: Field,
-    pub title_bi: Field,
-    /// The grams of the whole text, body (story and items) and title: what must match.
-    /// One field, so that a word is one posting list, not a union of two.
+    /// The grams of the whole text, body (story and items) and title: what must match,
+    /// and what is scored. One field, so that a word is one posting list, not a union of
+    /// two; the title is in it [`TITLE_WEIGHT`] times, so that a match there counts more.
     pub text_uni: Field,
     pub text_bi: Field,
     pub words: Field,
@@ -122,8 +120,6 @@ fn text(analyzer: &str) -> TextOptions {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let id = b.add_u64_field("id", INDEXED | FAST);
-    let title_uni = b.add_text_field("title_uni", text(analyzers::UNIGRAMS));
-    let title_bi = b.add_text_field("title_bi", text(analyzers::BIGRAMS));
     let text_uni = b.add_text_field("text_uni", text(analyzers::UNIGRAMS));
     let text_bi = b.add_text_field("text_bi", text(analyzers::BIGRAMS));
     let words = b.add_text_field("words", text(analyzers::WORDS));
@@ -135,8 +131,6 @@ pub fn build() -> (Schema, Fields) {
     let funded_permille = b.add_u64_field("funded_permille", FAST);
     let fields = Fields {
         id,
-        title_uni,
-        title_bi,
         text_uni,
         text_bi,
         words,
@@ -150,6 +144,10 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// How many times the title is in the text fields: a word of the title counts as
+/// that many in the body.
+pub const TITLE_WEIGHT: usize = 2;
+
 /// A deadline that sorts after every real one.
 pub(crate) const NO_DEADLINE: i64 = i64::MAX;
 
@@ -158,14 +156,14 @@ impl Fields {
         let mut doc = TantivyDocument::default();
         doc.add_u64(self.id, need.id);
         let body = format!("{}\n{}", need.story, need.items);
-        doc.add_text(self.title_uni, &need.title);
-        doc.add_text(self.title_bi, &need.title);
-        // Two values: the analyzers leave a wide gap of positions after each, so no
-        // phrase spans the end of the body and the start of the title. The body comes
-        // first: its many positions stay small numbers, which pack into fewer bits.
+        // Several values: the analyzers leave a wide gap of positions after each, so no
+        // phrase spans the end of one and the start of the next. The body comes first:
+        // its many positions stay small numbers, which pack into fewer bits.
         for field in [self.text_uni, self.text_bi] {
             doc.add_text(field, &body);
-            doc.add_text(field, &need.title);
+            for _ in 0..TITLE_WEIGHT {
+                doc.add_text(field, &need.title);
+            }
         }
         doc.add_text(self.words, &need.title);
         doc.add_text(self.words, &body);

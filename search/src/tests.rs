@@ -300,7 +300,8 @@ fn a_rebuild_switches_readers_over() {
     assert_eq!(reopened.all_ids().expect("ids"), [1, 2]);
 }
 
-/// The page of a one-word search, ranked with block-max WAND over the flat union, is the
+/// The page of a search of words, ranked with block-max pruning (a union for one word,
+/// an intersection for several; dense filters checked on each candidate), is the
 /// page the full query gives when every match is scored: same needs, same order, same
 /// scores, on pages deep enough for the pruning to skip documents. Totals and facets come
 /// from the counting pass and agree with a plain filter over every need.
@@ -334,7 +335,11 @@ fn pruned_ranking_is_the_full_ranking() {
         .collect();
     lib.apply(&docs, 600).expect("apply");
     let searcher = lib.reader.searcher();
-    for text in [
+    let province = |code| Filters {
+        region: Some((Level::Province, code)),
+        ..Default::default()
+    };
+    let words = [
         "医疗",
         "老人",
         "药",
@@ -347,20 +352,43 @@ fn pruned_ranking_is_the_full_ranking() {
         "孩子上学",
         "轮椅康复",
         "药费困",
-    ] {
+    ];
+    let mut cases: Vec<(&str, Filters)> = words.iter().map(|w| (*w, Filters::default())).collect();
+    cases.extend([
+        ("医疗 老人", Filters::default()),
+        ("孩子 轮椅 康复", Filters::default()),
+        ("药 医疗", Filters::default()),
+        ("医 疗", Filters::default()),
+        ("医疗", province(220000)),
+        ("老人 取暖", province(210000)),
+    ]);
+    for (text, filters) in cases {
         let request = SearchRequest {
             query: parse(text),
+            filters,
             limit: 20,
             offset: 10,
             amount_bounds: vec![100_000, 300_000],
             ..Default::default()
         };
-        let pruned = lib.prunable_query(&request).expect(text);
+        let pruned = lib.pruned_ranking(&searcher, &request).expect(text);
         let full = lib.build_query(&request, true);
-        let top = TopDocs::with_limit(20).and_offset(10).order_by_score();
-        let a = searcher.search(&*pruned, &top).expect("pruned");
-        let b = searcher.search(&*full, &top).expect("full");
+        let top = rank::ScoredTop {
+            limit: 30,
+            filters: &request.filters,
+            columns: &lib.columns,
+        };
+        let a: Vec<_> = searcher
+            .search(&*pruned, &top)
+            .expect("pruned")
+            .into_iter()
+            .skip(10)
+            .collect();
+        let b = searcher
+            .search(&*full, &TopDocs::with_limit(20).and_offset(10).order_by_score())
+            .expect("full");
         assert_eq!(a.len(), b.len(), "{text}");
+        assert!(!a.is_empty(), "{text}");
         for ((sa, da), (sb, db)) in a.iter().zip(&b) {
             assert!((sa - sb).abs() < 1e-4, "{text}: {sa} vs {sb}");
             if (sa - sb).abs() < 1e-6 {
@@ -370,26 +398,49 @@ fn pruned_ranking_is_the_full_ranking() {
         let found = lib.search(&request).expect(text);
         let matching = lib.matching_ids(&request).expect(text);
         assert_eq!(found.total, matching.len(), "{text}");
-        let province_22 = matching.iter().filter(|id| **id % 3 == 0).count() as u64;
-        let counted = found
-            .facets
-            .regions
-            .as_ref()
-            .and_then(|(_, r)| r.iter().find(|(c, _)| *c == 220000))
-            .map_or(0, |(_, n)| *n);
-        assert_eq!(counted, province_22, "{text}");
         let amounts: u64 = found.facets.amounts.iter().sum();
         assert_eq!(amounts, matching.len() as u64, "{text}");
+        if request.filters.region.is_none() {
+            let province_22 = matching.iter().filter(|id| **id % 3 == 0).count() as u64;
+            let counted = found
+                .facets
+                .regions
+                .as_ref()
+                .and_then(|(_, r)| r.iter().find(|(c, _)| *c == 220000))
+                .map_or(0, |(_, n)| *n);
+            assert_eq!(counted, province_22, "{text}");
+        } else {
+            let wanted = if text == "医疗" { 220000 } else { 210000 };
+            assert!(
+                found.ids.iter().all(|id| docs_province(*id) == wanted),
+                "{text}"
+            );
+        }
     }
-    // Filtered or longer queries keep the full query.
-    for text in ["医疗 老人", "\"医疗 救助\"", "医疗救助费用", "医 疗"] {
+    // Phrases, lone characters among pieces, and sparse filters keep the full query.
+    let sparse = Filters {
+        keywords: [Some(3), None, None, None, None],
+        ..Default::default()
+    };
+    for (text, filters) in [
+        ("\"医疗 救助\"", Filters::default()),
+        ("医疗救助费用", Filters::default()),
+        ("\"医 疗\"", Filters::default()),
+        ("医疗", sparse),
+    ] {
         let request = SearchRequest {
             query: parse(text),
+            filters,
             limit: 20,
             ..Default::default()
         };
-        assert!(lib.prunable_query(&request).is_none(), "{text}");
+        assert!(lib.pruned_ranking(&searcher, &request).is_none(), "{text}");
     }
+}
+
+/// The province of need `id` in `pruned_ranking_is_the_full_ranking`.
+fn docs_province(id: u64) -> u64 {
+    [220000, 210000, 110000][(id % 3) as usize]
 }
 
 const SORTS: [Sort; 4] = [

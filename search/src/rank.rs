@@ -1,0 +1,204 @@
+//! The best-scored page of a search, found with block-max pruning (WAND): tantivy skips
+//! the blocks of documents whose best possible score cannot reach the page, which at a
+//! million needs is most of them. Tantivy's own top-docs collector prunes too, but only
+//! over the query itself; here a filter (region, keyword facets, amount) is checked on
+//! each candidate instead of being a clause of the query, so that the query keeps the
+//! pure shape tantivy can prune (a union or an intersection of terms).
+
+use crate::columns::ColumnCache;
+use crate::schema::Keyword;
+use crate::Filters;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// The `limit` best-scored needs that pass `filters`, best first; equal scores in
+/// document order, as tantivy's `TopDocs` orders them.
+pub(crate) struct ScoredTop<'a> {
+    pub limit: usize,
+    pub filters: &'a Filters,
+    pub columns: &'a ColumnCache,
+}
+
+/// One segment's checks: each column's value must be equal to, or within, the wanted.
+struct SegmentFilter {
+    checks: Vec<(Column<u64>, u64, u64)>,
+}
+
+impl SegmentFilter {
+    fn new(filters: &Filters, columns: &ColumnCache, reader: &SegmentReader) -> tantivy::Result<Self> {
+        let mut checks = Vec::new();
+        if let Some((level, code)) = filters.region {
+            checks.push((columns.u64(reader, level.name())?, code, code));
+        }
+        for (keyword, value) in Keyword::ALL.iter().zip(filters.keywords) {
+            if let Some(v) = value {
+                checks.push((columns.u64(reader, keyword.name())?, v, v));
+            }
+        }
+        if let Some((from, to)) = filters.amount {
+            let to = to.map_or(u64::MAX, |t| t.saturating_sub(1));
+            checks.push((columns.u64(reader, "target_fen")?, from.max(1), to));
+        }
+        Ok(SegmentFilter { checks })
+    }
+
+    #[inline]
+    fn passes(&self, doc: DocId) -> bool {
+        self.checks.iter().all(|(column, low, high)| {
+            column
+                .first(doc)
+                .is_some_and(|v| (*low..=*high).contains(&v))
+        })
+    }
+}
+
+/// A heap entry: the greater is the better (higher score, then lower document).
+#[derive(Clone, Copy)]
+struct Entry {
+    score: Score,
+    doc: DocId,
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .partial_cmp(&other.score)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| other.doc.cmp(&self.doc))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+/// The best `limit` entries of one segment, and the score a new one must exceed.
+pub(crate) struct SegmentTop {
+    limit: usize,
+    segment: SegmentOrdinal,
+    heap: BinaryHeap<Reverse<Entry>>,
+    filter: SegmentFilter,
+}
+
+impl SegmentTop {
+    /// Offers `doc` (documents come in ascending order, so an equal score loses) and
+    /// returns the new threshold.
+    #[inline]
+    fn offer(&mut self, doc: DocId, score: Score) -> Score {
+        if self.filter.passes(doc) {
+            if self.heap.len() < self.limit {
+                self.heap.push(Reverse(Entry { score, doc }));
+            } else if self
+                .heap
+                .peek()
+                .is_some_and(|Reverse(worst)| score > worst.score)
+            {
+                self.heap.pop();
+                self.heap.push(Reverse(Entry { score, doc }));
+            }
+        }
+        self.threshold()
+    }
+
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(Reverse(worst)) if self.heap.len() >= self.limit => worst.score,
+            _ => Score::MIN,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentTop {
+    type Fruit = Vec<(Score, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if score > self.threshold() {
+            self.offer(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        self.heap
+            .into_iter()
+            .map(|Reverse(e)| (e.score, DocAddress::new(segment, e.doc)))
+            .collect()
+    }
+}
+
+impl Collector for ScoredTop<'_> {
+    type Fruit = Vec<(Score, DocAddress)>;
+    type Child = SegmentTop;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTop> {
+        Ok(SegmentTop {
+            limit: self.limit.max(1),
+            segment,
+            heap: BinaryHeap::with_capacity(self.limit.max(1) + 1),
+            filter: SegmentFilter::new(self.filters, self.columns, reader)?,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
+        all.sort_by(|a, b| {
+            b.0.partial_cmp(&a.0)
+                .unwrap_or(Ordering::Equal)
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        all.truncate(self.limit);
+        Ok(all)
+    }
+
+    /// The pruning pass: the weight is told the score a document must exceed, and
+    /// skips what cannot.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut top = self.for_segment(segment, reader)?;
+        match reader.alive_bitset() {
+            Some(alive) => weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if alive.is_deleted(doc) {
+                    return top.threshold();
+                }
+                top.offer(doc, score)
+            })?,
+            None => weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                top.offer(doc, score)
+            })?,
+        }
+        Ok(top.harvest())
+    }
+}
+
+/// Whether a filter keeps enough of the index (at least `1 / SPARSE` of it, estimated
+/// from each filter term's document count) for checking candidates of the pruned pass
+/// to beat intersecting the filter with the query: a sparse filter lets few candidates
+/// through, so the pruned pass could not raise its threshold and would score nearly
+/// every match, where the intersection scores only the few that pass.
+pub(crate) const SPARSE: u64 = 8;
