@@ -160,7 +160,9 @@ impl<'a> GramStream<'a> {
     /// Makes the token of characters `from..to` (exclusive) at the current position.
     fn emit(&mut self, from: usize, to: usize) {
         self.token.text.clear();
-        self.token.text.extend(self.chars[from..to].iter().map(|(_, c)| *c));
+        self.token
+            .text
+            .extend(self.chars[from..to].iter().map(|(_, c)| *c));
         self.token.offset_from = self.chars[from].0;
         self.token.offset_to = self.end_of(to - 1);
         self.token.position = self.position;

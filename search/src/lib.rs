@@ -504,7 +504,11 @@ impl Library {
     /// (see `rank`); the counts then come from a separate pass that scores nothing.
     /// `None` when the query has another shape, or a filter is sparse (see
     /// `rank::SPARSE`): then one pass scores every match.
-    fn pruned_ranking(&self, searcher: &Searcher, request: &SearchRequest) -> Option<Box<dyn Query>> {
+    fn pruned_ranking(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+    ) -> Option<Box<dyn Query>> {
         let f = &self.fields;
         let filters = &request.filters;
         let region = filters.region.map(|(level, code)| {

@@ -29,7 +29,11 @@ struct SegmentFilter {
 }
 
 impl SegmentFilter {
-    fn new(filters: &Filters, columns: &ColumnCache, reader: &SegmentReader) -> tantivy::Result<Self> {
+    fn new(
+        filters: &Filters,
+        columns: &ColumnCache,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self> {
         let mut checks = Vec::new();
         if let Some((level, code)) = filters.region {
             checks.push((columns.u64(reader, level.name())?, code, code));
@@ -188,17 +192,16 @@ impl Collector for ScoredTop<'_> {
                 }
                 top.offer(doc, score)
             })?,
-            None => weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-                top.offer(doc, score)
-            })?,
+            None => weight
+                .for_each_pruning(Score::MIN, reader, &mut |doc, score| top.offer(doc, score))?,
         }
         Ok(top.harvest())
     }
 }
 
-/// Whether a filter keeps enough of the index (at least `1 / SPARSE` of it, estimated
-/// from each filter term's document count) for checking candidates of the pruned pass
-/// to beat intersecting the filter with the query: a sparse filter lets few candidates
-/// through, so the pruned pass could not raise its threshold and would score nearly
-/// every match, where the intersection scores only the few that pass.
+/// A filter is sparse when it keeps less than `1 / SPARSE` of the index (estimated from
+/// each filter term's document count). Then intersecting it with the query beats
+/// checking it on the candidates of the pruned pass: it lets few candidates through, so
+/// the pruned pass could hardly raise its threshold and would score nearly every match,
+/// where the intersection scores only the few that pass.
 pub(crate) const SPARSE: u64 = 8;

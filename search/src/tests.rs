@@ -334,7 +334,11 @@ fn pruned_ranking_is_the_full_ranking() {
         })
         .collect();
     lib.apply(&docs, 600).expect("apply");
+    // Deleted needs are left out of both passes.
+    let deleted: Vec<Change> = (1..=60u64).map(|id| Change::Delete(id * 10)).collect();
+    lib.apply(&deleted, 601).expect("delete");
     let searcher = lib.reader.searcher();
+    assert_eq!(searcher.num_docs(), 540);
     let province = |code| Filters {
         region: Some((Level::Province, code)),
         ..Default::default()
@@ -385,7 +389,10 @@ fn pruned_ranking_is_the_full_ranking() {
             .skip(10)
             .collect();
         let b = searcher
-            .search(&*full, &TopDocs::with_limit(20).and_offset(10).order_by_score())
+            .search(
+                &*full,
+                &TopDocs::with_limit(20).and_offset(10).order_by_score(),
+            )
             .expect("full");
         assert_eq!(a.len(), b.len(), "{text}");
         assert!(!a.is_empty(), "{text}");
@@ -396,6 +403,7 @@ fn pruned_ranking_is_the_full_ranking() {
             }
         }
         let found = lib.search(&request).expect(text);
+        assert!(found.ids.iter().all(|id| id % 10 != 0), "{text}");
         let matching = lib.matching_ids(&request).expect(text);
         assert_eq!(found.total, matching.len(), "{text}");
         let amounts: u64 = found.facets.amounts.iter().sum();
