@@ -99,6 +99,14 @@ pub struct Filters {
     pub amount: Option<(u64, Option<u64>)>,
 }
 
+impl Filters {
+    /// The target amounts the amount filter keeps, in fen: from (inclusive, at least
+    /// 1 fen: needs without a target are never in a range) to (exclusive, or none).
+    pub(crate) fn amount_range(&self) -> Option<(u64, Option<u64>)> {
+        self.amount.map(|(from, to)| (from.max(1), to))
+    }
+}
+
 /// One search as the library page makes it.
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
@@ -509,25 +517,14 @@ impl Library {
         searcher: &Searcher,
         request: &SearchRequest,
     ) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        let filters = &request.filters;
-        let region = filters.region.map(|(level, code)| {
-            let field = f.regions[Level::ALL.iter().position(|l| *l == level).unwrap_or(0)];
-            Term::from_field_u64(field, code)
-        });
-        let keywords = f
-            .keywords
-            .iter()
-            .zip(filters.keywords)
-            .filter_map(|(field, v)| v.map(|v| Term::from_field_u64(*field, v)));
         let num_docs = searcher.num_docs();
-        for term in region.into_iter().chain(keywords) {
+        for term in self.fields.filter_terms(&request.filters) {
             let kept = searcher.doc_freq(&term).ok()?;
             if kept.saturating_mul(rank::SPARSE) < num_docs {
                 return None;
             }
         }
-        query::pruned_ranking(&request.query, f)
+        query::pruned_ranking(&request.query, &self.fields)
     }
 
     /// The query of `request`: what must match (text and filters) and, with `ranked`,
@@ -543,31 +540,20 @@ impl Library {
                 clauses.push((Occur::Should, rank));
             }
         }
-        let filter = |field, value| -> Box<dyn Query> {
-            Box::new(ConstScoreQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(field, value),
-                    IndexRecordOption::Basic,
-                )),
-                0.0,
-            ))
-        };
-        if let Some((level, code)) = request.filters.region {
-            let field = f.regions[Level::ALL.iter().position(|l| *l == level).unwrap_or(0)];
-            clauses.push((Occur::Must, filter(field, code)));
+        for term in f.filter_terms(&request.filters) {
+            let term = TermQuery::new(term, IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(term), 0.0)),
+            ));
         }
-        for (field, value) in f.keywords.iter().zip(request.filters.keywords) {
-            if let Some(v) = value {
-                clauses.push((Occur::Must, filter(*field, v)));
-            }
-        }
-        if let Some((from, to)) = request.filters.amount {
+        if let Some((from, to)) = request.filters.amount_range() {
             let upper = match to {
                 Some(to) => Bound::Excluded(Term::from_field_u64(f.target_fen, to)),
                 None => Bound::Unbounded,
             };
             let range = RangeQuery::new(
-                Bound::Included(Term::from_field_u64(f.target_fen, from.max(1))),
+                Bound::Included(Term::from_field_u64(f.target_fen, from)),
                 upper,
             );
             clauses.push((

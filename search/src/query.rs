@@ -164,39 +164,20 @@ pub(crate) fn matching(query: &UserQuery, f: &Fields, ranked: bool) -> Vec<Box<d
 /// only as characters inside a longer one). Queries of several pieces are scored by the
 /// text alone, so that tantivy can prune their intersection (see `pruned_ranking`).
 pub(crate) fn ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Query>> {
-    let words = ranking_words(query);
-    if words.is_empty() {
-        return None;
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(
-                Term::from_field_text(f.words, w),
-                IndexRecordOption::WithFreqs,
-            ));
-            (Occur::Should, q)
-        })
-        .collect();
-    Some(Box::new(BoostQuery::new(
-        Box::new(BooleanQuery::new(clauses)),
-        WORD_BOOST,
-    )))
-}
-
-/// The piece of a one-piece query, if jieba finds it as a word of the query text.
-fn ranking_words(query: &UserQuery) -> Vec<String> {
     let [group] = query.groups.as_slice() else {
-        return Vec::new();
+        return None;
     };
     let [piece] = group.as_slice() else {
-        return Vec::new();
+        return None;
     };
-    if analyzers::word_terms(&query.text).contains(piece) {
-        vec![piece.clone()]
-    } else {
-        Vec::new()
+    if !analyzers::word_terms(&query.text).contains(piece) {
+        return None;
     }
+    let word = TermQuery::new(
+        Term::from_field_text(f.words, piece),
+        IndexRecordOption::WithFreqs,
+    );
+    Some(Box::new(BoostQuery::new(Box::new(word), WORD_BOOST)))
 }
 
 /// The query for a group occurring in one field pair.
@@ -275,14 +256,8 @@ pub(crate) fn pruned_ranking(query: &UserQuery, f: &Fields) -> Option<Box<dyn Qu
         [] => None,
         [one] => {
             let mut clauses = vec![(Occur::Should, term(one.clone()))];
-            if let Some(word) = ranking_words(query).first() {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        term(Term::from_field_text(f.words, word)),
-                        WORD_BOOST,
-                    )),
-                ));
+            if let Some(word) = ranking(query, f) {
+                clauses.push((Occur::Should, word));
             }
             Some(Box::new(BooleanQuery::new(clauses)))
         }

@@ -23,9 +23,10 @@ pub(crate) struct ScoredTop<'a> {
     pub columns: &'a ColumnCache,
 }
 
-/// One segment's checks: each column's value must be equal to, or within, the wanted.
+/// One segment's checks: each column's value must be within the wanted range (from,
+/// inclusive, to exclusive or none), as the filter clauses of the full query decide.
 struct SegmentFilter {
-    checks: Vec<(Column<u64>, u64, u64)>,
+    checks: Vec<(Column<u64>, u64, Option<u64>)>,
 }
 
 impl SegmentFilter {
@@ -35,27 +36,28 @@ impl SegmentFilter {
         reader: &SegmentReader,
     ) -> tantivy::Result<Self> {
         let mut checks = Vec::new();
+        let equal = |v: u64| (v, v.checked_add(1));
         if let Some((level, code)) = filters.region {
-            checks.push((columns.u64(reader, level.name())?, code, code));
+            let (from, to) = equal(code);
+            checks.push((columns.u64(reader, level.name())?, from, to));
         }
         for (keyword, value) in Keyword::ALL.iter().zip(filters.keywords) {
-            if let Some(v) = value {
-                checks.push((columns.u64(reader, keyword.name())?, v, v));
+            if let Some((from, to)) = value.map(equal) {
+                checks.push((columns.u64(reader, keyword.name())?, from, to));
             }
         }
-        if let Some((from, to)) = filters.amount {
-            let to = to.map_or(u64::MAX, |t| t.saturating_sub(1));
-            checks.push((columns.u64(reader, "target_fen")?, from.max(1), to));
+        if let Some((from, to)) = filters.amount_range() {
+            checks.push((columns.u64(reader, "target_fen")?, from, to));
         }
         Ok(SegmentFilter { checks })
     }
 
     #[inline]
     fn passes(&self, doc: DocId) -> bool {
-        self.checks.iter().all(|(column, low, high)| {
+        self.checks.iter().all(|(column, from, to)| {
             column
                 .first(doc)
-                .is_some_and(|v| (*low..=*high).contains(&v))
+                .is_some_and(|v| v >= *from && to.is_none_or(|to| v < to))
         })
     }
 }

@@ -8,7 +8,7 @@ use crate::analyzers;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED,
 };
-use tantivy::TantivyDocument;
+use tantivy::{TantivyDocument, Term};
 
 /// Bumped whenever the fields or the analyzers change: an index built with another
 /// version is rebuilt at start.
@@ -152,6 +152,20 @@ pub const TITLE_WEIGHT: usize = 2;
 pub(crate) const NO_DEADLINE: i64 = i64::MAX;
 
 impl Fields {
+    /// The terms the region and keyword filters require (the amount filter is a range).
+    pub(crate) fn filter_terms(&self, filters: &crate::Filters) -> Vec<Term> {
+        let region = filters.region.map(|(level, code)| {
+            let field = self.regions[Level::ALL.iter().position(|l| *l == level).unwrap_or(0)];
+            Term::from_field_u64(field, code)
+        });
+        let keywords = self
+            .keywords
+            .iter()
+            .zip(filters.keywords)
+            .filter_map(|(field, v)| v.map(|v| Term::from_field_u64(*field, v)));
+        region.into_iter().chain(keywords).collect()
+    }
+
     pub(crate) fn document(&self, need: &NeedDoc) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_u64(self.id, need.id);

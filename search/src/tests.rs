@@ -365,6 +365,13 @@ fn pruned_ranking_is_the_full_ranking() {
         ("医 疗", Filters::default()),
         ("医疗", province(220000)),
         ("老人 取暖", province(210000)),
+        (
+            "医疗",
+            Filters {
+                amount: Some((100_000, Some(400_000))),
+                ..Default::default()
+            },
+        ),
     ]);
     for (text, filters) in cases {
         let request = SearchRequest {
