@@ -92,6 +92,11 @@ pub const RESET_PASSWORD: Route<1> = Route("/reset/{token}");
 pub const ADMIN_CHARITIES: Route<0> = Route("/admin/charities");
 pub const VERIFY_CHARITY: Route<1> = Route("/admin/charities/{id}/verify");
 pub const REJECT_CHARITY: Route<1> = Route("/admin/charities/{id}/reject");
+/// Suspending a verified charity's verification (with a reason), and restoring it.
+pub const SUSPEND_CHARITY: Route<1> = Route("/admin/charities/{id}/suspend");
+pub const RESTORE_CHARITY: Route<1> = Route("/admin/charities/{id}/restore");
+/// A platform admin confirms the account change of a charity with one admin.
+pub const ADMIN_CONFIRM_PAYEE: Route<1> = Route("/admin/charities/{id}/payee/confirm");
 pub const ADMIN_USERS: Route<0> = Route("/admin/users");
 pub const ISSUE_RESET_LINK: Route<0> = Route("/admin/users/reset-links");
 pub const ADMIN_OFFICES: Route<0> = Route("/admin/offices");
@@ -126,7 +131,11 @@ pub const EMAIL_CHOICES: Route<0> = Route("/account/emails");
 pub const UNSUBSCRIBE: Route<1> = Route("/unsubscribe/{token}");
 /// The charity's funds, its account for transfers and the form to set up a fund.
 pub const CHARITY_FUNDS: Route<0> = Route("/charity/funds");
+/// An admin proposes a new account for transfers; a second admin confirms it (or the
+/// proposer withdraws it).
 pub const CHARITY_PAYEE: Route<0> = Route("/charity/payee");
+pub const CONFIRM_PAYEE: Route<0> = Route("/charity/payee/confirm");
+pub const WITHDRAW_PAYEE: Route<0> = Route("/charity/payee/withdraw");
 pub const CHARITY_FUND: Route<1> = Route("/charity/funds/{id}");
 pub const ALLOCATE: Route<1> = Route("/charity/funds/{id}/allocate");
 pub const DISCLOSE: Route<1> = Route("/charity/funds/{id}/disclosures");
@@ -134,6 +143,8 @@ pub const DISCLOSE: Route<1> = Route("/charity/funds/{id}/disclosures");
 pub const CHARITY_PLEDGES: Route<0> = Route("/charity/pledges");
 pub const RECEIVE_PLEDGE: Route<1> = Route("/charity/pledges/{id}/receive");
 pub const REFUND_PLEDGE: Route<1> = Route("/charity/pledges/{id}/refund");
+/// A second member confirms a receipt above the pledged amount.
+pub const CONFIRM_RECEIPT: Route<1> = Route("/charity/pledges/{id}/confirm-receipt");
 /// The claim form of a need.
 pub const CLAIM_NEED: Route<1> = Route("/charity/needs/{code}/claim");
 pub const CHARITY_CLAIM: Route<1> = Route("/charity/claims/{id}");
@@ -286,7 +297,17 @@ pub fn actions() -> Vec<(
         (PLEDGE_TO_FUND.0, post(funds::post::pledge_to_fund)),
         (PLEDGE_TO_NEED.0, post(funds::post::pledge_to_need)),
         (CHARITY_FUNDS.0, post(charity::money_post::create_fund)),
-        (CHARITY_PAYEE.0, post(charity::money_post::set_payee)),
+        (CHARITY_PAYEE.0, post(charity::money_post::propose_payee)),
+        (CONFIRM_PAYEE.0, post(charity::money_post::confirm_payee)),
+        (WITHDRAW_PAYEE.0, post(charity::money_post::withdraw_payee)),
+        (
+            ADMIN_CONFIRM_PAYEE.0,
+            post(charity::money_post::admin_confirm_payee),
+        ),
+        (
+            CONFIRM_RECEIPT.0,
+            post(charity::money_post::confirm_receipt),
+        ),
         (ALLOCATE.0, post(charity::money_post::allocate)),
         (DISCLOSE.0, post(charity::money_post::disclose)),
         (RECEIVE_PLEDGE.0, post(charity::money_post::receive_pledge)),
@@ -298,6 +319,8 @@ pub fn actions() -> Vec<(
         (RESET_PASSWORD.0, post(reset::post::reset_password)),
         (VERIFY_CHARITY.0, post(admin::post::verify_charity)),
         (REJECT_CHARITY.0, post(admin::post::reject_charity)),
+        (SUSPEND_CHARITY.0, post(admin::post::suspend_charity)),
+        (RESTORE_CHARITY.0, post(admin::post::restore_charity)),
         (ISSUE_RESET_LINK.0, post(admin::post::issue_reset_link)),
         (ADMIN_OFFICES.0, post(admin::post::create_office)),
         (CHARITY_REGISTER.0, post(charity::post::register_charity)),

@@ -25,6 +25,7 @@ mod m20261201_000014_create_message_outbox_and_account_requests;
 mod m20261202_000015_claim_plans_fulfilment_attachments;
 mod m20261202_000016_alerts;
 mod m20261204_000017_money;
+mod m20261207_000018_money_rules;
 pub mod regions;
 mod sql;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_claim_plans_fulfilment_attachments::Migration),
             Box::new(m20261202_000016_alerts::Migration),
             Box::new(m20261204_000017_money::Migration),
+            Box::new(m20261207_000018_money_rules::Migration),
         ]
     }
 }

@@ -75,6 +75,12 @@ pub enum Command {
         )]
         base_url: String,
     },
+    /// Audit the ledger: every transaction balances as declared, no fund or need is below
+    /// zero, refunds, matching gifts, disbursements and allocations agree with their
+    /// pledges, claims and sources. Prints the report and records the run (the server
+    /// also does this every five minutes). Exit status 0: the books hold; 1: they do not,
+    /// or the audit could not run.
+    AuditLedger,
     /// Fan out waiting alerts (notifications, e-mails) and deliver every message that is
     /// due, once (the server does both continuously).
     Deliver(crate::config::MailArgs),
@@ -139,6 +145,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             commands::lapse_claims::run_pledges(db, policy, &base_url).await
         }
+        Command::AuditLedger => commands::audit_ledger::run(db).await,
         Command::Deliver(mail) => commands::deliver::run(db, &mail).await,
         Command::SendDigests(mail) => commands::deliver::send_digests(db, &mail).await,
         // Handled in `main` before a runtime or a database is needed.

@@ -1,8 +1,8 @@
 //! Background jobs of a running server.
 //!
-//! Review expiry and claim lapsing run on one instance at a time, by a job lease
-//! (`app::job_lease`); besides, each row moves only from the state it was read in, so
-//! even two runs at once change each need once.
+//! Review expiry, claim lapsing and the ledger audit run on one instance at a time, by a
+//! job lease (`app::job_lease`); besides, each row moves only from the state it was read
+//! in, so even two runs at once change each need once.
 
 use crate::page_cache::PageCache;
 use app::alerts::fanout;
@@ -29,6 +29,9 @@ pub const ALERTS_EVERY: Duration = Duration::from_millis(500);
 
 /// How often the digest job looks whether the day's digests are due.
 pub const DIGEST_CHECK_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// How often the ledger is audited (on one instance).
+pub const LEDGER_AUDIT_EVERY: Duration = Duration::from_secs(5 * 60);
 
 /// This process's name in job leases.
 fn instance_name() -> String {
@@ -134,6 +137,42 @@ pub fn spawn_review_expiry(db: DatabaseConnection) {
                     tracing::info!(needs = n, "reviews past their time limit returned to draft")
                 }
                 Err(e) => tracing::warn!(error = %e, "review expiry failed; will retry"),
+            }
+        }
+    });
+}
+
+/// Audits the ledger now and then every [`LEDGER_AUDIT_EVERY`], on one instance at a time
+/// (a job lease), recording each run in `ledger_audit_runs` for `/healthz` and
+/// `/metrics`. Books that do not hold are a warning in the log, with the number of
+/// findings only (they name ids, but the log is not where they are read: `shanqiao
+/// audit-ledger` or the table has them).
+pub fn spawn_ledger_audit(db: DatabaseConnection) {
+    let holder = instance_name();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(LEDGER_AUDIT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if !leased(&db, "ledger_audit", &holder, LEDGER_AUDIT_EVERY).await {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let result = app::money::audit::run_and_record(&db).await;
+            crate::metrics::job_ran("ledger_audit", result.is_ok());
+            match result {
+                Ok((report, _)) if report.ok => tracing::debug!(
+                    entries = report.entries,
+                    millis = started.elapsed().as_millis() as u64,
+                    "the ledger audit found the books in order"
+                ),
+                Ok((report, run)) => tracing::warn!(
+                    findings = report.findings.len(),
+                    entries = report.entries,
+                    run = run.id,
+                    "the ledger audit found the books do not hold; run `shanqiao audit-ledger` for the findings"
+                ),
+                Err(e) => tracing::warn!(error = %e, "the ledger audit failed to run; will retry"),
             }
         }
     });

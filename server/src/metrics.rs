@@ -1,6 +1,7 @@
 //! `GET /metrics` in the Prometheus text format: requests and their latency per route
 //! template (never per raw path: a need's code is not a label), the database pool, the
-//! search index's and the message outbox's lag, the page cache, and the background jobs.
+//! search index's and the message outbox's lag, the page cache, the background jobs, and
+//! the last ledger audit (`shanqiao_ledger_audit_ok`, `shanqiao_ledger_audit_last_run_seconds`).
 //!
 //! Counters and histograms are recorded as requests and jobs happen; the gauges are read
 //! when the endpoint is scraped. The endpoint answers on the main port only to loopback
@@ -151,6 +152,22 @@ async fn observe(source: &MetricsSource) {
     match app::messages::delivery::pending(&source.db).await {
         Ok(n) => metrics::gauge!("shanqiao_message_outbox_pending").set(n as f64),
         Err(e) => tracing::warn!(error = %e, "metrics: the message outbox could not be read"),
+    }
+    // The last ledger audit of any instance (`ledger_audit_runs` is shared): 1 when the
+    // books held, 0 when they did not or no audit has run yet; and when it finished
+    // (Unix seconds, 0 before the first run), so that a stalled audit shows too.
+    match app::money::audit::last_run(&source.db).await {
+        Ok(last) => {
+            let (ok, at) = last.map_or((0.0, 0.0), |run| {
+                (
+                    if run.ok { 1.0 } else { 0.0 },
+                    run.finished_at.timestamp() as f64,
+                )
+            });
+            metrics::gauge!("shanqiao_ledger_audit_ok").set(ok);
+            metrics::gauge!("shanqiao_ledger_audit_last_run_seconds").set(at);
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: the last ledger audit could not be read"),
     }
     let stats = &source.cache.stats;
     let read = |c: &std::sync::atomic::AtomicU64| c.load(std::sync::atomic::Ordering::Relaxed);

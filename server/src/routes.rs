@@ -203,7 +203,9 @@ pub fn metrics_router<S: Clone + Send + Sync + 'static>(source: MetricsSource) -
 }
 
 /// 200 when the database answers, 503 when it does not; with the search index's lag
-/// behind the outbox (rows not applied yet) and its size.
+/// behind the outbox (rows not applied yet) and its size, and the last ledger audit's
+/// result (`ledger_audit ok|failed|never`) and when it finished. Books that do not hold
+/// do not make the site unhealthy: the status stays 200, the body says it.
 async fn healthz(State(state): State<AppState>) -> Response {
     if app::db::ping(&state.db).await {
         let lag = match app::library::index::lag(&state.db, &state.search).await {
@@ -211,8 +213,18 @@ async fn healthz(State(state): State<AppState>) -> Response {
             Err(_) => "unknown".to_owned(),
         };
         let library = state.search.library();
+        let audit = match app::money::audit::last_run(&state.db).await {
+            Ok(Some(run)) => format!(
+                "ledger_audit {}\nledger_audit_finished_at {}\n",
+                if run.ok { "ok" } else { "failed" },
+                run.finished_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+            Ok(None) => "ledger_audit never\n".to_owned(),
+            Err(_) => "ledger_audit unknown\n".to_owned(),
+        };
         let body = format!(
-            "ok\nsearch_index_lag {lag}\nsearch_index_needs {}\nsearch_index_position {}\n",
+            "ok\nsearch_index_lag {lag}\nsearch_index_needs {}\nsearch_index_position {}\n{audit}",
             library.len(),
             library.position()
         );

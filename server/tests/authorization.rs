@@ -209,6 +209,40 @@ async fn every_action_by_every_role() {
     )
     .await;
 
+    // Two verified charities none of the roles belongs to: one to suspend, one suspended
+    // already, to restore.
+    let bystander = |order: &str| {
+        format!(
+            "SELECT id FROM organizations WHERE kind = 'charity' AND verification = 'verified' \
+             AND id NOT IN (SELECT m.organization_id FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE u.email IN ('charity-admin@shanqiao.test', 'charity-admin-2@shanqiao.test')) \
+             ORDER BY id {order} LIMIT 1"
+        )
+    };
+    let to_suspend = common::integer(db, &bystander("ASC")).await;
+    let to_restore = common::integer(db, &bystander("DESC")).await;
+    assert_ne!(to_suspend, to_restore);
+    let platform_admin = app::accounts::store::current_user(
+        db,
+        common::integer(
+            db,
+            "SELECT id FROM users WHERE email = 'admin@shanqiao.test'",
+        )
+        .await,
+    )
+    .await
+    .expect("loads")
+    .expect("the platform admin");
+    app::organizations::store::suspend(
+        db,
+        &platform_admin,
+        to_restore,
+        "年检未通过",
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("suspended");
+
     let mut cookies = Vec::new();
     for who in EVERYONE {
         cookies.push((who, cookie(&app, who).await));
@@ -237,6 +271,8 @@ async fn every_action_by_every_role() {
         ("issue an API token for another charity's admin", vec![]),
         ("reject a pending charity without reason", vec![]),
         ("verify a pending charity", vec![PlatformAdmin]),
+        ("suspend a verified charity", vec![PlatformAdmin]),
+        ("restore a suspended charity", vec![PlatformAdmin]),
         (
             "open a 农安县 need in the office portal",
             vec![CountyCaseworker, Reviewer, OfficeAdmin],
@@ -340,6 +376,22 @@ async fn every_action_by_every_role() {
                 "verify a pending charity" => {
                     app.post_form(&format!("/admin/charities/{pending}/verify"), &[], c)
                         .await
+                }
+                "suspend a verified charity" => {
+                    app.post_form(
+                        &format!("/admin/charities/{to_suspend}/suspend"),
+                        &[("reason", "登记证书已过期")],
+                        c,
+                    )
+                    .await
+                }
+                "restore a suspended charity" => {
+                    app.post_form(
+                        &format!("/admin/charities/{to_restore}/restore"),
+                        &[("reason", "已补充材料")],
+                        c,
+                    )
+                    .await
                 }
                 "open a 农安县 need in the office portal" => match c {
                     Some(c) => {

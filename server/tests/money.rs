@@ -8,139 +8,16 @@
 
 mod common;
 
-use app::claims::charity::CharityActor;
-use app::domain::support::{FundKind, LeftoverPolicy};
+use app::domain::support::LeftoverPolicy;
 use app::domain::Fen;
-use app::money::{self, FundCriteria, MatchOffer, MoneyError, NewFund, PledgeInput, PledgeTarget};
+use app::money::{self, MatchOffer, MoneyError};
 use chrono::{Duration, Utc};
 use common::{call, integer, sign_in_demo, strings};
 use reqwest::Method;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{json, Value};
 
-const CHARITY: &str = "charity-admin@shanqiao.test";
-
-async fn actor(db: &DatabaseConnection, account: &str) -> CharityActor {
-    let user = integer(
-        db,
-        &format!("SELECT id FROM users WHERE email = '{account}'"),
-    )
-    .await;
-    CharityActor::of_user(db, user)
-        .await
-        .expect("query")
-        .expect("a charity member")
-}
-
-/// A new open fund of the demo charity, any need fits, optionally with a matching offer.
-async fn new_fund(
-    db: &DatabaseConnection,
-    who: &CharityActor,
-    leftover: LeftoverPolicy,
-    matching: Option<MatchOffer>,
-) -> i64 {
-    let today = Utc::now().date_naive();
-    let input = NewFund {
-        kind: FundKind::Special,
-        name: "测试专项基金".into(),
-        sponsor: String::new(),
-        description: "测试用".into(),
-        target: Some(Fen::yuan(100_000)),
-        starts_on: today - Duration::days(1),
-        ends_on: today + Duration::days(200),
-        leftover,
-        criteria: FundCriteria::default(),
-        matching,
-    };
-    money::funds::create(db, who, &input, Utc::now())
-        .await
-        .expect("fund created")
-}
-
-fn fund_pledge(fund: i64, amount: Fen) -> PledgeInput {
-    PledgeInput {
-        target: PledgeTarget::Fund(fund),
-        amount,
-        display_name: Some("测试捐赠人".into()),
-        contact: "donor-test@example.org".into(),
-    }
-}
-
-/// Pledges and receives `amount` into `fund` (from a fresh client address); the pledge id.
-async fn give(db: &DatabaseConnection, who: &CharityActor, fund: i64, amount: Fen, n: u32) -> i64 {
-    let p = money::pledges::create(
-        db,
-        &fund_pledge(fund, amount),
-        None,
-        &format!("10.0.{}.{}", n / 200, n % 200),
-        Default::default(),
-        "http://x",
-        Utc::now(),
-    )
-    .await
-    .expect("pledged");
-    money::pledges::receive(db, who, p.id, amount, Utc::now())
-        .await
-        .expect("received");
-    p.id
-}
-
-/// Open (published or claimed) needs with money still lacking: (code, room).
-async fn needs_with_room(db: &DatabaseConnection, limit: usize) -> Vec<(String, Fen)> {
-    let mut out = Vec::new();
-    for code in strings(
-        db,
-        "SELECT public_code FROM needs WHERE status IN ('published', 'claimed') ORDER BY id",
-    )
-    .await
-    {
-        let row = money::targets::public_need(db, &code).await.expect("need");
-        let room = money::targets::room(db, &row).await.expect("room");
-        if room.0 >= 100_000 {
-            out.push((code, room));
-        }
-        if out.len() == limit {
-            break;
-        }
-    }
-    out
-}
-
-async fn assert_ledger_true(db: &DatabaseConnection) {
-    let problems = money::ledger::audit(db).await.expect("audit runs");
-    assert!(problems.is_empty(), "{problems:?}");
-    // No need has received more than its goal.
-    for code in strings(db, "SELECT DISTINCT n.public_code FROM needs n JOIN ledger_entries e ON e.account_kind = 'need' AND e.account_ref = n.id").await {
-        let row = money::targets::public_need(db, &code).await;
-        let Ok(row) = row else { continue };
-        let (goal, raised) = money::targets::progress(db, &row).await.expect("progress");
-        assert!(raised <= goal, "{code} raised {raised} of {goal}");
-    }
-    // Every allocation's sources add up to it.
-    let mismatched = integer(
-        db,
-        "SELECT COUNT(*) FROM allocations a WHERE a.amount_fen <> \
-         (SELECT COALESCE(SUM(s.amount_fen), 0) FROM allocation_sources s WHERE s.allocation_id = a.id)",
-    )
-    .await;
-    assert_eq!(mismatched, 0, "allocations whose sources do not add up");
-    // Every received fund pledge is accounted for to the fen.
-    for code in strings(
-        db,
-        "SELECT receipt_code FROM pledges WHERE fund_id IS NOT NULL AND received_fen IS NOT NULL",
-    )
-    .await
-    {
-        let v = money::pledges::track(db, &code).await.expect("track");
-        let reached: i64 = v.reached.iter().map(|r| r.amount.0).sum();
-        assert_eq!(
-            reached + v.in_fund.0 + v.refunded.0,
-            v.received.map_or(0, |r| r.0) + v.matched.0,
-            "pledge {code} does not add up: {v:?}"
-        );
-        assert!(v.in_fund.0 >= 0, "{code}");
-    }
-}
+use common::money::*;
 
 #[tokio::test]
 async fn a_donor_pledges_without_an_account_and_follows_the_money_to_a_need() {
@@ -258,8 +135,9 @@ async fn a_donor_pledges_without_an_account_and_follows_the_money_to_a_need() {
     assert_eq!(tracked["matched_fen"], 20000, "{tracked}");
     assert_eq!(tracked["in_fund_fen"], 40000, "{tracked}");
 
-    // … and allocates it to a need, drawing on this pledge first.
+    // … and allocates it to a need it holds, drawing on this pledge first.
     let who = actor(db, CHARITY).await;
+    needs_with_room(db, 40).await;
     let own = money::funds::own(db, &who, fund_id, Utc::now())
         .await
         .expect("own fund");
@@ -479,7 +357,7 @@ async fn bad_pledges_get_specific_errors_and_write_nothing() {
         "SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id JOIN pledges p ON p.charity_id = m.organization_id \
          WHERE p.id = {id} ORDER BY u.id LIMIT 1")).await.remove(0);
     let who = actor(db, &charity_user).await;
-    money::pledges::receive(db, &who, id, room, Utc::now())
+    money::pledges::receive(db, &who, id, room, None, Utc::now())
         .await
         .expect("received");
     let (status, answer) = call(
@@ -588,15 +466,16 @@ async fn matching_offers_keep_their_cap_and_window() {
             &format!("10.1.0.{n}"),
             Default::default(),
             "http://x",
+            None,
             now,
         )
         .await
         .unwrap();
         matched.push(
-            money::pledges::receive(db, &who, p.id, Fen::yuan(200), now)
+            money::pledges::receive(db, &who, p.id, Fen::yuan(200), None, now)
                 .await
                 .unwrap()
-                .matched,
+                .matched(),
         );
     }
     assert_eq!(
@@ -617,15 +496,16 @@ async fn matching_offers_keep_their_cap_and_window() {
         "10.1.1.1",
         Default::default(),
         "http://x",
+        None,
         now,
     )
     .await
     .unwrap();
     assert_eq!(
-        money::pledges::receive(db, &who, p.id, Fen::yuan(200), now)
+        money::pledges::receive(db, &who, p.id, Fen::yuan(200), None, now)
             .await
             .unwrap()
-            .matched,
+            .matched(),
         Fen::ZERO,
         "outside the window"
     );
@@ -656,6 +536,7 @@ async fn unreceived_pledges_are_reminded_then_lapse() {
         "10.2.0.1",
         policy,
         "http://x",
+        None,
         now,
     )
     .await
@@ -706,11 +587,18 @@ async fn unreceived_pledges_are_reminded_then_lapse() {
         PledgeStatus::Lapsed
     );
     // Money that comes late can still be received.
-    money::pledges::receive(db, &who, p.id, Fen::yuan(50), now + Duration::days(16))
-        .await
-        .expect("late money is received");
+    money::pledges::receive(
+        db,
+        &who,
+        p.id,
+        Fen::yuan(50),
+        None,
+        now + Duration::days(16),
+    )
+    .await
+    .expect("late money is received");
     assert!(matches!(
-        money::pledges::receive(db, &who, p.id, Fen::yuan(50), now).await,
+        money::pledges::receive(db, &who, p.id, Fen::yuan(50), None, now).await,
         Err(MoneyError::WrongState)
     ));
     assert_ledger_true(db).await;
@@ -732,22 +620,32 @@ async fn leftovers_go_back_to_the_fund_or_on_to_the_most_urgent_need() {
         &needs[0].0,
         Fen::yuan(300),
         None,
+        None,
         Utc::now(),
     )
     .await
     .unwrap();
     let on = new_fund(db, &who, LeftoverPolicy::MostUrgentMatchingNeed, None).await;
     give(db, &who, on, Fen::yuan(400), 2).await;
-    money::allocations::allocate(db, &who, on, &needs[0].0, Fen::yuan(400), None, Utc::now())
-        .await
-        .unwrap();
+    money::allocations::allocate(
+        db,
+        &who,
+        on,
+        &needs[0].0,
+        Fen::yuan(400),
+        None,
+        None,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let need_id = integer(
         db,
         &format!("SELECT id FROM needs WHERE public_code = '{}'", needs[0].0),
     )
     .await;
     let txn = app::db::begin_write(db).await.unwrap();
-    let moved = money::allocations::settle_leftover(&txn, need_id, Utc::now())
+    let moved = money::allocations::settle_leftover(&txn, need_id, true, Utc::now())
         .await
         .unwrap();
     txn.commit().await.unwrap();
@@ -790,6 +688,7 @@ async fn two_allocations_racing_for_the_last_yuan_one_wins() {
                 &needs[0].0,
                 Fen::yuan(1),
                 None,
+                None,
                 Utc::now()
             ),
             money::allocations::allocate(
@@ -798,6 +697,7 @@ async fn two_allocations_racing_for_the_last_yuan_one_wins() {
                 fund,
                 &needs[1].0,
                 Fen::yuan(1),
+                None,
                 None,
                 Utc::now()
             ),
@@ -861,19 +761,19 @@ async fn random_concurrent_pledges_receipts_allocations_and_refunds_keep_the_led
                 ops.push(tokio::spawn(async move {
                     match kind {
                         0..=3 => {
-                            let p = money::pledges::create(&db, &fund_pledge(fund, amount), None, &format!("10.9.{}.{}", address / 200, address % 200), Default::default(), "http://x", Utc::now()).await?;
+                            let p = money::pledges::create(&db, &fund_pledge(fund, amount), None, &format!("10.9.{}.{}", address / 200, address % 200), Default::default(), "http://x", None, Utc::now()).await?;
                             // Sometimes less arrives than was pledged.
                             let got = if refund_pick % 3 == 0 { Fen(amount.0 / 2 / 100 * 100).max(Fen(100)) } else { amount };
-                            money::pledges::receive(&db, &who, p.id, got, Utc::now()).await.map(|_| ())
+                            money::pledges::receive(&db, &who, p.id, got, None, Utc::now()).await.map(|_| ())
                         }
-                        4..=7 => money::allocations::allocate(&db, &who, fund, &need, amount, None, Utc::now()).await.map(|_| ()),
+                        4..=7 => money::allocations::allocate(&db, &who, fund, &need, amount, None, None, Utc::now()).await.map(|_| ()),
                         _ => {
                             let received = strings(&db, &format!("SELECT CAST(id AS TEXT) FROM pledges WHERE status = 'received' AND fund_id = {fund} ORDER BY id")).await;
                             if received.is_empty() {
                                 return Ok(());
                             }
                             let id: i64 = received[(refund_pick % received.len() as u64) as usize].parse().unwrap();
-                            money::pledges::refund(&db, &who, id, "test", Utc::now()).await.map(|_| ())
+                            money::pledges::refund(&db, &who, id, "test", None, Utc::now()).await.map(|_| ())
                         }
                     }
                 }));
@@ -918,11 +818,21 @@ async fn withdrawing_a_need_returns_fund_money_and_a_met_need_disburses_it() {
     )
     .await
     .remove(0);
+    hold_need(db, &who, &code).await;
     let fund = new_fund(db, &who, LeftoverPolicy::BackToFund, None).await;
     give(db, &who, fund, Fen::yuan(300), 7).await;
-    money::allocations::allocate(db, &who, fund, &code, Fen::yuan(100), None, Utc::now())
-        .await
-        .expect("allocated");
+    money::allocations::allocate(
+        db,
+        &who,
+        fund,
+        &code,
+        Fen::yuan(100),
+        None,
+        None,
+        Utc::now(),
+    )
+    .await
+    .expect("allocated");
     assert_eq!(
         money::funds::detail(db, fund, Utc::now())
             .await
@@ -952,9 +862,18 @@ async fn withdrawing_a_need_returns_fund_money_and_a_met_need_disburses_it() {
     );
     // A met need: what it holds is recorded as disbursed when staff verify it.
     let other = needs_with_room(db, 1).await.remove(0).0;
-    money::allocations::allocate(db, &who, fund, &other, Fen::yuan(50), None, Utc::now())
-        .await
-        .expect("allocated");
+    money::allocations::allocate(
+        db,
+        &who,
+        fund,
+        &other,
+        Fen::yuan(50),
+        None,
+        None,
+        Utc::now(),
+    )
+    .await
+    .expect("allocated");
     let other_id = integer(
         db,
         &format!("SELECT id FROM needs WHERE public_code = '{other}'"),
@@ -976,7 +895,7 @@ async fn withdrawing_a_need_returns_fund_money_and_a_met_need_disburses_it() {
         .await
         .unwrap();
     }
-    money::allocations::need_closed(&txn, other_id, true, Utc::now())
+    money::allocations::need_closed(&txn, other_id, Some(who.charity_id), Utc::now())
         .await
         .expect("closed");
     txn.commit().await.unwrap();

@@ -326,3 +326,299 @@ async fn a_charity_portal_lists_its_own_claims_funds_and_pledges_only() {
         "nobody else's"
     );
 }
+
+/// The first charity with a fund, its slug, its member's and admin's accounts.
+async fn charity_with_a_fund(db: &sea_orm::DatabaseConnection) -> (i64, String, String, String) {
+    let id = common::integer(db, "SELECT charity_id FROM funds ORDER BY id LIMIT 1").await;
+    let slug = common::strings(
+        db,
+        &format!("SELECT slug FROM organizations WHERE id = {id}"),
+    )
+    .await
+    .remove(0);
+    let account = |role: &str| {
+        format!(
+            "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+             WHERE m.organization_id = {id} AND m.role = '{role}' ORDER BY m.id LIMIT 1"
+        )
+    };
+    let member = common::strings(db, &account("charity_member"))
+        .await
+        .remove(0);
+    let admin = common::strings(db, &account("charity_admin"))
+        .await
+        .remove(0);
+    (id, slug, member, admin)
+}
+
+#[tokio::test]
+async fn a_platform_admin_suspends_a_charity_which_then_cannot_claim_until_restored() {
+    use sea_orm::ConnectionTrait;
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    db.execute_unprepared("UPDATE supply_profiles SET claim_capacity = 1000")
+        .await
+        .expect("update");
+    let (id, slug, member_account, admin_account) = charity_with_a_fund(db).await;
+    let fund = common::integer(
+        db,
+        &format!("SELECT id FROM funds WHERE charity_id = {id} ORDER BY id LIMIT 1"),
+    )
+    .await;
+    let admin = common::sign_in_demo(&app, "admin@shanqiao.test").await;
+    let member = common::sign_in_demo(&app, &member_account).await;
+    let charity_admin = common::sign_in_demo(&app, &admin_account).await;
+    let token = common::token_of(&app, &admin_account, "charity").await;
+    let suspended_at = || {
+        common::integer(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM organizations WHERE id = {id} AND suspended_at IS NOT NULL"
+            ),
+        )
+    };
+    let audited = |action: &'static str| {
+        common::integer(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND entity_id = '{id}'"
+            ),
+        )
+    };
+    let reason = "登记证书已过期，待补充年检材料";
+
+    // The admin's page offers the form.
+    let (status, html) = app.get_with_cookie("/admin/charities", &admin).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("/admin/charities/{id}/suspend")) && html.contains("暂停认证"));
+
+    // Nobody else may suspend; the charity's own admin gets 403, nobody signed in is sent
+    // to sign in.
+    let by_charity = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", reason)],
+            Some(&charity_admin),
+        )
+        .await;
+    assert_eq!(by_charity.status().as_u16(), 403);
+    let anonymous = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", reason)],
+            None,
+        )
+        .await;
+    assert_eq!(anonymous.status().as_u16(), 303);
+    assert!(common::location(&anonymous).starts_with("/signin"));
+    assert_eq!(suspended_at().await, 0);
+
+    // A reason is required: a field error, nothing changed.
+    let no_reason = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", "  ")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(no_reason.status().as_u16(), 422);
+    let html = no_reason.text().await.expect("body");
+    assert!(html.contains("请写明暂停认证的原因"), "the field says why");
+    assert!(
+        html.contains("id=\"field-reason\""),
+        "the summary's link has its field"
+    );
+    let too_long = "长".repeat(501);
+    let long = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", too_long.as_str())],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(long.status().as_u16(), 422);
+    assert_eq!(suspended_at().await, 0);
+
+    let suspended = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", reason)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(suspended.status().as_u16(), 303);
+    assert_eq!(common::location(&suspended), "/admin/charities?suspended=1");
+    assert_eq!(suspended_at().await, 1);
+    assert_eq!(audited("charity.suspend").await, 1);
+    assert_eq!(
+        common::strings(
+            db,
+            &format!("SELECT reason FROM audit_log WHERE action = 'charity.suspend' AND entity_id = '{id}'"),
+        )
+        .await,
+        [reason]
+    );
+    let again = app
+        .post_form(
+            &format!("/admin/charities/{id}/suspend"),
+            &[("reason", reason)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(again.status().as_u16(), 409, "suspended once");
+    let (_, html) = app.get_with_cookie("/admin/charities", &admin).await;
+    assert!(html.contains(&format!("/admin/charities/{id}/restore")) && html.contains(reason));
+
+    // The member can no longer claim, on the portal or through the API.
+    let code = common::strings(
+        db,
+        "SELECT public_code FROM needs WHERE status = 'published' ORDER BY id LIMIT 1",
+    )
+    .await
+    .remove(0);
+    let refused = app
+        .post_form(
+            &format!("/charity/needs/{code}/claim"),
+            &[
+                ("mode", "direct"),
+                ("plan", "采购所需物品并在两周内送达家庭"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 403);
+    let html = refused.text().await.expect("body");
+    assert!(
+        html.contains("认证已被平台暂停") && html.contains("本机构的平台认证已被暂停"),
+        "the refusal says why"
+    );
+    let (status, body) = common::call(
+        &app,
+        reqwest::Method::POST,
+        &format!("/api/v1/needs/{code}/claim"),
+        Some(&token),
+        Some(serde_json::json!({"mode": "direct", "plan": "采购所需物品并在两周内送达家庭"})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("not_verified")),
+        "{body}"
+    );
+    assert_eq!(
+        common::strings(
+            db,
+            &format!("SELECT status FROM needs WHERE public_code = '{code}'")
+        )
+        .await,
+        ["published"]
+    );
+
+    // Its own portal says so, with the reason; the public pages say so, without it.
+    let (_, portal) = app.get_with_cookie("/charity", &member).await;
+    assert!(portal.contains("认证已暂停") && portal.contains(reason));
+    app.index_now().await;
+    let (status, public) = app.get_text(&format!("/charities/{slug}")).await;
+    assert_eq!(status, 200);
+    assert!(public.contains("认证已暂停") && public.contains("不接受新的认捐"));
+    assert!(!public.contains(reason), "the reason is not public");
+    let (_, directory) = app.get_text("/charities").await;
+    assert!(directory.contains("data-testid=\"suspended-badge\""));
+    let (status, fund_page) = app.get_text(&format!("/funds/{fund}")).await;
+    assert_eq!(status, 200);
+    assert!(fund_page.contains("data-testid=\"charity-suspended\""));
+    assert!(
+        !fund_page.contains("data-testid=\"pledge-form\""),
+        "no new pledges"
+    );
+
+    // Restored: no longer marked, and the member claims again.
+    let by_charity = app
+        .post_form(
+            &format!("/admin/charities/{id}/restore"),
+            &[],
+            Some(&charity_admin),
+        )
+        .await;
+    assert_eq!(by_charity.status().as_u16(), 403);
+    let restored = app
+        .post_form(
+            &format!("/admin/charities/{id}/restore"),
+            &[("reason", "已补充年检材料")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(restored.status().as_u16(), 303);
+    assert_eq!(common::location(&restored), "/admin/charities?restored=1");
+    assert_eq!(suspended_at().await, 0);
+    assert_eq!(audited("charity.restore").await, 1);
+    let twice = app
+        .post_form(&format!("/admin/charities/{id}/restore"), &[], Some(&admin))
+        .await;
+    assert_eq!(twice.status().as_u16(), 409, "nothing to restore");
+    app.index_now().await;
+    let (_, public) = app.get_text(&format!("/charities/{slug}")).await;
+    assert!(!public.contains("认证已暂停"));
+    let (_, portal) = app.get_with_cookie("/charity", &member).await;
+    assert!(!portal.contains("认证已暂停") && portal.contains("已通过平台认证"));
+    let claimed = app
+        .post_form(
+            &format!("/charity/needs/{code}/claim"),
+            &[
+                ("mode", "direct"),
+                ("plan", "采购所需物品并在两周内送达家庭"),
+            ],
+            Some(&member),
+        )
+        .await;
+    assert_eq!(claimed.status().as_u16(), 303, "verified again, it claims");
+}
+
+#[tokio::test]
+async fn only_a_verified_charity_can_be_suspended() {
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    let admin = common::sign_in_demo(&app, "admin@shanqiao.test").await;
+    let pending = common::integer(
+        db,
+        "SELECT id FROM organizations WHERE verification = 'pending' LIMIT 1",
+    )
+    .await;
+    let refused = app
+        .post_form(
+            &format!("/admin/charities/{pending}/suspend"),
+            &[("reason", "测试")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status().as_u16(), 409);
+    let office = common::integer(
+        db,
+        "SELECT id FROM organizations WHERE kind = 'civil_affairs' LIMIT 1",
+    )
+    .await;
+    let not_a_charity = app
+        .post_form(
+            &format!("/admin/charities/{office}/suspend"),
+            &[("reason", "测试")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(not_a_charity.status().as_u16(), 404);
+    let restore_verified = app
+        .post_form(
+            &format!("/admin/charities/{pending}/restore"),
+            &[],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(restore_verified.status().as_u16(), 409);
+    assert_eq!(
+        common::integer(
+            db,
+            "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'charity.%'"
+        )
+        .await,
+        0
+    );
+}

@@ -85,7 +85,17 @@ pub struct TokenOrganization {
     pub name: String,
     /// `organizations.verification` (see `Verification`).
     pub verification: String,
+    /// Whether a platform admin has suspended the verification now.
+    pub suspended: bool,
     pub public_fundraising: bool,
+}
+
+impl TokenOrganization {
+    /// Verified and not suspended, as `organization::Model::is_verified`.
+    pub fn is_verified(&self) -> bool {
+        self.verification == crate::domain::organization::Verification::Verified.code()
+            && !self.suspended
+    }
 }
 
 /// A token as its organization's admin sees it (never the secret).
@@ -256,7 +266,7 @@ pub async fn revoke(
 
 const AUTHENTICATE_SQL: &str =
     "SELECT t.id, t.user_id, t.organization_id, t.expires_at, t.last_used_at, \
-     o.kind, o.name, o.verification, o.public_fundraising \
+     o.kind, o.name, o.verification, o.suspended_at, o.public_fundraising \
      FROM api_tokens t \
      JOIN users u ON u.id = t.user_id AND u.disabled_at IS NULL \
      JOIN memberships m ON m.user_id = t.user_id AND m.organization_id = t.organization_id \
@@ -273,6 +283,7 @@ struct ActiveToken {
     kind: String,
     name: String,
     verification: String,
+    suspended_at: Option<DateTime<Utc>>,
     public_fundraising: bool,
 }
 
@@ -324,6 +335,7 @@ pub async fn authenticate(
             kind: token.kind,
             name: token.name,
             verification: token.verification,
+            suspended: token.suspended_at.is_some(),
             public_fundraising: token.public_fundraising,
         },
     })

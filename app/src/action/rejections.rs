@@ -96,6 +96,9 @@ impl From<OrgError> for Rejection {
             OrgError::OfficeExists => Rejection::field("region_code", org::OFFICE_EXISTS),
             OrgError::ReasonRequired => unprocessable(org::REASON_REQUIRED),
             OrgError::NotPending => Rejection::form(StatusCode::CONFLICT, org::NOT_PENDING),
+            OrgError::NoSuchCharity => Rejection::form(StatusCode::NOT_FOUND, org::NO_SUCH_CHARITY),
+            OrgError::NotSuspendable => Rejection::form(StatusCode::CONFLICT, org::NOT_SUSPENDABLE),
+            OrgError::NotSuspended => Rejection::form(StatusCode::CONFLICT, org::NOT_SUSPENDED),
             OrgError::InvitationGone => Rejection::form(StatusCode::GONE, org::INVITATION_GONE),
             OrgError::RegistrationGone => {
                 Rejection::form(StatusCode::GONE, account::SIGN_UP_LINK_GONE)

@@ -1,5 +1,5 @@
-//! Reading the directory: verified charities, their supply profiles, claims, funds and
-//! disclosures. A few queries for the whole list (grouped in memory), not one per
+//! Reading the directory: verified charities (suspended ones too, marked), their supply
+//! profiles, claims, funds and disclosures. A few queries for the whole list (grouped in memory), not one per
 //! charity.
 
 use super::{CharityListing, CharityProfile, ClaimRecord, DisclosureLine, FundLine, MetNeed};
@@ -22,6 +22,9 @@ pub enum DirectoryError {
     Corrupt(#[from] UnknownCode),
 }
 
+/// Charities verified by the platform, whether suspended now or not: the directory lists
+/// a suspended one and says so (`CharityListing::suspended`); who may act asks
+/// `organization::Model::is_verified`.
 fn verified() -> sea_orm::Select<organization::Entity> {
     organization::Entity::find()
         .filter(organization::Column::Kind.eq("charity"))
@@ -120,10 +123,11 @@ fn listing(
         regions: criteria.map(|c| c.regions.clone()).unwrap_or_default(),
         funds,
         claims,
+        suspended: o.suspended_at.is_some(),
     }
 }
 
-/// Every verified charity, by name.
+/// Every verified charity (suspended ones marked), by name.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     regions: &RegionDirectory,
@@ -148,6 +152,21 @@ pub async fn list<C: ConnectionTrait>(
             )
         })
         .collect())
+}
+
+/// The ids of the charities whose verification is suspended now (few, usually none): the
+/// fund pages mark their funds.
+pub async fn suspended_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, DirectoryError> {
+    use sea_orm::QuerySelect;
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Kind.eq("charity"))
+        .filter(organization::Column::SuspendedAt.is_not_null())
+        .order_by_asc(organization::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
 }
 
 fn day(t: chrono::DateTime<chrono::Utc>) -> String {

@@ -1,7 +1,8 @@
 //! The charity directory (慈善组织名录): every verified charity with what it serves, the
-//! claims it took and how they ended, its ratings, funds and disclosure reports. Only
-//! public facts: no member, contact or account detail beyond the payee a fund page
-//! already shows.
+//! claims it took and how they ended, its ratings, funds and disclosure reports. A charity
+//! whose verification a platform admin has suspended stays listed, marked as suspended
+//! (never with the reason). Only public facts: no member, contact or account detail
+//! beyond the payee a fund page already shows.
 
 use crate::domain::need::{AssistanceType, CloseReason, HouseholdCategory};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,8 @@ pub struct CharityListing {
     pub regions: Vec<String>,
     pub funds: u32,
     pub claims: ClaimRecord,
+    /// Its verification is suspended now: it cannot claim and takes no new pledges.
+    pub suspended: bool,
 }
 
 /// A fund of the charity, as its profile lists it.

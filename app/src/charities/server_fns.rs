@@ -22,3 +22,13 @@ pub async fn load_charity(slug: String) -> Result<CharityProfile, AppError> {
         .map_err(|e| AppError::internal("loading a charity's profile failed", e))?
         .ok_or(AppError::NotFound)
 }
+
+/// The ids of the charities whose verification is suspended now (the fund pages mark
+/// their funds).
+#[server]
+pub async fn suspended_charities() -> Result<Vec<i64>, AppError> {
+    let state = crate::state::AppState::current()?;
+    super::directory::suspended_ids(&state.db)
+        .await
+        .map_err(|e| AppError::internal("listing suspended charities failed", e))
+}

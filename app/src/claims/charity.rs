@@ -3,7 +3,7 @@
 
 use crate::accounts::tokens::TokenPrincipal;
 use crate::audit::Actor;
-use crate::domain::organization::{OrganizationKind, Role, Verification};
+use crate::domain::organization::{OrganizationKind, Role};
 use crate::entities::{membership, organization};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -13,6 +13,8 @@ pub struct CharityActor {
     pub user_id: i64,
     pub charity_id: i64,
     pub charity_name: String,
+    /// Verified by the platform and not suspended now (`organization::Model::is_verified`):
+    /// what claiming, raising money and taking pledges ask.
     pub verified: bool,
     pub public_fundraising: bool,
     /// The API token the member acts through, if any.
@@ -47,7 +49,7 @@ impl CharityActor {
             user_id: token.user_id,
             charity_id: token.organization_id,
             charity_name: org.name.clone(),
-            verified: org.verification == Verification::Verified.code(),
+            verified: org.is_verified(),
             public_fundraising: org.public_fundraising,
             via_token: Some(token.token_id),
         })
@@ -74,8 +76,8 @@ impl CharityActor {
         Ok(Some(CharityActor {
             user_id,
             charity_id: org.id,
+            verified: org.is_verified(),
             charity_name: org.name,
-            verified: org.verification == Verification::Verified.code(),
             public_fundraising: org.public_fundraising,
             via_token: None,
         }))

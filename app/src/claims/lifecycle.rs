@@ -340,7 +340,7 @@ pub async fn claim(
         .one(&txn)
         .await?
         .ok_or(ClaimError::NotACharity)?;
-    let verified = charity.verification == "verified";
+    let verified = charity.is_verified();
     let from = state_of(&txn, &row).await?;
     if !from.need.is_public() {
         return Err(ClaimError::NotFound);
@@ -453,6 +453,9 @@ pub async fn release(
     let reason = super::required_note(reason)
         .ok_or_else(|| ClaimError::Invalid(vec![("reason".into(), problems::REASON)]))?;
     let txn = crate::db::begin_write(db).await?;
+    let (c, _) = own_claim(&txn, who, claim_id).await?;
+    // The global lock order: the need, then its claim (then funds).
+    crate::money::ledger::hold(&txn, "needs", c.need_id).await?;
     let (c, n) = own_claim(&txn, who, claim_id).await?;
     let from = through(&c, &n)?;
     let to = rules::next(
@@ -480,6 +483,8 @@ pub async fn release(
     if !moved || !move_need(&txn, n.id, from.need, to.need, Vec::new(), now).await? {
         return Err(ClaimError::WrongState);
     }
+    // Fund money allocated to the need and not spent goes back to its funds.
+    return_allocations(&txn, n.id, now).await?;
     reindex(&txn, n.id, now).await?;
     alert(&txn, EventKind::ClaimReleased, n.id, c.id, now).await?;
     record(
@@ -496,6 +501,22 @@ pub async fn release(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A claim ended without the need being met: the fund money allocated to the need and
+/// not spent goes back to the funds it came from, in the same transaction.
+async fn return_allocations<C: ConnectionTrait>(
+    txn: &C,
+    need_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ClaimError> {
+    crate::money::allocations::settle_leftover(txn, need_id, false, now)
+        .await
+        .map(|_| ())
+        .map_err(|e| match e {
+            crate::money::MoneyError::Database(e) => ClaimError::Database(e),
+            other => ClaimError::Corrupt(other.to_string()),
+        })
 }
 
 /// How many claims one run of [`lapse_due`] looks at.
@@ -520,6 +541,8 @@ pub async fn lapse_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
         let mut moved_any = false;
         for c in due {
             let txn = crate::db::begin_write(db).await?;
+            // The global lock order: the need, then its claim (then funds).
+            crate::money::ledger::hold(&txn, "needs", c.need_id).await?;
             let moved = claim::Entity::update_many()
                 .col_expr(
                     claim::Column::Status,
@@ -551,6 +574,7 @@ pub async fn lapse_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
                     n.public_code, n.status
                 )));
             }
+            return_allocations(&txn, n.id, now).await?;
             reindex(&txn, n.id, now).await?;
             alert(&txn, EventKind::ClaimLapsed, n.id, c.id, now).await?;
             record(
@@ -585,6 +609,8 @@ pub async fn report_fulfilment(
     now: DateTime<Utc>,
 ) -> Result<(), ClaimError> {
     let txn = crate::db::begin_write(db).await?;
+    let (c, _) = own_claim(&txn, who, claim_id).await?;
+    crate::money::ledger::hold(&txn, "needs", c.need_id).await?;
     let (c, n) = own_claim(&txn, who, claim_id).await?;
     let report = FulfilmentReport::parse(input, c.created_at.date_naive(), now.date_naive())
         .map_err(ClaimError::Invalid)?;
@@ -660,7 +686,13 @@ async fn staff_open<C: ConnectionTrait>(
     staff: &Staff,
     code: &str,
 ) -> Result<(need::Model, claim::Model, i64, State), ClaimError> {
-    let n = need_by_code(txn, code).await?;
+    // The global lock order: the need, then its claim (then funds).
+    let n = need::Entity::find()
+        .filter(need::Column::PublicCode.eq(code))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(ClaimError::NotFound)?;
     let office = acting_office(staff, &n, REVIEWERS)?.office_id;
     let c = open_claim(txn, n.id).await?.ok_or(ClaimError::WrongState)?;
     let state = through(&c, &n)?;
@@ -789,7 +821,7 @@ pub async fn verify(
         verification.close_reason,
         CloseReason::MetFully | CloseReason::MetPartially
     );
-    crate::money::allocations::need_closed(&txn, n.id, used, now)
+    crate::money::allocations::need_closed(&txn, n.id, used.then_some(c.charity_id), now)
         .await
         .map_err(|e| match e {
             crate::money::MoneyError::Database(e) => ClaimError::Database(e),

@@ -6,9 +6,15 @@ pub const NOT_A_CHARITY: Problem = Problem::new(
     "只有慈善组织的成员可以认领需求。",
     "Only members of a charity can claim needs.",
 );
+/// Not verified, or the verification is suspended (`organization::Model::is_verified`).
 pub const NOT_VERIFIED: Problem = Problem::new(
-    "本机构尚未通过平台认证，认证通过后才能认领需求。",
-    "Your charity is not verified yet; it can claim needs once it is.",
+    "本机构尚未通过平台认证，或认证已被平台暂停：目前不能认领需求。",
+    "Your charity is not verified, or its verification is suspended: it cannot claim needs now.",
+);
+/// What the claim form says to a charity whose verification is suspended.
+pub const SUSPENDED: Problem = Problem::new(
+    "本机构的平台认证已被暂停，暂停期间不能认领需求。原因见机构工作台；问题解决后请联系平台管理员恢复认证。",
+    "Your charity's verification is suspended: it cannot claim needs while it is. The reason is in your charity's portal; once resolved, ask a platform admin to restore it.",
 );
 pub const NO_FUNDRAISING_QUALIFICATION: Problem = Problem::new(
     "本机构没有公开募捐资格，只能以“自有资源直接帮扶”方式认领。",

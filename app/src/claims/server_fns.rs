@@ -14,7 +14,10 @@ pub struct ClaimTerms {
     /// The lease's due date if claimed now.
     pub due_on: chrono::NaiveDate,
     pub can_fundraise: bool,
+    /// Verified and not suspended: may claim.
     pub verified: bool,
+    /// The charity's verification is suspended now.
+    pub suspended: bool,
     pub active_claims: u32,
     pub capacity: u32,
 }
@@ -91,6 +94,12 @@ pub async fn claim_offer(code: String) -> Result<ClaimTerms, AppError> {
         .map_err(|e| AppError::internal("loading a need failed", e))?
         .ok_or(AppError::NotFound)?;
     let urgency: Urgency = need.summary.urgency;
+    let suspended =
+        <crate::entities::organization::Entity as sea_orm::EntityTrait>::find_by_id(who.charity_id)
+            .one(&state.db)
+            .await
+            .map_err(|e| AppError::internal("loading a charity failed", e))?
+            .is_some_and(|o| o.suspended_at.is_some());
     let internal = |e| AppError::internal("loading a charity's claims failed", e);
     Ok(ClaimTerms {
         due_on: (chrono::Utc::now() + chrono::Duration::days(state.leases.days(urgency)))
@@ -98,6 +107,7 @@ pub async fn claim_offer(code: String) -> Result<ClaimTerms, AppError> {
         need: need.summary,
         can_fundraise: who.public_fundraising,
         verified: who.verified,
+        suspended,
         active_claims: super::lifecycle::active_claims(&state.db, who.charity_id)
             .await
             .map_err(internal)?,

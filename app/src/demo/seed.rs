@@ -832,6 +832,11 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             }
             code
         };
+        // The pledge keeps the payee it was made with.
+        let payee = organization::Entity::find_by_id(charity_id)
+            .one(self.db)
+            .await?
+            .ok_or_else(|| SeedError::Inconsistent("pledge without charity".into()))?;
         let pledge = pledge::ActiveModel {
             receipt_code: Set(receipt_code),
             need_id: Set(need.map(|(id, _)| id)),
@@ -857,6 +862,9 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
             cancelled_at: Set((status == "cancelled").then_some(pledged_at + Duration::days(3))),
             received_fen: Set(received.map(|_| amount_fen)),
             consented_at: Set(Some(pledged_at)),
+            payee_name: Set(payee.payee_name),
+            payee_bank: Set(payee.payee_bank),
+            payee_account: Set(payee.payee_account),
             ..Default::default()
         }
         .insert(self.db)
@@ -868,7 +876,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 (_, Some(fund_id)) => ("fund", fund_id),
                 _ => return Err(SeedError::Inconsistent("pledge without target".into())),
             };
-            let tx = ledger_transaction::ActiveModel {
+            // The database writes the two entries from the declaration.
+            ledger_transaction::ActiveModel {
                 kind: Set("pledge_received".into()),
                 charity_id: Set(charity_id),
                 pledge_id: Set(Some(pledge.id)),
@@ -878,25 +887,15 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 memo: Set(String::new()),
                 created_by: Set(None),
                 created_at: Set(at),
+                amount_fen: Set(Some(amount_fen)),
+                debit_kind: Set(Some("donors".into())),
+                debit_ref: Set(None),
+                credit_kind: Set(Some(account.into())),
+                credit_ref: Set(Some(reference)),
                 ..Default::default()
             }
             .insert(self.db)
             .await?;
-            for (kind, reference, side) in [
-                ("donors", None, "debit"),
-                (account, Some(reference), "credit"),
-            ] {
-                ledger_entry::ActiveModel {
-                    transaction_id: Set(tx.id),
-                    account_kind: Set(kind.into()),
-                    account_ref: Set(reference),
-                    side: Set(side.into()),
-                    amount_fen: Set(amount_fen),
-                    ..Default::default()
-                }
-                .insert(self.db)
-                .await?;
-            }
         }
         Ok(())
     }

@@ -33,6 +33,7 @@ code_enum! {
         ReportQuestioned = "report_questioned", "本机构履约报告被退回", "Our fulfilment report was questioned";
         ReportVerified = "report_verified", "本机构履约已核实", "Our fulfilment was verified";
         ClaimDue = "claim_due", "本机构认领即将到期", "Our claim is nearly due";
+        PayeeChange = "payee_change", "本机构收款账户变更", "A change of our bank account";
     }
 }
 
@@ -54,6 +55,8 @@ impl NoticeKind {
     /// count), `detail` a subscription's label, a charity's name or a date.
     pub fn headline(self, subject: &str, detail: &str, lang: Lang) -> String {
         match (self, lang) {
+            (NoticeKind::PayeeChange, Lang::Zh) => format!("收款账户：{subject}（{detail}）"),
+            (NoticeKind::PayeeChange, Lang::En) => format!("Bank account: {subject} ({detail})"),
             (NoticeKind::NewMatch, Lang::Zh) => format!("符合订阅「{detail}」的新需求：{subject}"),
             (NoticeKind::NewMatch, Lang::En) => format!("New need for “{detail}”: {subject}"),
             (NoticeKind::NeedReturned, Lang::Zh) => {

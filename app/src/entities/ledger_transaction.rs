@@ -16,6 +16,13 @@ pub struct Model {
     pub memo: String,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// The amount moved, and the accounts it leaves and enters: the database writes the
+    /// two entries from these (migration 18).
+    pub amount_fen: Option<i64>,
+    pub debit_kind: Option<String>,
+    pub debit_ref: Option<i64>,
+    pub credit_kind: Option<String>,
+    pub credit_ref: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

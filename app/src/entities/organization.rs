@@ -24,9 +24,27 @@ pub struct Model {
     pub payee_name: Option<String>,
     pub payee_bank: Option<String>,
     pub payee_account: Option<String>,
+    /// A new payee proposed by one admin, waiting for a second one.
+    pub payee_proposed_name: Option<String>,
+    pub payee_proposed_bank: Option<String>,
+    pub payee_proposed_account: Option<String>,
+    pub payee_proposed_by: Option<i64>,
+    pub payee_proposed_at: Option<DateTimeUtc>,
+    /// Set while a platform admin has suspended the charity's verification.
+    pub suspended_at: Option<DateTimeUtc>,
+    pub suspension_reason: Option<String>,
+    pub suspended_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Verified by the platform and not suspended now: what claiming, raising money and
+    /// taking pledges ask of a charity.
+    pub fn is_verified(&self) -> bool {
+        self.verification == "verified" && self.suspended_at.is_none()
+    }
+}

@@ -26,6 +26,17 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     pub received_fen: Option<i64>,
     pub consented_at: Option<DateTimeUtc>,
+    /// The payee the pledge was made with: a later change of the charity's account never
+    /// rewrites an existing pledge's instructions.
+    pub payee_name: Option<String>,
+    pub payee_bank: Option<String>,
+    pub payee_account: Option<String>,
+    /// Who confirmed a receipt above the pledged amount (never `received_by`).
+    pub received_confirmed_by: Option<i64>,
+    /// A receipt above the pledge, waiting for a second person.
+    pub proposed_received_fen: Option<i64>,
+    pub proposed_by: Option<i64>,
+    pub proposed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,14 +6,19 @@
 
 use super::error::{corrupt, MoneyError};
 use super::ledger::{self, About};
+use super::once::{self, Once};
 use super::pledges::{amount_of, reindex, touch_fund};
 use super::targets;
 use crate::audit::{self, Change};
 use crate::claims::charity::CharityActor;
 use crate::domain::need::NeedStatus;
-use crate::domain::support::{LedgerAccount, LedgerKind, LeftoverPolicy, PledgeStatus};
+use crate::domain::support::{
+    ClaimStatus, LedgerAccount, LedgerKind, LeftoverPolicy, PledgeStatus,
+};
 use crate::domain::Fen;
-use crate::entities::{allocation, allocation_source, fund, ledger_transaction, need, pledge};
+use crate::entities::{
+    allocation, allocation_source, claim, fund, ledger_transaction, need, pledge,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -164,10 +169,30 @@ async fn move_to_need<C: ConnectionTrait>(
     Ok(alloc.id)
 }
 
-/// The charity allocates `amount` of fund `fund_id` to need `code`: the need must meet
-/// the fund's criteria and still lack the amount, and the fund must hold it. Of two
-/// allocations racing for the fund's last yuan, one wins and the other is refused with
-/// [`MoneyError::OverBalance`].
+/// Whether the need is held now by an active claim of `charity_id`: a fund gives only to
+/// a need its own charity has taken on, so that the charity that spends the money is
+/// the one whose fund it came from.
+pub(crate) async fn held_by<C: ConnectionTrait>(
+    db: &C,
+    need_id: i64,
+    charity_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(claim::Entity::find()
+        .filter(claim::Column::NeedId.eq(need_id))
+        .filter(claim::Column::CharityId.eq(charity_id))
+        .filter(claim::Column::Status.eq(ClaimStatus::Active.code()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The charity allocates `amount` of fund `fund_id` to need `code`: the need must be
+/// held by an active claim of the fund's charity, meet the fund's criteria and still
+/// lack the amount, and the fund must hold it. Of two allocations racing for the
+/// fund's last yuan, one wins and the other is refused with
+/// [`MoneyError::OverBalance`]; a repeat with the same idempotency key gets the first
+/// allocation's id and allocates nothing more.
+#[allow(clippy::too_many_arguments)]
 pub async fn allocate(
     db: &DatabaseConnection,
     who: &CharityActor,
@@ -175,6 +200,7 @@ pub async fn allocate(
     code: &str,
     amount: Fen,
     prefer_pledge: Option<i64>,
+    once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<i64, MoneyError> {
     if amount.0 <= 0 {
@@ -183,71 +209,80 @@ pub async fn allocate(
             super::problems::AMOUNT,
         )]));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let f = super::funds::own_row(&txn, who, fund_id).await?;
-    ledger::hold(&txn, "funds", f.id).await?;
-    let n = targets::public_need(&txn, code).await?;
-    ledger::hold(&txn, "needs", n.id).await?;
-    let status = NeedStatus::parse(&n.status).map_err(corrupt)?;
-    if !RECEIVING.contains(&status) {
-        return Err(MoneyError::NeedNotOpen);
-    }
-    if !targets::fits(&targets::criteria_of(&txn, f.id).await?, &n)? {
-        return Err(MoneyError::NotInCriteria);
-    }
-    let balance = ledger::sums(&txn, LedgerAccount::Fund, f.id)
-        .await?
-        .balance();
-    if amount > balance {
-        return Err(MoneyError::OverBalance { balance });
-    }
-    let room = targets::room(&txn, &n).await?;
-    if room.0 == 0 {
-        return Err(MoneyError::NeedFullyFunded);
-    }
-    if amount > room {
-        return Err(MoneyError::OverTarget { room });
-    }
-    let id = move_to_need(
-        &txn,
-        &f,
-        &n,
-        amount,
-        Some(who.user_id),
-        String::new(),
-        prefer_pledge,
-        now,
-    )
-    .await?;
-    audit::record(
-        &txn,
-        who.actor(),
-        Change {
-            action: "fund.allocate",
-            entity_kind: "fund",
-            entity_id: f.id.to_string(),
-            before: Some(serde_json::json!({ "balance_fen": balance.0 })),
-            after: Some(serde_json::json!({
-                "balance_fen": balance.0 - amount.0,
-                "need": n.public_code,
-                "allocation_id": id,
-            })),
-            reason: None,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(id)
+    once::run(db, once, now, async |txn| {
+        // The global lock order: the need, then the fund.
+        let n = targets::public_need(txn, code).await?;
+        ledger::hold(txn, "needs", n.id).await?;
+        let f = super::funds::own_row(txn, who, fund_id).await?;
+        ledger::hold(txn, "funds", f.id).await?;
+        let n = targets::public_need(txn, code).await?;
+        let status = NeedStatus::parse(&n.status).map_err(corrupt)?;
+        if !RECEIVING.contains(&status) {
+            return Err(MoneyError::NeedNotOpen);
+        }
+        if !held_by(txn, n.id, f.charity_id).await? {
+            return Err(MoneyError::NeedNotHeld);
+        }
+        if !targets::fits(&targets::criteria_of(txn, f.id).await?, &n)? {
+            return Err(MoneyError::NotInCriteria);
+        }
+        let balance = ledger::sums(txn, LedgerAccount::Fund, f.id)
+            .await?
+            .balance();
+        if amount > balance {
+            return Err(MoneyError::OverBalance { balance });
+        }
+        let room = targets::room(txn, &n).await?;
+        if room.0 == 0 {
+            return Err(MoneyError::NeedFullyFunded);
+        }
+        if amount > room {
+            return Err(MoneyError::OverTarget { room });
+        }
+        let id = move_to_need(
+            txn,
+            &f,
+            &n,
+            amount,
+            Some(who.user_id),
+            String::new(),
+            prefer_pledge,
+            now,
+        )
+        .await?;
+        audit::record(
+            txn,
+            who.actor(),
+            Change {
+                action: "fund.allocate",
+                entity_kind: "fund",
+                entity_id: f.id.to_string(),
+                before: Some(serde_json::json!({ "balance_fen": balance.0 })),
+                after: Some(serde_json::json!({
+                    "balance_fen": balance.0 - amount.0,
+                    "need": n.public_code,
+                    "allocation_id": id,
+                })),
+                reason: None,
+            },
+            now,
+        )
+        .await?;
+        Ok(id)
+    })
+    .await
 }
 
-/// A need closed without using its money (withdrawn, met elsewhere, no longer needed):
-/// what each fund allocated to it and is still there goes back to that fund, and for a
-/// fund whose rule says so, on to its most urgent matching need with room. Runs inside
-/// the caller's transaction. Returns the amount moved.
+/// Fund money a need holds and has not spent goes back to the funds it came from (what
+/// each fund allocated, less what came back already), in the caller's transaction: when
+/// the need closes unused (withdrawn, met elsewhere, no longer needed), and when the
+/// claim holding it is released or lapses. With `forward`, a fund whose rule says so
+/// passes it on to its most urgent matching need held by its charity. The caller holds
+/// the need; the funds are held here in id order. Returns the amount moved back.
 pub async fn settle_leftover<C: ConnectionTrait>(
     txn: &C,
     need_id: i64,
+    forward: bool,
     now: DateTime<Utc>,
 ) -> Result<Fen, MoneyError> {
     let mut left = ledger::sums(txn, LedgerAccount::Need, need_id)
@@ -257,6 +292,7 @@ pub async fn settle_leftover<C: ConnectionTrait>(
     if left <= 0 {
         return Ok(Fen::ZERO);
     }
+    // What each fund gave (newest allocation first), less what went back already.
     let mut per_fund: Vec<(i64, i64)> = Vec::new();
     for a in allocation::Entity::find()
         .filter(allocation::Column::NeedId.eq(need_id))
@@ -269,7 +305,6 @@ pub async fn settle_leftover<C: ConnectionTrait>(
             None => per_fund.push((a.fund_id, a.amount_fen)),
         }
     }
-    // What went back already counts against what each fund gave.
     for t in ledger_transaction::Entity::find()
         .filter(ledger_transaction::Column::NeedId.eq(need_id))
         .filter(ledger_transaction::Column::Kind.eq(LedgerKind::ReturnToFund.code()))
@@ -281,6 +316,11 @@ pub async fn settle_leftover<C: ConnectionTrait>(
             entry.1 -= back;
         }
     }
+    let mut ids: Vec<i64> = per_fund.iter().map(|(f, _)| *f).collect();
+    ids.sort_unstable();
+    for id in ids {
+        ledger::hold(txn, "funds", id).await?;
+    }
     let mut moved = 0;
     for (fund_id, given) in per_fund {
         let amount = given.min(left);
@@ -291,7 +331,6 @@ pub async fn settle_leftover<C: ConnectionTrait>(
             .one(txn)
             .await?
             .ok_or_else(|| corrupt("allocation without fund"))?;
-        ledger::hold(txn, "funds", f.id).await?;
         ledger::post(
             txn,
             LedgerKind::ReturnToFund,
@@ -312,7 +351,7 @@ pub async fn settle_leftover<C: ConnectionTrait>(
         left -= amount;
         moved += amount;
         let policy = LeftoverPolicy::parse(&f.leftover_policy).map_err(corrupt)?;
-        if policy == LeftoverPolicy::MostUrgentMatchingNeed {
+        if forward && policy == LeftoverPolicy::MostUrgentMatchingNeed {
             if let Some(next) = most_urgent_match(txn, &f, need_id).await? {
                 let room = targets::room(txn, &next).await?;
                 let pass = Fen(amount.min(room.0));
@@ -336,38 +375,56 @@ pub async fn settle_leftover<C: ConnectionTrait>(
     Ok(Fen(moved))
 }
 
-/// A need was closed. If its money was `used` (met fully or partly), what it holds is
-/// recorded as disbursed by the charity that met it; otherwise fund money goes back by
+/// What a need's account holds for one charity: the movements booked to it.
+async fn held_for<C: ConnectionTrait>(
+    txn: &C,
+    need_id: i64,
+    charity_id: i64,
+) -> Result<Fen, DbErr> {
+    use sea_orm::FromQueryResult;
+    #[derive(Debug, FromQueryResult)]
+    struct Held {
+        held: Option<i64>,
+    }
+    let row = Held::find_by_statement(ledger::statement(
+        txn.get_database_backend(),
+        "SELECT CAST(SUM(CASE WHEN e.side = 'credit' THEN e.amount_fen ELSE -e.amount_fen END) AS BIGINT) AS held \
+         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
+         WHERE e.account_kind = 'need' AND e.account_ref = ? AND t.charity_id = ?",
+        vec![need_id.into(), charity_id.into()],
+    ))
+    .one(txn)
+    .await?;
+    Ok(Fen(row.and_then(|r| r.held).unwrap_or(0)))
+}
+
+/// A need was closed. If its money was `used` (met fully or partly), what it holds for
+/// the charity that met it (`holder`) is recorded as disbursed by that charity; money
+/// other charities left in it stays theirs to refund. Otherwise fund money goes back by
 /// each fund's rule ([`settle_leftover`]) and donors' direct pledges stay for the
-/// charity to refund. Runs inside the caller's transaction.
+/// charity to refund. Runs inside the caller's transaction, which holds the need.
 pub async fn need_closed<C: ConnectionTrait>(
     txn: &C,
     need_id: i64,
-    used: bool,
+    used: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), MoneyError> {
-    if !used {
-        settle_leftover(txn, need_id, now).await?;
+    let Some(holder) = used else {
+        settle_leftover(txn, need_id, true, now).await?;
         return Ok(());
-    }
-    let held = ledger::sums(txn, LedgerAccount::Need, need_id)
+    };
+    let total = ledger::sums(txn, LedgerAccount::Need, need_id)
         .await?
         .balance();
+    let held = Fen(held_for(txn, need_id, holder).await?.0.min(total.0));
     if held.0 <= 0 {
         return Ok(());
     }
-    let charity = crate::entities::claim::Entity::find()
-        .filter(crate::entities::claim::Column::NeedId.eq(need_id))
-        .order_by_desc(crate::entities::claim::Column::Id)
-        .one(txn)
-        .await?
-        .map(|c| c.charity_id)
-        .ok_or_else(|| corrupt("a need with money but no claim"))?;
     ledger::post(
         txn,
         LedgerKind::Disbursement,
         About {
-            charity_id: charity,
+            charity_id: holder,
             need_id: Some(need_id),
             memo: "需求办结 need met".into(),
             ..Default::default()
@@ -407,17 +464,33 @@ pub(crate) async fn seed_allocation<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The most urgent open need (then the nearest deadline, then the oldest) that meets the
-/// fund's criteria and still lacks money, other than `except`.
+/// The most urgent need (then the nearest deadline, then the oldest) that the fund's
+/// charity holds by an active claim, meets the fund's criteria and still lacks money,
+/// other than `except`; held for the caller. Its row is taken without waiting (`SKIP
+/// LOCKED` on PostgreSQL): this runs while a fund is held, and a need is otherwise
+/// always held before a fund, so waiting here could deadlock; a need busy now is
+/// skipped for the next.
 async fn most_urgent_match<C: ConnectionTrait>(
     txn: &C,
     f: &fund::Model,
     except: i64,
 ) -> Result<Option<need::Model>, MoneyError> {
     let criteria = targets::criteria_of(txn, f.id).await?;
+    let held: Vec<i64> = claim::Entity::find()
+        .filter(claim::Column::CharityId.eq(f.charity_id))
+        .filter(claim::Column::Status.eq(ClaimStatus::Active.code()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| c.need_id)
+        .collect();
+    if held.is_empty() {
+        return Ok(None);
+    }
     let mut candidates: Vec<need::Model> = need::Entity::find()
         .filter(need::Column::Status.is_in(RECEIVING.map(|s| s.code())))
         .filter(need::Column::Id.ne(except))
+        .filter(need::Column::Id.is_in(held))
         .all(txn)
         .await?;
     let rank = |u: &str| match u {
@@ -435,8 +508,10 @@ async fn most_urgent_match<C: ConnectionTrait>(
         ))
     });
     for n in candidates {
-        if targets::fits(&criteria, &n)? && targets::room(txn, &n).await?.0 > 0 {
-            ledger::hold(txn, "needs", n.id).await?;
+        if targets::fits(&criteria, &n)?
+            && targets::room(txn, &n).await?.0 > 0
+            && ledger::try_hold(txn, "needs", n.id).await?
+        {
             return Ok(Some(n));
         }
     }

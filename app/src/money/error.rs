@@ -38,6 +38,18 @@ pub enum MoneyError {
     NotVerified,
     #[error("the charity may not raise funds publicly")]
     NoFundraisingQualification,
+    #[error("the idempotency key was used for another request")]
+    KeyReused,
+    #[error("the need is not held by the fund's charity")]
+    NeedNotHeld,
+    #[error("only a charity admin may do this")]
+    AdminOnly,
+    #[error("a second person must confirm")]
+    SecondPersonRequired,
+    #[error("nothing waits for confirmation")]
+    NothingToConfirm,
+    #[error("the charity is suspended")]
+    Suspended,
     #[error("throttled until {until}")]
     Throttled {
         until: chrono::DateTime<chrono::Utc>,
@@ -68,6 +80,12 @@ impl MoneyError {
             MoneyError::NotVerified => "not_verified",
             MoneyError::NoFundraisingQualification => "no_fundraising_qualification",
             MoneyError::Throttled { .. } => "throttled",
+            MoneyError::KeyReused => "idempotency_key_reused",
+            MoneyError::NeedNotHeld => "need_not_held",
+            MoneyError::AdminOnly => "forbidden",
+            MoneyError::SecondPersonRequired => "second_person_required",
+            MoneyError::NothingToConfirm => "nothing_to_confirm",
+            MoneyError::Suspended => "charity_suspended",
             MoneyError::Database(_) | MoneyError::Corrupt(_) => "internal",
         }
     }
@@ -91,6 +109,12 @@ impl MoneyError {
             MoneyError::NotVerified => p::NOT_VERIFIED,
             MoneyError::NoFundraisingQualification => p::NO_FUNDRAISING_QUALIFICATION,
             MoneyError::Throttled { .. } => p::THROTTLED,
+            MoneyError::KeyReused => p::KEY_REUSED,
+            MoneyError::NeedNotHeld => p::NEED_NOT_HELD,
+            MoneyError::AdminOnly => p::ADMIN_ONLY,
+            MoneyError::SecondPersonRequired => p::SECOND_PERSON,
+            MoneyError::NothingToConfirm => p::NOTHING_TO_CONFIRM,
+            MoneyError::Suspended => p::SUSPENDED,
             MoneyError::Database(_) | MoneyError::Corrupt(_) => crate::accounts::problems::INTERNAL,
         }
     }

@@ -405,9 +405,23 @@ pub async fn own(
     let f = own_row(db, who, id).await?;
     let detail = detail(db, f.id, now).await?;
     let criteria = &detail.summary.criteria;
+    // Only needs the charity holds by an active claim: a fund gives to what its own
+    // charity has taken on.
+    let held: Vec<i64> = crate::entities::claim::Entity::find()
+        .filter(crate::entities::claim::Column::CharityId.eq(f.charity_id))
+        .filter(
+            crate::entities::claim::Column::Status
+                .eq(crate::domain::support::ClaimStatus::Active.code()),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.need_id)
+        .collect();
     let mut candidates = Vec::new();
     for n in need::Entity::find()
         .filter(need::Column::Status.is_in(super::allocations::RECEIVING.map(|s| s.code())))
+        .filter(need::Column::Id.is_in(held))
         .order_by_asc(need::Column::Id)
         .all(db)
         .await?
@@ -511,54 +525,6 @@ pub async fn disclose(
             entity_id: f.id.to_string(),
             before: None,
             after: Some(serde_json::json!({ "period": period })),
-            reason: None,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// The charity's account for transfers.
-pub async fn set_payee(
-    db: &DatabaseConnection,
-    who: &CharityActor,
-    name: &str,
-    bank: &str,
-    account: &str,
-    now: DateTime<Utc>,
-) -> Result<(), MoneyError> {
-    let fields = [name.trim(), bank.trim(), account.trim()];
-    if fields
-        .iter()
-        .any(|f| f.is_empty() || f.chars().count() > 60)
-    {
-        return Err(MoneyError::Invalid(vec![(
-            "payee".into(),
-            super::problems::PAYEE,
-        )]));
-    }
-    let txn = crate::db::begin_write(db).await?;
-    organization::Entity::update_many()
-        .col_expr(organization::Column::PayeeName, Expr::value(fields[0]))
-        .col_expr(organization::Column::PayeeBank, Expr::value(fields[1]))
-        .col_expr(organization::Column::PayeeAccount, Expr::value(fields[2]))
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .filter(organization::Column::Id.eq(who.charity_id))
-        .exec(&txn)
-        .await?;
-    // The fund pages show the account: every instance's cached copies move on.
-    crate::library::index::write_outbox(&txn, "charity", who.charity_id, "upsert", now).await?;
-    audit::record(
-        &txn,
-        who.actor(),
-        Change {
-            action: "charity.payee",
-            entity_kind: "organization",
-            entity_id: who.charity_id.to_string(),
-            before: None,
-            after: Some(serde_json::json!({ "bank": fields[1] })),
             reason: None,
         },
         now,

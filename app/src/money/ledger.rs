@@ -7,7 +7,7 @@
 
 use crate::domain::support::{LedgerAccount, LedgerKind};
 use crate::domain::Fen;
-use crate::entities::{ledger_entry, ledger_transaction};
+use crate::entities::ledger_transaction;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, FromQueryResult, Set, Statement,
@@ -45,6 +45,9 @@ pub async fn post<C: ConnectionTrait>(
             amount.0
         )));
     }
+    // The row declares the amount and both accounts; the database writes the two
+    // entries from it and refuses any other (migration 18), so it balances by
+    // construction on both backends.
     let tx = ledger_transaction::ActiveModel {
         kind: Set(kind.code().to_owned()),
         charity_id: Set(about.charity_id),
@@ -55,22 +58,15 @@ pub async fn post<C: ConnectionTrait>(
         memo: Set(about.memo),
         created_by: Set(about.created_by),
         created_at: Set(now),
+        amount_fen: Set(Some(amount.0)),
+        debit_kind: Set(Some(debit.0.code().to_owned())),
+        debit_ref: Set(debit.1),
+        credit_kind: Set(Some(credit.0.code().to_owned())),
+        credit_ref: Set(credit.1),
         ..Default::default()
     }
     .insert(txn)
     .await?;
-    for ((account, reference), side) in [(debit, "debit"), (credit, "credit")] {
-        ledger_entry::ActiveModel {
-            transaction_id: Set(tx.id),
-            account_kind: Set(account.code().to_owned()),
-            account_ref: Set(reference),
-            side: Set(side.to_owned()),
-            amount_fen: Set(amount.0),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
     Ok(tx.id)
 }
 
@@ -96,7 +92,7 @@ pub(crate) fn statement(backend: DbBackend, sql: &str, values: Vec<sea_orm::Valu
 
 /// On PostgreSQL, holds a row of `table` until the transaction ends. (On SQLite the
 /// writing transaction, begun `IMMEDIATE`, holds the whole database already.)
-pub(crate) async fn hold<C: ConnectionTrait>(txn: &C, table: &str, id: i64) -> Result<(), DbErr> {
+pub async fn hold<C: ConnectionTrait>(txn: &C, table: &str, id: i64) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -106,6 +102,27 @@ pub(crate) async fn hold<C: ConnectionTrait>(txn: &C, table: &str, id: i64) -> R
         .await?;
     }
     Ok(())
+}
+
+/// On PostgreSQL, holds a row of `table` if no other transaction holds it now
+/// (`FOR UPDATE SKIP LOCKED`), without waiting; false when it is busy. (On SQLite the
+/// writing transaction holds the database: always true.)
+pub(crate) async fn try_hold<C: ConnectionTrait>(
+    txn: &C,
+    table: &str,
+    id: i64,
+) -> Result<bool, DbErr> {
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(true);
+    }
+    Ok(txn
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!("SELECT id FROM {table} WHERE id = $1 FOR UPDATE SKIP LOCKED"),
+            [id.into()],
+        ))
+        .await?
+        .is_some())
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -192,54 +209,15 @@ pub async fn sums<C: ConnectionTrait>(
     })
 }
 
-/// Ledger-wide checks, for tests and `shanqiao` operators: every transaction balances,
-/// and no fund or need account is below zero. Returns what is wrong, if anything.
+/// What the ledger audit ([`super::audit::run`]) finds, as sentences; empty when the
+/// books hold.
 pub async fn audit<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
-    #[derive(Debug, FromQueryResult)]
-    struct Unbalanced {
-        id: i64,
-    }
-    #[derive(Debug, FromQueryResult)]
-    struct Negative {
-        account_kind: String,
-        account_ref: Option<i64>,
-        balance: Option<i64>,
-    }
-    let backend = db.get_database_backend();
-    let mut found = Vec::new();
-    for u in Unbalanced::find_by_statement(statement(
-        backend,
-        "SELECT t.id AS id FROM ledger_transactions t \
-         LEFT JOIN ledger_entries e ON e.transaction_id = t.id \
-         GROUP BY t.id \
-         HAVING COUNT(e.id) <> 2 \
-         OR COALESCE(SUM(CASE WHEN e.side = 'debit' THEN e.amount_fen ELSE 0 END), 0) \
-         <> COALESCE(SUM(CASE WHEN e.side = 'credit' THEN e.amount_fen ELSE 0 END), 0)",
-        vec![],
-    ))
-    .all(db)
-    .await?
-    {
-        found.push(format!("transaction {} does not balance", u.id));
-    }
-    for n in Negative::find_by_statement(statement(
-        backend,
-        "SELECT account_kind, account_ref, \
-         CAST(SUM(CASE WHEN side = 'credit' THEN amount_fen ELSE -amount_fen END) AS BIGINT) AS balance \
-         FROM ledger_entries WHERE account_kind IN ('fund', 'need') \
-         GROUP BY account_kind, account_ref \
-         HAVING SUM(CASE WHEN side = 'credit' THEN amount_fen ELSE -amount_fen END) < 0",
-        vec![],
-    ))
-    .all(db)
-    .await?
-    {
-        found.push(format!(
-            "{} {:?} is below zero: {:?}",
-            n.account_kind, n.account_ref, n.balance
-        ));
-    }
-    Ok(found)
+    Ok(super::audit::run(db)
+        .await?
+        .findings
+        .iter()
+        .map(ToString::to_string)
+        .collect())
 }
 
 /// What each of `need_ids` has raised (as [`AccountSums::need_raised`]), in one query.

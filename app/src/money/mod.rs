@@ -26,12 +26,18 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod allocations;
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod funds;
 #[cfg(feature = "ssr")]
 pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod once;
 mod parse;
+#[cfg(feature = "ssr")]
+pub mod payee;
 pub mod payment;
 #[cfg(feature = "ssr")]
 pub mod pledges;
@@ -44,6 +50,20 @@ pub mod targets;
 pub use error::MoneyError;
 pub use parse::*;
 pub use server_fns::*;
+
+/// A fresh one-time token for a money form (128 random bits, hex), rendered on the
+/// server; the form posts it back as `idempotency_key` so that a double click moves
+/// money once ([`once`]).
+pub fn form_token() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        once::new_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
 
 /// Problems by field name.
 pub type FieldProblems = Vec<(String, Problem)>;
@@ -229,6 +249,8 @@ pub struct PledgeView {
 pub struct CharityPledge {
     pub view: PledgeView,
     pub contact: Option<String>,
+    /// A receipt above the pledge waiting for a second member: the amount, who recorded it.
+    pub proposed: Option<(Fen, String)>,
 }
 
 /// The charity's own fund page in the portal.
@@ -237,4 +259,28 @@ pub struct OwnFund {
     pub detail: FundDetail,
     /// Needs the fund can reach now, with the room each has left: (code, title, room).
     pub candidates: Vec<(String, String, Fen)>,
+}
+
+/// A proposed new account for transfers, waiting for a second admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposedPayee {
+    pub payee: payment::Payee,
+    /// Who proposed it (display name).
+    pub by: String,
+    /// Whether the one looking proposed it.
+    pub by_viewer: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// The charity's account for transfers and any change waiting, as a member sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayeeStatus {
+    pub current: payment::Payee,
+    pub proposed: Option<ProposedPayee>,
+    /// Whether the one looking is an admin of the charity (may propose a change).
+    pub viewer_is_admin: bool,
+    /// Whether the one looking may confirm the change waiting (another admin).
+    pub viewer_may_confirm: bool,
+    /// The charity has one admin: a platform admin confirms its changes.
+    pub single_admin: bool,
 }

@@ -5,6 +5,7 @@
 
 use super::error::{corrupt, MoneyError};
 use super::ledger::{self, About};
+use super::once::{self, Once};
 use super::targets::{self, fund_with_charity, public_need};
 use super::{CharityPledge, PledgeInput, PledgePolicy, PledgeTarget, PledgeView, Reached};
 use crate::accounts::throttle::{self, Limits};
@@ -18,9 +19,10 @@ use crate::entities::{
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Pledges per client address: 20 in the throttle's window go freely, then each waits
@@ -44,7 +46,7 @@ pub fn new_receipt_code() -> String {
 }
 
 /// A new pledge's receipt.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pledged {
     pub id: i64,
     pub receipt_code: String,
@@ -65,6 +67,7 @@ async fn raising_claim<C: ConnectionTrait>(
 
 /// Records a pledge from a donor at `address` (signed in as `donor`, or not) and queues
 /// the receipt to their contact. Nothing is written when it is refused.
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &DatabaseConnection,
     input: &PledgeInput,
@@ -72,38 +75,71 @@ pub async fn create(
     address: &str,
     policy: PledgePolicy,
     base_url: &str,
+    once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<Pledged, MoneyError> {
     let key = [(format!("pledges:{address}"), PLEDGES_PER_ADDRESS)];
     if let Err(until) = throttle::attempt(db, &key, now).await? {
         return Err(MoneyError::Throttled { until });
     }
-    let txn = crate::db::begin_write(db).await?;
+    once::run(db, once, now, async |txn| {
+        create_in(txn, input, donor, policy, base_url, now).await
+    })
+    .await
+}
+
+/// Whether `charity` may take new pledges for a need it raises for: verified, not
+/// suspended, and qualified for public fundraising (as when it claimed to raise).
+fn may_raise_for_need(charity: &organization::Model) -> Result<(), MoneyError> {
+    if charity.suspended_at.is_some() {
+        return Err(MoneyError::Suspended);
+    }
+    if !charity.is_verified() {
+        return Err(MoneyError::NotVerified);
+    }
+    if !charity.public_fundraising {
+        return Err(MoneyError::NoFundraisingQualification);
+    }
+    Ok(())
+}
+
+async fn create_in(
+    txn: &DatabaseTransaction,
+    input: &PledgeInput,
+    donor: Option<i64>,
+    policy: PledgePolicy,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Pledged, MoneyError> {
     let (need_id, claim_id, fund_id, charity) = match &input.target {
         PledgeTarget::Fund(id) => {
-            let (f, charity) = fund_with_charity(&txn, *id).await?;
+            let (f, charity) = fund_with_charity(txn, *id).await?;
+            if charity.suspended_at.is_some() {
+                return Err(MoneyError::Suspended);
+            }
             if !targets::accepts_pledges(&f, &charity, now) {
                 return Err(MoneyError::FundClosed);
             }
             (None, None, Some(f.id), charity)
         }
         PledgeTarget::Need(code) => {
-            let row = public_need(&txn, code).await?;
-            ledger::hold(&txn, "needs", row.id).await?;
-            let c = raising_claim(&txn, row.id)
+            let row = public_need(txn, code).await?;
+            ledger::hold(txn, "needs", row.id).await?;
+            let c = raising_claim(txn, row.id)
                 .await?
                 .ok_or(MoneyError::NeedNotRaising)?;
-            let room = targets::room(&txn, &row).await?;
+            let charity = organization::Entity::find_by_id(c.charity_id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| corrupt("claim without charity"))?;
+            may_raise_for_need(&charity)?;
+            let room = targets::room(txn, &row).await?;
             if room.0 == 0 {
                 return Err(MoneyError::NeedFullyFunded);
             }
             if input.amount > room {
                 return Err(MoneyError::OverTarget { room });
             }
-            let charity = organization::Entity::find_by_id(c.charity_id)
-                .one(&txn)
-                .await?
-                .ok_or_else(|| corrupt("claim without charity"))?;
             (Some(row.id), Some(c.id), None, charity)
         }
     };
@@ -123,16 +159,21 @@ pub async fn create(
         pledged_at: Set(now),
         lapses_at: Set(now + Duration::days(policy.lapse_days)),
         consented_at: Set(Some(now)),
+        // The payee as it is now stays with the pledge: a later change of the charity's
+        // account never rewrites these instructions.
+        payee_name: Set(charity.payee_name.clone()),
+        payee_bank: Set(charity.payee_bank.clone()),
+        payee_account: Set(charity.payee_account.clone()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let actor = donor.map_or(Actor::System, |user_id| Actor::User {
         user_id,
         organization_id: None,
     });
     audit::record(
-        &txn,
+        txn,
         actor,
         Change {
             action: "pledge.create",
@@ -152,9 +193,8 @@ pub async fn create(
     .await?;
     if let Ok(to) = crate::accounts::SignInName::parse(&input.contact) {
         let text = receipt_text(&receipt_code, input.amount, &charity.name, base_url);
-        crate::messages::queue(&txn, crate::messages::Outgoing::to(&to, text), now).await?;
+        crate::messages::queue(txn, crate::messages::Outgoing::to(&to, text), now).await?;
     }
-    txn.commit().await?;
     Ok(Pledged {
         id: row.id,
         receipt_code,
@@ -242,20 +282,83 @@ async fn offers_for_need<C: ConnectionTrait>(
 }
 
 /// What came of marking a pledge received.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Receipt {
-    pub received: Fen,
-    pub matched: Fen,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Receipt {
+    /// The money is booked (and any matching offer added its match).
+    Received { received: Fen, matched: Fen },
+    /// More than was pledged: booked only when a second person confirms.
+    AwaitingConfirmation { proposed: Fen },
 }
 
-/// The charity marks a pledge received, with the amount that actually arrived (it may
-/// differ from the pledge). A pledge that lapsed can still be received when the money
-/// comes late. Any matching offer then adds its match, within its window and cap.
+/// A pledge held for a change, with what a receipt needs: its need and the funds whose
+/// matching offers it can draw on.
+struct Held {
+    row: pledge::Model,
+    need: Option<need::Model>,
+    offers: Vec<fund::Model>,
+}
+
+impl Receipt {
+    /// What a matching offer added (nothing while a receipt waits).
+    pub fn matched(&self) -> Fen {
+        match self {
+            Receipt::Received { matched, .. } => *matched,
+            Receipt::AwaitingConfirmation { .. } => Fen::ZERO,
+        }
+    }
+}
+
+/// Reads a pledge's target, then holds the rows in the global lock order — the need,
+/// then the funds in id order (its own and those offering a match), then the pledge —
+/// and reads the pledge again under its lock. (A pledge's need and fund never change,
+/// so the first read can pick the rows.)
+async fn hold_pledge(
+    txn: &DatabaseTransaction,
+    who: &CharityActor,
+    pledge_id: i64,
+) -> Result<Held, MoneyError> {
+    let first = own_pledge(txn, who, pledge_id).await?;
+    let need_row = match first.need_id {
+        Some(id) => need::Entity::find_by_id(id).one(txn).await?,
+        None => None,
+    };
+    if let Some(n) = &need_row {
+        ledger::hold(txn, "needs", n.id).await?;
+    }
+    let offers: Vec<fund::Model> = match (&need_row, first.fund_id) {
+        (Some(n), _) => offers_for_need(txn, first.charity_id, n).await?,
+        (None, Some(fund_id)) => fund::Entity::find_by_id(fund_id)
+            .one(txn)
+            .await?
+            .into_iter()
+            .collect(),
+        _ => return Err(corrupt("pledge without target")),
+    };
+    let mut held: Vec<i64> = offers.iter().map(|f| f.id).chain(first.fund_id).collect();
+    held.sort_unstable();
+    held.dedup();
+    for id in held {
+        ledger::hold(txn, "funds", id).await?;
+    }
+    ledger::hold(txn, "pledges", pledge_id).await?;
+    Ok(Held {
+        row: own_pledge(txn, who, pledge_id).await?,
+        need: need_row,
+        offers,
+    })
+}
+
+/// The charity marks a pledge received, with the amount that actually arrived. Less
+/// than pledged is a partial receipt; more than pledged is not booked until a second
+/// member of the charity confirms it ([`confirm_receipt`]). A pledge that lapsed can
+/// still be received when the money comes late. Any matching offer then adds its
+/// match, within its window and cap, on the confirmed amount only.
 pub async fn receive(
     db: &DatabaseConnection,
     who: &CharityActor,
     pledge_id: i64,
     amount: Fen,
+    once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, MoneyError> {
     if amount.0 <= 0 || amount > super::MAX_PLEDGE {
@@ -264,36 +367,114 @@ pub async fn receive(
             super::problems::RECEIVED_AMOUNT,
         )]));
     }
-    let txn = crate::db::begin_write(db).await?;
-    let row = own_pledge(&txn, who, pledge_id).await?;
-    let from = status(&row)?;
-    if !matches!(from, PledgeStatus::Pledged | PledgeStatus::Lapsed) {
+    once::run(db, once, now, async |txn| {
+        let held = hold_pledge(txn, who, pledge_id).await?;
+        let from = status(&held.row)?;
+        if !matches!(from, PledgeStatus::Pledged | PledgeStatus::Lapsed) {
+            return Err(MoneyError::WrongState);
+        }
+        if amount.0 > held.row.amount_fen {
+            return propose(txn, who, &held.row, from, amount, now).await;
+        }
+        book_receipt(txn, who, held, from, amount, None, now).await
+    })
+    .await
+}
+
+/// A receipt above the pledge waits for a second person: nothing is booked yet.
+async fn propose(
+    txn: &DatabaseTransaction,
+    who: &CharityActor,
+    row: &pledge::Model,
+    from: PledgeStatus,
+    amount: Fen,
+    now: DateTime<Utc>,
+) -> Result<Receipt, MoneyError> {
+    let moved = pledge::Entity::update_many()
+        .col_expr(pledge::Column::ProposedReceivedFen, Expr::value(amount.0))
+        .col_expr(pledge::Column::ProposedBy, Expr::value(who.user_id))
+        .col_expr(pledge::Column::ProposedAt, Expr::value(now))
+        .filter(pledge::Column::Id.eq(row.id))
+        .filter(pledge::Column::Status.eq(from.code()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected != 1 {
         return Err(MoneyError::WrongState);
     }
-    // Funds first (in id order), then the need: the order every writer holds them in.
-    let need_row = match row.need_id {
-        Some(id) => need::Entity::find_by_id(id).one(&txn).await?,
-        None => None,
-    };
-    let offers: Vec<fund::Model> = match (&need_row, row.fund_id) {
-        (Some(n), _) => offers_for_need(&txn, row.charity_id, n).await?,
-        (None, Some(fund_id)) => fund::Entity::find_by_id(fund_id)
-            .one(&txn)
-            .await?
-            .into_iter()
-            .collect(),
-        _ => return Err(corrupt("pledge without target")),
-    };
+    audit::record(
+        txn,
+        who.actor(),
+        Change {
+            action: "pledge.receive_proposed",
+            entity_kind: "pledge",
+            entity_id: row.id.to_string(),
+            before: Some(serde_json::json!({ "status": from.code() })),
+            after: Some(serde_json::json!({
+                "status": from.code(),
+                "pledged_fen": row.amount_fen,
+                "proposed_received_fen": amount.0,
+            })),
+            reason: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(Receipt::AwaitingConfirmation { proposed: amount })
+}
+
+/// A second member confirms a receipt above the pledge that another member recorded:
+/// it is booked then, as recorded by the first and confirmed by the second.
+pub async fn confirm_receipt(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    pledge_id: i64,
+    once: Option<&Once>,
+    now: DateTime<Utc>,
+) -> Result<Receipt, MoneyError> {
+    once::run(db, once, now, async |txn| {
+        let held = hold_pledge(txn, who, pledge_id).await?;
+        let from = status(&held.row)?;
+        let (Some(amount), Some(proposer)) = (held.row.proposed_received_fen, held.row.proposed_by)
+        else {
+            return Err(MoneyError::NothingToConfirm);
+        };
+        if !matches!(from, PledgeStatus::Pledged | PledgeStatus::Lapsed) {
+            return Err(MoneyError::NothingToConfirm);
+        }
+        if proposer == who.user_id {
+            return Err(MoneyError::SecondPersonRequired);
+        }
+        let by = CharityActor {
+            user_id: proposer,
+            ..who.clone()
+        };
+        book_receipt(txn, &by, held, from, Fen(amount), Some(who), now).await
+    })
+    .await
+}
+
+/// Books a receipt (and its match) for a pledge held by [`hold_pledge`], recorded by
+/// `who` and, above the pledge, confirmed by `confirmed_by`.
+async fn book_receipt(
+    txn: &DatabaseTransaction,
+    who: &CharityActor,
+    held: Held,
+    from: PledgeStatus,
+    amount: Fen,
+    confirmed_by: Option<&CharityActor>,
+    now: DateTime<Utc>,
+) -> Result<Receipt, MoneyError> {
+    let Held {
+        row,
+        need: need_row,
+        offers,
+    } = held;
     let mut held: Vec<i64> = offers.iter().map(|f| f.id).chain(row.fund_id).collect();
     held.sort_unstable();
     held.dedup();
-    for id in &held {
-        ledger::hold(&txn, "funds", *id).await?;
-    }
     let mut room = None;
     if let Some(n) = &need_row {
-        ledger::hold(&txn, "needs", n.id).await?;
-        let r = targets::room(&txn, n).await?;
+        let r = targets::room(txn, n).await?;
         if amount > r {
             return Err(MoneyError::OverTarget { room: r });
         }
@@ -313,7 +494,7 @@ pub async fn receive(
         ..Default::default()
     };
     ledger::post(
-        &txn,
+        txn,
         LedgerKind::PledgeReceived,
         about.clone(),
         amount,
@@ -330,14 +511,22 @@ pub async fn receive(
         .col_expr(pledge::Column::ReceivedFen, Expr::value(amount.0))
         .col_expr(pledge::Column::ReceivedAt, Expr::value(now))
         .col_expr(pledge::Column::ReceivedBy, Expr::value(who.user_id))
+        .col_expr(
+            pledge::Column::ReceivedConfirmedBy,
+            Expr::value(confirmed_by.map(|c| c.user_id)),
+        )
+        .col_expr(
+            pledge::Column::ProposedReceivedFen,
+            Expr::value(Option::<i64>::None),
+        )
         .filter(pledge::Column::Id.eq(row.id))
         .filter(pledge::Column::Status.eq(from.code()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if moved.rows_affected != 1 {
         return Err(MoneyError::WrongState);
     }
-    // The first offer with something left matches.
+    // The first offer with something left matches, on the confirmed amount.
     let mut matched = Fen::ZERO;
     for f in &offers {
         let Some(offer) = targets::offer_of(f) else {
@@ -346,7 +535,7 @@ pub async fn receive(
         if f.status != "open" {
             continue;
         }
-        let so_far = Fen(-ledger::sums(&txn, LedgerAccount::MatchSponsor, f.id)
+        let so_far = Fen(-ledger::sums(txn, LedgerAccount::MatchSponsor, f.id)
             .await?
             .balance()
             .0);
@@ -356,7 +545,7 @@ pub async fn receive(
         }
         if m.0 > 0 {
             ledger::post(
-                &txn,
+                txn,
                 LedgerKind::Match,
                 About {
                     fund_id: Some(f.id),
@@ -374,31 +563,37 @@ pub async fn receive(
         }
     }
     if let Some(n) = row.need_id {
-        reindex(&txn, n, now).await?;
+        reindex(txn, n, now).await?;
     }
     for f in &held {
-        touch_fund(&txn, *f, now).await?;
+        touch_fund(txn, *f, now).await?;
     }
+    let actor = confirmed_by.unwrap_or(who).actor();
     audit::record(
-        &txn,
-        who.actor(),
+        txn,
+        actor,
         Change {
-            action: "pledge.receive",
+            action: if confirmed_by.is_some() {
+                "pledge.receive_confirmed"
+            } else {
+                "pledge.receive"
+            },
             entity_kind: "pledge",
             entity_id: row.id.to_string(),
             before: Some(serde_json::json!({ "status": from.code() })),
             after: Some(serde_json::json!({
                 "status": "received",
+                "pledged_fen": row.amount_fen,
                 "received_fen": amount.0,
                 "matched_fen": matched.0,
+                "recorded_by": who.user_id,
             })),
             reason: None,
         },
         now,
     )
     .await?;
-    txn.commit().await?;
-    Ok(Receipt {
+    Ok(Receipt::Received {
         received: amount,
         matched,
     })
@@ -445,37 +640,54 @@ pub(crate) async fn amount_of<C: ConnectionTrait>(db: &C, tx_id: i64) -> Result<
 }
 
 /// The charity gives back a received pledge's money still in the fund or the need (a
-/// donor's request, a need met elsewhere); the pledge is cancelled.
+/// donor's request, a need met elsewhere); the pledge is cancelled. Of two refunds of
+/// one pledge at once, one is booked and the other finds it cancelled
+/// ([`MoneyError::WrongState`]); with the same idempotency key, the other gets the
+/// first one's answer.
 pub async fn refund(
     db: &DatabaseConnection,
     who: &CharityActor,
     pledge_id: i64,
     reason: &str,
+    once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<Fen, MoneyError> {
-    let txn = crate::db::begin_write(db).await?;
-    let row = own_pledge(&txn, who, pledge_id).await?;
+    let reason = reason.trim();
+    if reason.chars().count() > 200 {
+        return Err(MoneyError::Invalid(vec![(
+            "reason".into(),
+            super::problems::REFUND_REASON,
+        )]));
+    }
+    once::run(db, once, now, async |txn| {
+        refund_in(txn, who, pledge_id, reason, now).await
+    })
+    .await
+}
+
+async fn refund_in(
+    txn: &DatabaseTransaction,
+    who: &CharityActor,
+    pledge_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Fen, MoneyError> {
+    let row = hold_pledge(txn, who, pledge_id).await?.row;
     if status(&row)? != PledgeStatus::Received {
         return Err(MoneyError::WrongState);
     }
-    if let Some(f) = row.fund_id {
-        ledger::hold(&txn, "funds", f).await?;
-    }
-    if let Some(n) = row.need_id {
-        ledger::hold(&txn, "needs", n).await?;
-    }
-    let receipt = transactions_of(&txn, row.id)
+    let receipt = transactions_of(txn, row.id)
         .await?
         .into_iter()
         .find(|t| t.kind == LedgerKind::PledgeReceived.code())
         .ok_or_else(|| corrupt("received pledge without receipt"))?;
     let (account, amount) = match (row.fund_id, row.need_id) {
         (Some(f), _) => {
-            let left = super::allocations::source_left(&txn, &receipt).await?;
+            let left = super::allocations::source_left(txn, &receipt).await?;
             ((LedgerAccount::Fund, Some(f)), left)
         }
         (None, Some(n)) => {
-            let balance = ledger::sums(&txn, LedgerAccount::Need, n).await?.balance();
+            let balance = ledger::sums(txn, LedgerAccount::Need, n).await?.balance();
             (
                 (LedgerAccount::Need, Some(n)),
                 Fen(balance.0.min(row.received_fen.unwrap_or(0))),
@@ -486,15 +698,29 @@ pub async fn refund(
     if amount.0 <= 0 {
         return Err(MoneyError::WrongState);
     }
+    // The status moves first, only from `received`: whoever moved it first refunds.
+    let moved = pledge::Entity::update_many()
+        .col_expr(
+            pledge::Column::Status,
+            Expr::value(PledgeStatus::Cancelled.code()),
+        )
+        .col_expr(pledge::Column::CancelledAt, Expr::value(now))
+        .filter(pledge::Column::Id.eq(row.id))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Received.code()))
+        .exec(txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(MoneyError::WrongState);
+    }
     ledger::post(
-        &txn,
+        txn,
         LedgerKind::Refund,
         About {
             charity_id: row.charity_id,
             pledge_id: Some(row.id),
             fund_id: row.fund_id,
             need_id: row.need_id,
-            memo: reason.chars().take(200).collect(),
+            memo: reason.to_owned(),
             created_by: Some(who.user_id),
             ..Default::default()
         },
@@ -504,23 +730,14 @@ pub async fn refund(
         now,
     )
     .await?;
-    pledge::Entity::update_many()
-        .col_expr(
-            pledge::Column::Status,
-            Expr::value(PledgeStatus::Cancelled.code()),
-        )
-        .col_expr(pledge::Column::CancelledAt, Expr::value(now))
-        .filter(pledge::Column::Id.eq(row.id))
-        .exec(&txn)
-        .await?;
     if let Some(n) = row.need_id {
-        reindex(&txn, n, now).await?;
+        reindex(txn, n, now).await?;
     }
     if let Some(f) = row.fund_id {
-        touch_fund(&txn, f, now).await?;
+        touch_fund(txn, f, now).await?;
     }
     audit::record(
-        &txn,
+        txn,
         who.actor(),
         Change {
             action: "pledge.refund",
@@ -533,7 +750,6 @@ pub async fn refund(
         now,
     )
     .await?;
-    txn.commit().await?;
     Ok(amount)
 }
 
@@ -697,7 +913,7 @@ async fn views<C: ConnectionTrait>(
             in_fund = Fen(received.map_or(0, |r| r.0) + matched.0 - refunded.0 - spent);
         }
         let payment = super::payment::instructions(
-            &targets::payee_of(charity),
+            &targets::payee_of_pledge(&row, charity),
             Some(Fen(row.amount_fen)),
             Some(&row.receipt_code),
         );
@@ -770,9 +986,28 @@ pub async fn for_charity<C: ConnectionTrait>(
         .into_iter()
         .partition(|p| p.status == "pledged" || p.status == "lapsed");
     waiting.extend(rest.into_iter().take(100));
-    Ok(views(db, waiting)
-        .await?
-        .into_iter()
-        .map(|(view, contact)| CharityPledge { view, contact })
-        .collect())
+    let proposals: Vec<Option<(Fen, i64)>> = waiting
+        .iter()
+        .map(|p| p.proposed_received_fen.map(Fen).zip(p.proposed_by))
+        .collect();
+    let mut out = Vec::with_capacity(waiting.len());
+    for ((view, contact), proposed) in views(db, waiting).await?.into_iter().zip(proposals) {
+        let proposed = match proposed {
+            Some((amount, by)) => Some((
+                amount,
+                crate::entities::user::Entity::find_by_id(by)
+                    .one(db)
+                    .await?
+                    .map(|u| u.display_name)
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        };
+        out.push(CharityPledge {
+            view,
+            contact,
+            proposed,
+        });
+    }
+    Ok(out)
 }

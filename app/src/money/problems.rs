@@ -140,3 +140,43 @@ pub const PAYEE: Problem = Problem::new(
     "请完整填写收款户名、开户行和账号（各不超过 60 字）。",
     "Fill in the account name, the bank and the account number (60 characters each at most).",
 );
+pub const IDEMPOTENCY_KEY: Problem = Problem::new(
+    "请求编号（Idempotency-Key）须为 8 到 128 个可见 ASCII 字符。",
+    "The request key (Idempotency-Key) must be 8 to 128 visible ASCII characters.",
+);
+pub const KEY_REUSED: Problem = Problem::new(
+    "这个请求编号已用于另一个不同的请求；请为新请求使用新的编号。",
+    "This request key was already used for a different request; use a new key for a new request.",
+);
+pub const NEED_NOT_HELD: Problem = Problem::new(
+    "基金只能拨付给本机构正在认领（进行中）的需求；请先认领该需求。",
+    "A fund allocates only to a need your charity holds by an active claim; claim it first.",
+);
+pub const ADMIN_ONLY: Problem = Problem::new(
+    "只有本机构的管理员可以提出或确认收款账户的变更。",
+    "Only an admin of the charity may propose or confirm a change of its bank account.",
+);
+pub const SECOND_PERSON: Problem = Problem::new(
+    "需要另一位成员确认：提出变更的人不能自己确认。",
+    "A second person must confirm: whoever proposed it cannot confirm it.",
+);
+pub const NOTHING_TO_CONFIRM: Problem = Problem::new(
+    "没有等待确认的变更（可能已被他人确认或撤回）。",
+    "Nothing is waiting for confirmation (someone may have confirmed or withdrawn it).",
+);
+pub const SUSPENDED: Problem = Problem::new(
+    "该慈善组织的平台认证已被暂停，暂不接受认领、募款或新的认捐。",
+    "This charity's verification is suspended: it cannot claim, raise money or take new pledges for now.",
+);
+pub const CONFIRM_REFUND: Problem = Problem::new(
+    "请勾选确认：退款将把这笔认捐尚未拨付的款项退还捐赠人，且无法撤销。",
+    "Tick to confirm: the refund returns what is left of this pledge to the donor and cannot be undone.",
+);
+pub const REFUND_REASON: Problem = Problem::new(
+    "请填写退款原因（不超过 200 字）。",
+    "Give the reason for the refund (200 characters at most).",
+);
+pub const PAYEE_FIELDS: Problem = Problem::new(
+    "请完整填写户名、开户银行和账号。",
+    "Give the account name, the bank and the account number.",
+);

@@ -1,8 +1,8 @@
 //! Server functions of the fund, pledge and charity money pages. Thin: who is signed in,
 //! one query, the error mapped.
 
-use super::payment::{Payee, PaymentInstructions};
-use super::{CharityPledge, FundDetail, FundSummary, OwnFund, PledgeView};
+use super::payment::PaymentInstructions;
+use super::{CharityPledge, FundDetail, FundSummary, OwnFund, PayeeStatus, PledgeView};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -135,27 +135,25 @@ pub async fn my_pledges() -> Result<Vec<PledgeView>, AppError> {
         .map_err(money_error("loading a donor's pledges failed"))
 }
 
-/// The signed-in member's charity's funds.
+/// The signed-in member's charity's funds, its account for transfers (with any change
+/// waiting), and whether it may set up funds.
 #[server]
-pub async fn my_funds() -> Result<(Vec<FundSummary>, Payee, bool), AppError> {
+pub async fn my_funds() -> Result<(Vec<FundSummary>, PayeeStatus, bool), AppError> {
     let state = crate::state::AppState::current()?;
     let who = signed_in_charity(&state).await?;
     let funds = super::funds::of_charity(&state.db, who.charity_id, chrono::Utc::now())
         .await
         .map_err(money_error("loading a charity's funds failed"))?;
-    let (_, charity) = (
-        (),
+    let charity =
         <crate::entities::organization::Entity as sea_orm::EntityTrait>::find_by_id(who.charity_id)
             .one(&state.db)
             .await
             .map_err(|e| AppError::internal("loading a charity failed", e))?
-            .ok_or(AppError::Forbidden)?,
-    );
-    Ok((
-        funds,
-        super::targets::payee_of(&charity),
-        who.verified && who.public_fundraising,
-    ))
+            .ok_or(AppError::Forbidden)?;
+    let payee = super::payee::status(&state.db, &charity, who.user_id)
+        .await
+        .map_err(money_error("loading a charity's account failed"))?;
+    Ok((funds, payee, who.verified && who.public_fundraising))
 }
 
 /// One of the signed-in member's charity's funds, with the needs it can reach.

@@ -7,7 +7,7 @@ use super::{FundCriteria, MatchOffer};
 use crate::domain::need::{AssistanceType, HouseholdCategory, NeedStatus};
 use crate::domain::support::{FundStatus, LedgerAccount};
 use crate::domain::{Fen, RegionCode};
-use crate::entities::{fund, fund_criterion, need, need_item, organization};
+use crate::entities::{fund, fund_criterion, need, need_item, organization, pledge};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -112,7 +112,7 @@ pub fn accepts_pledges(
 ) -> bool {
     let today = (now + chrono::Duration::hours(8)).date_naive();
     row.status == FundStatus::Open.code()
-        && charity.verification == "verified"
+        && charity.is_verified()
         && row.starts_on.is_none_or(|d| d <= today)
         && row.ends_on.is_none_or(|d| d >= today)
 }
@@ -140,5 +140,16 @@ pub fn payee_of(o: &organization::Model) -> super::payment::Payee {
         account_name: o.payee_name.clone(),
         bank: o.payee_bank.clone(),
         account: o.payee_account.clone(),
+    }
+}
+
+/// The payee a pledge was made with (kept with the pledge, so that a later change of the
+/// charity's account never rewrites its instructions).
+pub fn payee_of_pledge(p: &pledge::Model, o: &organization::Model) -> super::payment::Payee {
+    super::payment::Payee {
+        charity: o.name.clone(),
+        account_name: p.payee_name.clone(),
+        bank: p.payee_bank.clone(),
+        account: p.payee_account.clone(),
     }
 }

@@ -15,6 +15,8 @@ pub use server_fns::*;
 pub const MAX_NAME_CHARS: usize = 60;
 /// The longest description.
 pub const MAX_DESCRIPTION_CHARS: usize = 300;
+/// The longest reason for suspending or restoring a charity's verification.
+pub const MAX_REASON_CHARS: usize = 500;
 
 /// Problems with organization fields, in both languages.
 pub mod problems {
@@ -61,6 +63,28 @@ pub mod problems {
     pub const NOT_PENDING: Problem = Problem::new(
         "该机构已审核过。",
         "This organization has already been decided on.",
+    );
+    pub const SUSPENSION_REASON: Problem = Problem::new(
+        "请写明暂停认证的原因（不超过 500 个字）。",
+        "Give the reason for suspending the verification (at most 500 characters).",
+    );
+    pub const RESTORE_REASON: Problem = Problem::new(
+        "恢复认证的说明不超过 500 个字。",
+        "The note on restoring can have at most 500 characters.",
+    );
+    pub const NO_SUCH_CHARITY: Problem = Problem::new("没有这个慈善组织。", "No such charity.");
+    pub const NOT_SUSPENDABLE: Problem = Problem::new(
+        "只有已通过认证、且认证未被暂停的慈善组织可以暂停认证。",
+        "Only a verified charity whose verification is not suspended can be suspended.",
+    );
+    pub const NOT_SUSPENDED: Problem = Problem::new(
+        "该机构的认证没有被暂停，无需恢复。",
+        "This charity's verification is not suspended; there is nothing to restore.",
+    );
+    /// What the public pages of a suspended charity say (never the reason).
+    pub const SUSPENDED_PUBLIC: Problem = Problem::new(
+        "该慈善组织的平台认证已暂停：暂停期间不能认领需求，也不接受新的认捐。已有的认捐和公开账目照常可查。",
+        "This charity's verification is suspended: while it is, the charity cannot claim needs and takes no new pledges. Existing pledges and its public ledger can still be looked up.",
     );
     pub const EMAIL_TAKEN: Problem = Problem::new(
         "该邮箱已有账号：请先登录，再打开邀请链接接受邀请。",
@@ -197,6 +221,20 @@ pub struct PendingCharity {
     pub registered_on: chrono::NaiveDate,
 }
 
+/// A verified charity as the platform admin's list shows it, suspended or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifiedCharity {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub uscc: String,
+    pub place: String,
+    pub verified_on: Option<chrono::NaiveDate>,
+    /// Set while its verification is suspended.
+    pub suspended_on: Option<chrono::NaiveDate>,
+    pub suspension_reason: Option<String>,
+}
+
 /// An invitation not yet accepted, as its organization's admin sees it (never the token).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PendingInvitation {
@@ -223,10 +261,19 @@ pub struct MyOrganization {
     pub name: String,
     pub verification: Verification,
     pub verification_reason: Option<String>,
+    /// Set while a platform admin has suspended the verification: since when, and why.
+    pub suspension: Option<Suspension>,
     pub my_role: Role,
     pub members: Vec<MemberView>,
     /// Days a need may wait in review before it goes back to its author (offices).
     pub review_time_limit_days: i32,
+}
+
+/// A suspension of a charity's verification, as the charity's own portal shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub since: chrono::NaiveDate,
+    pub reason: String,
 }
 
 /// An API token as the organization's admin sees it (never the secret).

@@ -1,6 +1,8 @@
 //! Server functions of the charity portal and the admin's verification queue.
 
-use super::{InvitationView, MyOrganization, PendingCharity, PendingInvitation, TokenRow};
+use super::{
+    InvitationView, MyOrganization, PendingCharity, PendingInvitation, TokenRow, VerifiedCharity,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -49,6 +51,16 @@ pub async fn pending_charities() -> Result<Vec<PendingCharity>, AppError> {
     super::store::pending_charities(&state.db, &user, &state.regions)
         .await
         .map_err(map_org_error("listing pending charities failed"))
+}
+
+/// Verified charities, suspended or not (platform admins only).
+#[server]
+pub async fn verified_charities() -> Result<Vec<VerifiedCharity>, AppError> {
+    let user = signed_in()?;
+    let state = crate::state::AppState::current()?;
+    super::store::verified_charities(&state.db, &user, &state.regions)
+        .await
+        .map_err(map_org_error("listing verified charities failed"))
 }
 
 /// What an invitation link offers.

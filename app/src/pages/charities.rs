@@ -1,6 +1,7 @@
 //! The charity directory (`/charities`) and each verified charity's public profile
 //! (`/charities/{slug}`): what it serves, the claims it took and how they ended, its
-//! ratings, funds and disclosure reports. No script.
+//! ratings, funds and disclosure reports, and whether its verification is suspended
+//! (without the reason). No script.
 
 use super::not_found::NotFound;
 use crate::charities::{load_charities, load_charity, CharityListing, CharityProfile};
@@ -72,6 +73,9 @@ pub fn CharitiesPage() -> impl IntoView {
                                     view! {
                                         <li class="card">
                                             <h2 class="charity-name"><a href=href>{c.name.clone()}</a></h2>
+                                            {c.suspended.then(|| view! {
+                                                <p class="badges"><span class="badge badge-suspended" data-testid="suspended-badge">{lang.pick("认证已暂停 · 暂不接受认领和新的认捐", "Verification suspended · no claims or new pledges for now")}</span></p>
+                                            })}
                                             <dl class="facts">
                                                 <div class="fact"><dt>{lang.pick("服务类型", "Serves")}</dt><dd>{types_text(&c, lang)}</dd></div>
                                                 <div class="fact"><dt>{lang.pick("服务地区", "Regions")}</dt><dd>{regions_text(&c, lang)}</dd></div>
@@ -134,7 +138,11 @@ fn ProfileView(p: CharityProfile, lang: Lang) -> impl IntoView {
     };
     view! {
         <Title text=title/>
-        <Meta name="description" content=format!("{} · {}", c.name, lang.pick("经认证的慈善组织", "a verified charity"))/>
+        <Meta name="description" content=format!("{} · {}", c.name, if c.suspended {
+            lang.pick("认证已暂停的慈善组织", "a charity whose verification is suspended")
+        } else {
+            lang.pick("经认证的慈善组织", "a verified charity")
+        })/>
         <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>
             <a href="/">{lang.pick("首页", "Home")}</a>
             " / "
@@ -145,9 +153,16 @@ fn ProfileView(p: CharityProfile, lang: Lang) -> impl IntoView {
         <article class="charity-profile" data-testid="charity-profile">
             <h1>{c.name.clone()}</h1>
             <p class="badges">
-                <span class="badge">{lang.pick("已认证", "Verified")}{p.verified_on.clone().map(|d| format!(" {d}"))}</span>
+                {if c.suspended {
+                    view! { <span class="badge badge-suspended">{lang.pick("认证已暂停", "Verification suspended")}</span> }.into_any()
+                } else {
+                    view! { <span class="badge">{lang.pick("已认证", "Verified")}{p.verified_on.clone().map(|d| format!(" {d}"))}</span> }.into_any()
+                }}
                 {c.public_fundraising.then(|| view! { <span class="badge">{lang.pick("具有公开募捐资格", "Qualified for public fundraising")}</span> })}
             </p>
+            {c.suspended.then(|| view! {
+                <p class="notice notice-warning" role="status" data-testid="charity-suspended">{crate::organizations::problems::SUSPENDED_PUBLIC.message(lang)}</p>
+            })}
             {(!p.description.is_empty()).then(|| view! { <p class="lead">{p.description.clone()}</p> })}
             <section aria-labelledby="serves-heading">
                 <h2 id="serves-heading">{lang.pick("服务范围", "What it serves")}</h2>

@@ -1,6 +1,7 @@
 //! Funds and pledges on the public site: the list of funds and projects (`/funds`, a GET
 //! form of filters), a fund's page (`/funds/{id}`: progress, criteria, matching offer,
-//! the pledge form, how to pay, the needs it reached, its ledger, disclosures), the
+//! the pledge form (or, while its charity's verification is suspended, a notice saying
+//! so), how to pay, the needs it reached, its ledger, disclosures), the
 //! pledge form shared with a need's page, and a pledge's tracking page
 //! (`/pledges/{receipt code}`). Everything works without JavaScript; the actions are in
 //! `funds/post.rs`.
@@ -8,6 +9,7 @@
 #[cfg(feature = "ssr")]
 pub mod post;
 
+use crate::charities::suspended_charities;
 use crate::components::form::{use_form_reply, ErrorSummary};
 use crate::components::lang::use_lang;
 use crate::components::session::set_status;
@@ -89,6 +91,7 @@ pub fn FundsPage() -> impl IntoView {
         move || (get("kind"), get("region"), get("type")),
         |(k, r, t)| load_funds(k, r, t),
     );
+    let suspended = Resource::new(|| (), |_| suspended_charities());
     let kind = get("kind");
     let t = get("type");
     let region = get("region");
@@ -118,13 +121,17 @@ pub fn FundsPage() -> impl IntoView {
             </form>
             <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "Loading…")}</p> }>
                 {move || Suspend::new(async move {
-                    match funds.await {
+                    let (funds, suspended) = (funds.await, suspended.await.unwrap_or_default());
+                    match funds {
                         Ok(list) if list.is_empty() => view! {
                             <p class="muted" data-testid="no-funds">{lang.pick("没有符合条件的基金。试试去掉筛选条件。", "No fund matches. Try removing a filter.")}</p>
                         }.into_any(),
                         Ok(list) => view! {
                             <ul class="fund-list">
-                                {list.into_iter().map(|f| view! { <FundCard fund=f lang/> }).collect_view()}
+                                {list.into_iter().map(|f| {
+                                    let suspended = suspended.contains(&f.charity_id);
+                                    view! { <FundCard fund=f suspended lang/> }
+                                }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
@@ -135,8 +142,9 @@ pub fn FundsPage() -> impl IntoView {
     }
 }
 
+/// A fund in the list; `suspended`: its charity's verification is suspended now.
 #[component]
-fn FundCard(fund: FundSummary, lang: Lang) -> impl IntoView {
+fn FundCard(fund: FundSummary, suspended: bool, lang: Lang) -> impl IntoView {
     let href = routes::FUND.to([&fund.id]);
     let criteria = criteria_text(&fund, lang);
     view! {
@@ -148,7 +156,11 @@ fn FundCard(fund: FundSummary, lang: Lang) -> impl IntoView {
             <p class="muted">
                 {format!("{} {} · {} {}", lang.pick("已拨付", "Allocated"), fund.allocated, lang.pick("余额", "balance"), fund.balance)}
                 {fund.matching.map(|m| view! { " · "<span class="badge">{format!("{} {}%", lang.pick("配捐", "Matching"), m.ratio_percent)}</span> })}
-                {(!fund.accepts_pledges).then(|| view! { " · "<span class="badge">{lang.pick("已结束", "Closed")}</span> })}
+                {if suspended {
+                    Some(view! { " · "<span class="badge badge-suspended" data-testid="suspended-badge">{lang.pick("机构认证已暂停", "Charity's verification suspended")}</span> }.into_any())
+                } else {
+                    (!fund.accepts_pledges).then(|| view! { " · "<span class="badge">{lang.pick("已结束", "Closed")}</span> }.into_any())
+                }}
             </p>
         </li>
     }
@@ -184,6 +196,10 @@ pub fn PledgeForm(
     #[prop(optional)] most: Option<Fen>,
 ) -> impl IntoView {
     let reply = use_form_reply();
+    // A refused post keeps its token (nothing was stored under it).
+    let token = Some(reply.value("idempotency_key"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(crate::money::form_token);
     let chosen = reply.value("preset");
     let chosen = if chosen.is_empty() && !reply.has_values() {
         "200".to_owned()
@@ -221,6 +237,7 @@ pub fn PledgeForm(
             {most.map(|m| view! { <p class="muted">{format!("{} {m}", lang.pick("尚缺", "Still lacking:"))}</p> })}
             <ErrorSummary/>
             <form method="post" action=action class="stack" novalidate data-testid="pledge-form">
+                <input type="hidden" name="idempotency_key" value=token/>
                 <fieldset class="field" class:field-invalid=amount_error.is_some()>
                     <legend id="field-amount">{lang.pick("金额（元）", "Amount (yuan)")}</legend>
                     {amount_error.map(|e| view! { <p class="field-error" id="field-amount-error">{e}</p> })}
@@ -325,12 +342,16 @@ pub fn FundPage() -> impl IntoView {
         },
         load_fund,
     );
+    let suspended = Resource::new(|| (), |_| suspended_charities());
     view! {
         <Suspense fallback=move || view! { <p>{lang.pick("正在加载…", "Loading…")}</p> }>
             {move || Suspend::new(async move {
-                match fund.await {
+                let (fund, suspended) = (fund.await, suspended.await.unwrap_or_default());
+                match fund {
                     Ok(d) => {
                         let s = d.summary;
+                        // Its charity's verification is suspended: no new pledges.
+                        let charity_suspended = suspended.contains(&s.charity_id);
                         let title = format!("{} · {}", s.name, lang.pick("善桥", "Shanqiao"));
                         let pledge_action = routes::PLEDGE_TO_FUND.to([&s.id]);
                         let csv = routes::FUND_LEDGER_CSV.to([&s.id]);
@@ -367,7 +388,9 @@ pub fn FundPage() -> impl IntoView {
                                         )}</dd></div>
                                     })}
                                 </dl>
-                                {if s.accepts_pledges {
+                                {if charity_suspended {
+                                    view! { <p class="notice notice-warning" role="status" data-testid="charity-suspended">{crate::organizations::problems::SUSPENDED_PUBLIC.message(lang)}</p> }.into_any()
+                                } else if s.accepts_pledges {
                                     view! {
                                         <PledgeForm action=pledge_action lang/>
                                         <PaymentBox payment=d.payment lang/>

@@ -303,7 +303,7 @@ pub struct ClaimNeedRequest {
     responses(
         (status = 201, description = "Claimed: the need is the charity's until `due_on`", body = ClaimBody),
         (status = 409, description = "Another charity holds it (`already_claimed`), it is not open (`not_claimable`), or the charity is at its capacity (`at_capacity`)", body = ErrorBody),
-        (status = 403, description = "Not verified (`not_verified`), not qualified for public fundraising (`no_fundraising_qualification`), or not a charity's token (`not_a_charity`)", body = ErrorBody),
+        (status = 403, description = "Not verified, or its verification suspended (`not_verified`), not qualified for public fundraising (`no_fundraising_qualification`), or not a charity's token (`not_a_charity`)", body = ErrorBody),
         (status = 404, description = "No such published need (`not_found`)", body = ErrorBody),
         (status = 422, description = "Invalid fields (`invalid`)", body = ErrorBody),
         (status = 400, description = "Not JSON of this shape (`invalid_json`)", body = ErrorBody),

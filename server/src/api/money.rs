@@ -33,9 +33,15 @@ pub fn api_error(e: MoneyError) -> ApiError {
         | MoneyError::NeedFullyFunded
         | MoneyError::NotInCriteria
         | MoneyError::NeedNotOpen
+        | MoneyError::NeedNotHeld
+        | MoneyError::SecondPersonRequired
+        | MoneyError::NothingToConfirm
         | MoneyError::WrongState => StatusCode::CONFLICT,
+        MoneyError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         MoneyError::NotACharity
         | MoneyError::NotVerified
+        | MoneyError::Suspended
+        | MoneyError::AdminOnly
         | MoneyError::NoFundraisingQualification => StatusCode::FORBIDDEN,
         MoneyError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         MoneyError::Database(_) | MoneyError::Corrupt(_) => {
@@ -202,12 +208,14 @@ fn pledge_body(base: &str, v: PledgeView) -> PledgeBody {
     path = "/api/v1/pledges",
     tag = "money",
     request_body = PledgeRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "8 to 128 visible ASCII characters: a repeat of the request with the same key (and body) gets the first answer again and pledges nothing new")),
     responses(
         (status = 201, description = "Pledged: keep the `receipt_code`; pay as `payment` says", body = PledgeBody),
-        (status = 422, description = "Invalid fields (`invalid`: `amount_fen`, `display_name`, `contact`, `consent`, `fund`), or more than the need lacks (`over_target`)", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`invalid`: `amount_fen`, `display_name`, `contact`, `consent`, `fund`, `idempotency_key`), more than the need lacks (`over_target`), or an `Idempotency-Key` used before for another request (`idempotency_key_reused`)", body = ErrorBody),
         (status = 404, description = "No such fund or published need (`not_found`)", body = ErrorBody),
         (status = 409, description = "The fund is closed (`fund_closed`), nobody raises money for the need (`need_not_raising`), or it is fully funded (`need_fully_funded`)", body = ErrorBody),
         (status = 429, description = "Too many pledges from this address (`throttled`)", body = ErrorBody),
+        (status = 403, description = "The charity's verification is suspended (`charity_suspended`), or it may not raise money publicly", body = ErrorBody),
         (status = 400, description = "Not JSON of this shape (`invalid_json`)", body = ErrorBody),
     )
 )]
@@ -216,6 +224,12 @@ pub async fn create_pledge(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Result<Response, ApiError> {
+    // A client retrying with the same `Idempotency-Key` gets the first answer again.
+    let key = request
+        .headers()
+        .get(money::once::HEADER)
+        .map(|v| v.to_str().unwrap_or("\u{0}").to_owned())
+        .unwrap_or_default();
     let body: PledgeRequest = json_body(request.into_body(), MAX_BODY_BYTES).await?;
     let raw = RawPledge {
         fund: body.fund,
@@ -228,6 +242,13 @@ pub async fn create_pledge(
     };
     let input = raw.parse().map_err(|f| api_error(MoneyError::Invalid(f)))?;
     let now = chrono::Utc::now();
+    let once = money::once::Once::new(
+        "pledge.create",
+        &format!("api:{}", peer.ip()),
+        &key,
+        &format!("{input:?}"),
+    )
+    .map_err(api_error)?;
     let pledged = money::pledges::create(
         &state.db,
         &input,
@@ -235,6 +256,7 @@ pub async fn create_pledge(
         &peer.ip().to_string(),
         state.pledges,
         &state.base_url,
+        once.as_ref(),
         now,
     )
     .await

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod audit_ledger;
 pub mod backup;
 pub mod create_admin;
 pub mod create_token;

@@ -55,6 +55,7 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
     crate::jobs::spawn_review_expiry(db.clone());
     crate::jobs::spawn_claim_lapse(db.clone(), args.claim_reminders.clone());
     crate::jobs::spawn_pledge_lapse(db.clone(), args.pledge_policy(), base_url.clone());
+    crate::jobs::spawn_ledger_audit(db.clone());
     let application = Application::build(db.clone(), &config).await?;
     crate::jobs::spawn_digests(db, application.alerts());
     let addr = application.addr();

@@ -9,6 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use server::startup::{Application, WebConfig};
 use std::net::SocketAddr;
 
+pub mod money;
 pub mod smtp;
 
 /// A database nobody else uses, with the URL to reach it.

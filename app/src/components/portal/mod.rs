@@ -82,10 +82,30 @@ pub fn Portal(
             {registered.then(|| view! {
                 <p class="notice" role="status">{lang.pick("注册成功。", "Registration received.")}</p>
             })}
-            {is_charity.then(|| view! {
-                <p data-testid="verification-status">
-                    <strong>{org.verification.label(lang)}</strong>" · "{status_line}
-                </p>
+            {is_charity.then(|| match org.suspension.clone() {
+                None => view! {
+                    <p data-testid="verification-status">
+                        <strong>{org.verification.label(lang)}</strong>" · "{status_line}
+                    </p>
+                }
+                .into_any(),
+                // Still verified on record, but not allowed to act while suspended.
+                Some(s) => view! {
+                    <div class="notice notice-warning" role="alert" data-testid="verification-status">
+                        <p>
+                            <strong>{lang.pick("认证已暂停", "Verification suspended")}</strong>" · "
+                            {lang.pick("平台管理员于 ", "A platform admin suspended your charity's verification on ")}
+                            {s.since.format("%Y-%m-%d").to_string()}
+                            {lang.pick(
+                                " 暂停了本机构的认证。暂停期间，本机构不能认领需求、募集善款，也不接受新的认捐；已认领的需求仍可完成并提交交付报告。公开页面显示认证已暂停（不显示原因）。",
+                                ". While it is suspended, your charity cannot claim needs, raise money or take new pledges; needs it has already claimed can still be met and reported. Your public pages say the verification is suspended (without the reason).",
+                            )}
+                        </p>
+                        <p data-testid="suspension-reason">{lang.pick("暂停原因：", "Reason: ")}{s.reason}</p>
+                        <p>{lang.pick("问题解决后，请联系平台管理员恢复认证。", "Once the matter is resolved, ask a platform admin to restore the verification.")}</p>
+                    </div>
+                }
+                .into_any(),
             })}
             {org.verification_reason.clone().filter(|_| is_charity).map(|r| view! {
                 <p>{lang.pick("审核意见：", "Reviewer's note: ")}{r}</p>

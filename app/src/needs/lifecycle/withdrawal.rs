@@ -39,7 +39,7 @@ async fn withdraw_row<C: ConnectionTrait>(
     )
     .await?;
     // Fund money it had not used goes back by each fund's stated rule.
-    crate::money::allocations::need_closed(txn, row.id, false, now)
+    crate::money::allocations::need_closed(txn, row.id, None, now)
         .await
         .map_err(|e| match e {
             crate::money::MoneyError::Database(e) => NeedError::Database(e),

@@ -66,6 +66,10 @@ pub async fn my_organization(
             name: org.name,
             verification: Verification::parse(&org.verification)?,
             verification_reason: org.verification_reason,
+            suspension: org.suspended_at.map(|at| crate::organizations::Suspension {
+                since: at.date_naive(),
+                reason: org.suspension_reason.unwrap_or_default(),
+            }),
             my_role: Role::parse(&m.role)?,
             members,
             review_time_limit_days: org.review_time_limit_days,

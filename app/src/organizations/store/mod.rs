@@ -1,12 +1,13 @@
 //! Organizations in the database. Every function that acts for someone takes the
 //! signed-in user and checks, here in the data layer, that they may. By purpose:
-//! registering and verifying charities, offices, invitations, and memberships (what a
-//! member's portal shows).
+//! registering and verifying charities, suspending and restoring a charity's
+//! verification, offices, invitations, and memberships (what a member's portal shows).
 
 mod invitations;
 mod memberships;
 mod offices;
 mod registration;
+mod suspension;
 
 pub use invitations::{
     accept_invitation, accept_invitation_as, invitation, invite, open_invitations,
@@ -15,6 +16,7 @@ pub use invitations::{
 pub use memberships::{charity_activity, my_charity, my_organization};
 pub use offices::{create_office, OfficeInput};
 pub use registration::{decide_verification, open_charity, pending_charities, register_charity};
+pub use suspension::{restore, suspend, verified_charities};
 
 use crate::accounts::password;
 use sea_orm::{
@@ -48,6 +50,15 @@ pub enum OrgError {
     ReasonRequired,
     #[error("already decided")]
     NotPending,
+    /// No charity has this id.
+    #[error("no such charity")]
+    NoSuchCharity,
+    /// Only a verified charity whose verification is not suspended can be suspended.
+    #[error("the charity is not verified, or already suspended")]
+    NotSuspendable,
+    /// Only a suspended charity can be restored.
+    #[error("the charity is not suspended")]
+    NotSuspended,
     #[error("the invitation is invalid, used or expired")]
     InvitationGone,
     /// The registration link is unknown, used or expired.

@@ -1,15 +1,18 @@
-//! The platform admin's pages: the verification queue of charities, account tools and
-//! offices. The forms post to the actions in `post.rs`.
+//! The platform admin's pages: the verification queue of charities and the verified
+//! charities (suspend or restore a verification), account tools and offices. The forms
+//! post to the actions in `post.rs`.
 
 #[cfg(feature = "ssr")]
 pub mod post;
 
-use crate::components::form::{ErrorSummary, RefusalPage};
+use crate::components::form::{use_form_reply, ErrorSummary, RefusalPage};
 use crate::components::lang::use_lang;
 use crate::components::portal::InvitationSent;
 use crate::components::session::{redirect_to_sign_in, set_status};
 use crate::error::AppError;
-use crate::organizations::{pending_charities, PendingCharity};
+use crate::organizations::{
+    pending_charities, verified_charities, PendingCharity, VerifiedCharity,
+};
 use crate::routes;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,24 +21,68 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminCharitiesPage() -> impl IntoView {
     let lang = use_lang();
+    // Both loads start above the Suspense that reads them (see the need page).
     let pending = Resource::new(|| (), |_| pending_charities());
-    let decided = use_query_map().read_untracked().get("decided").is_some();
+    let verified = Resource::new(|| (), |_| verified_charities());
+    let (decided, suspended, restored) = {
+        let query = use_query_map().read_untracked();
+        let has = |key: &str| query.get(key).is_some();
+        (has("decided"), has("suspended"), has("restored"))
+    };
+    let done = if decided {
+        Some(lang.pick("已记录审核结果。", "Decision recorded."))
+    } else if suspended {
+        Some(lang.pick(
+            "已暂停该机构的认证：它不能再认领需求或接受新的认捐。",
+            "Verification suspended: the charity can no longer claim needs or take new pledges.",
+        ))
+    } else if restored {
+        Some(lang.pick("已恢复该机构的认证。", "Verification restored."))
+    } else {
+        None
+    };
     view! {
             <Title text=lang.pick("慈善组织审核 · 善桥", "Charity verification · Shanqiao")/>
             <h1>{lang.pick("慈善组织审核", "Charity verification")}</h1>
-            {decided.then(|| view! { <p class="notice" role="status">{lang.pick("已记录审核结果。", "Decision recorded.")}</p> })}
+            {done.map(|text| view! { <p class="notice" role="status" data-testid="admin-done">{text}</p> })}
             <ErrorSummary/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match pending.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p>{lang.pick("没有待审核的机构。", "No charity is waiting for verification.")}</p>
-                        }
-                        .into_any(),
+                    let (pending, verified) = (pending.await, verified.await);
+                    match pending {
                         Ok(list) => view! {
-                            <ul class="queue" data-testid="verification-queue">
-                                {list.into_iter().map(|c| view! { <PendingItem charity=c/> }).collect_view()}
-                            </ul>
+                            <h2>{lang.pick("待审核", "Waiting for verification")}</h2>
+                            {if list.is_empty() {
+                                view! {
+                                    <p>{lang.pick("没有待审核的机构。", "No charity is waiting for verification.")}</p>
+                                }
+                                .into_any()
+                            } else {
+                                view! {
+                                    <ul class="queue" data-testid="verification-queue">
+                                        {list.into_iter().map(|c| view! { <PendingItem charity=c/> }).collect_view()}
+                                    </ul>
+                                }
+                                .into_any()
+                            }}
+                            <h2>{lang.pick("已认证的机构", "Verified charities")}</h2>
+                            <p class="muted">{lang.pick(
+                                "发现违规或登记信息失效时，可暂停机构的认证：暂停期间它不能认领需求、募集善款或接受新的认捐，公开页面会显示认证已暂停。原因只告知该机构，不公开。",
+                                "If a charity breaks the rules or its registration lapses, suspend its verification: while suspended it cannot claim needs, raise money or take new pledges, and its public pages say so. The reason is shown to the charity only, never publicly.",
+                            )}</p>
+                            {match verified {
+                                Ok(list) if list.is_empty() => view! {
+                                    <p>{lang.pick("还没有认证的机构。", "No charity is verified yet.")}</p>
+                                }
+                                .into_any(),
+                                Ok(list) => view! {
+                                    <ul class="queue" data-testid="verified-charities">
+                                        {list.into_iter().map(|c| view! { <VerifiedItem charity=c/> }).collect_view()}
+                                    </ul>
+                                }
+                                .into_any(),
+                                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                            }}
                         }
                         .into_any(),
                         Err(AppError::Unauthorized) => {
@@ -54,6 +101,86 @@ pub fn AdminCharitiesPage() -> impl IntoView {
         }
 }
 
+/// Which charity's suspend or restore form was posted and refused: that form shows what
+/// was typed and the reason field's error (the other forms on the page stay empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuspensionForm(pub i64);
+
+/// A verified charity with the form that suspends its verification, or, while
+/// suspended, the reason and the form that restores it.
+#[component]
+fn VerifiedItem(charity: VerifiedCharity) -> impl IntoView {
+    let lang = use_lang();
+    let reply = use_form_reply();
+    let posted = use_context::<SuspensionForm>().is_some_and(|f| f.0 == charity.id);
+    // The posted form's field answers the error summary's link (`#field-reason`).
+    let (field_id, value, error) = if posted {
+        (
+            "field-reason".to_owned(),
+            reply.value("reason"),
+            reply.error("reason").map(|p| p.message(lang)),
+        )
+    } else {
+        (
+            format!("suspension-reason-{}", charity.id),
+            String::new(),
+            None,
+        )
+    };
+    let error_id = format!("{field_id}-error");
+    let described = error.is_some().then(|| error_id.clone());
+    let public_page = routes::CHARITY_PUBLIC.to([&charity.slug]);
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let suspended = charity.suspended_on.is_some();
+    let (action, label, button, class) = if suspended {
+        (
+            routes::RESTORE_CHARITY.to([&charity.id]),
+            lang.pick("恢复说明（可不填）", "Note on restoring (optional)"),
+            lang.pick("恢复认证", "Restore"),
+            "button",
+        )
+    } else {
+        (
+            routes::SUSPEND_CHARITY.to([&charity.id]),
+            lang.pick(
+                "暂停认证的原因（必填，只告知该机构）",
+                "Reason for suspending (required; shown to the charity only)",
+            ),
+            lang.pick("暂停认证", "Suspend"),
+            "button button-secondary",
+        )
+    };
+    view! {
+        <li class="queue-item" data-testid="verified-charity">
+            <h3><a href=public_page>{charity.name.clone()}</a></h3>
+            <dl class="facts">
+                <div class="fact"><dt>{lang.pick("统一社会信用代码", "USCC")}</dt><dd>{charity.uscc.clone()}</dd></div>
+                <div class="fact"><dt>{lang.pick("登记所在地", "Registered in")}</dt><dd>{charity.place.clone()}</dd></div>
+                <div class="fact"><dt>{lang.pick("认证日期", "Verified on")}</dt><dd>{charity.verified_on.map(day).unwrap_or_else(|| "—".into())}</dd></div>
+                <div class="fact"><dt>{lang.pick("状态", "Status")}</dt><dd data-testid="charity-standing">{if suspended {
+                    lang.pick("认证已暂停", "Verification suspended")
+                } else {
+                    lang.pick("已认证", "Verified")
+                }}</dd></div>
+            </dl>
+            {charity.suspended_on.map(|since| view! {
+                <p class="notice notice-warning" data-testid="suspension">
+                    {lang.pick("认证已于 ", "Suspended on ")}{day(since)}{lang.pick(" 暂停。原因：", ". Reason: ")}{charity.suspension_reason.clone().unwrap_or_default()}
+                </p>
+            })}
+            <form method="post" action=action class="stack">
+                <div class="field" class:field-invalid=error.is_some()>
+                    <label for=field_id.clone()>{label}</label>
+                    {error.clone().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
+                    <input id=field_id name="reason" type="text" maxlength="500" value=value
+                        aria-invalid=error.is_some().then_some("true") aria-describedby=described/>
+                </div>
+                <button type="submit" class=class>{button}</button>
+            </form>
+        </li>
+    }
+}
+
 #[component]
 fn PendingItem(charity: PendingCharity) -> impl IntoView {
     let lang = use_lang();
@@ -62,7 +189,7 @@ fn PendingItem(charity: PendingCharity) -> impl IntoView {
     let reason_id = format!("reason-{}", charity.id);
     view! {
         <li class="queue-item" data-testid="pending-charity">
-            <h2>{charity.name.clone()}</h2>
+            <h3>{charity.name.clone()}</h3>
             <dl class="facts">
                 <div class="fact"><dt>{lang.pick("统一社会信用代码", "USCC")}</dt><dd>{charity.uscc}</dd></div>
                 <div class="fact"><dt>{lang.pick("登记所在地", "Registered in")}</dt><dd>{charity.place}</dd></div>

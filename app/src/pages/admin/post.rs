@@ -1,12 +1,13 @@
-//! The platform admin's actions: verify or reject a charity, issue a password reset
-//! link, create an office with an invitation for its first admin.
+//! The platform admin's actions: verify or reject a charity, suspend or restore its
+//! verification, issue a password reset link, create an office with an invitation for its
+//! first admin.
 
 use crate::accounts::requests::Links;
 use crate::accounts::resets;
 use crate::action::{Answer, Done, Outcome, Posted, Refused, Viewer};
 use crate::components::portal::InvitationSent;
 use crate::organizations::store::{self, OfficeInput};
-use crate::pages::admin::IssuedResetLink;
+use crate::pages::admin::{IssuedResetLink, SuspensionForm};
 use crate::routes;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -74,6 +75,48 @@ pub async fn reject_charity(
     posted: Posted<DecisionForm>,
 ) -> Outcome {
     decide(&state, viewer, id, false, posted).await
+}
+
+/// `POST /admin/charities/{id}/suspend`, with a reason.
+pub async fn suspend_charity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<DecisionForm>,
+) -> Outcome {
+    let page = routes::ADMIN_CHARITIES.url();
+    let viewer = viewer.signed_in(page)?;
+    store::suspend(
+        &state.db,
+        &viewer,
+        id,
+        &posted.form.reason,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e).with(SuspensionForm(id)))?;
+    Ok(Done::SeeOther(format!("{page}?suspended=1")))
+}
+
+/// `POST /admin/charities/{id}/restore`, with an optional note.
+pub async fn restore_charity(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    posted: Posted<DecisionForm>,
+) -> Outcome {
+    let page = routes::ADMIN_CHARITIES.url();
+    let viewer = viewer.signed_in(page)?;
+    store::restore(
+        &state.db,
+        &viewer,
+        id,
+        &posted.form.reason,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, e).with(SuspensionForm(id)))?;
+    Ok(Done::SeeOther(format!("{page}?restored=1")))
 }
 
 /// `POST /admin/users/reset-links`: the link is shown once on the page.

@@ -335,7 +335,14 @@ pub fn ClaimNeedPage() -> impl IntoView {
                                 " 前完成并提交交付报告，逾期未完成的认领自动失效，需求回到信息库。",
                                 "; a claim not fulfilled by then lapses and the need returns to the library.",
                             )}</p>
-                            {(!offer.verified).then(|| view! { <p class="notice" role="alert">{crate::claims::problems::NOT_VERIFIED.message(lang)}</p> })}
+                            {(!offer.verified).then(|| {
+                                let (class, problem) = if offer.suspended {
+                                    ("notice notice-warning", crate::claims::problems::SUSPENDED)
+                                } else {
+                                    ("notice", crate::claims::problems::NOT_VERIFIED)
+                                };
+                                view! { <p class=class role="alert" data-testid="not-verified">{problem.message(lang)}</p> }
+                            })}
                             {full.then(|| view! { <p class="notice" role="alert">{crate::claims::problems::AT_CAPACITY.message(lang)}</p> })}
                             <ErrorSummary/>
                             <form method="post" action=routes::CLAIM_NEED.to([&code]) class="stack" novalidate>

@@ -30,7 +30,19 @@ fn done_notice(lang: Lang) -> impl IntoView {
     done.map(|d| {
         let text = match d.as_str() {
             "created" => lang.pick("基金已设立。", "Fund set up."),
-            "payee" => lang.pick("收款账户已保存。", "Account saved."),
+            "payee" => lang.pick(
+                "新的收款账户已确认生效。",
+                "The new account is confirmed and in use.",
+            ),
+            "payee_proposed" => lang.pick(
+                "已提出账户变更，等待另一位管理员确认。",
+                "Change proposed; it waits for a second admin.",
+            ),
+            "payee_withdrawn" => lang.pick("账户变更已撤回。", "The change was withdrawn."),
+            "receipt_proposed" => lang.pick(
+                "到账金额超过认捐金额：已记录，等待另一位成员确认后入账。",
+                "More than pledged arrived: recorded, and booked once a second member confirms.",
+            ),
             "allocated" => lang.pick("已拨付。", "Allocated."),
             "disclosed" => lang.pick("披露报告已发布。", "Report posted."),
             "received" => lang.pick("已确认到账。", "Marked received."),
@@ -81,16 +93,46 @@ pub fn CharityFundsPage() -> impl IntoView {
                             }.into_any()
                         }}
                         <h2 id="payee">{lang.pick("收款账户（银行转账）", "Account for transfers")}</h2>
-                        <p class="muted">{lang.pick("捐赠人按此账户转账，并在附言中注明回执编号。", "Donors transfer to this account, quoting the receipt code.")}</p>
-                        <form method="post" action=routes::CHARITY_PAYEE.url() class="stack" novalidate>
-                            <div class="field"><label for="field-payee_name">{lang.pick("户名", "Account name")}</label>
-                                <input id="field-payee_name" name="payee_name" value=payee.account_name.clone().unwrap_or_default()/></div>
-                            <div class="field"><label for="field-payee_bank">{lang.pick("开户行", "Bank")}</label>
-                                <input id="field-payee_bank" name="payee_bank" value=payee.bank.clone().unwrap_or_default()/></div>
-                            <div class="field"><label for="field-payee_account">{lang.pick("账号", "Account number")}</label>
-                                <input id="field-payee_account" name="payee_account" value=payee.account.clone().unwrap_or_default()/></div>
-                            <button type="submit" class="button button-secondary">{lang.pick("保存账户", "Save the account")}</button>
-                        </form>
+                        <p class="muted">{lang.pick("捐赠人按此账户转账，并在附言中注明回执编号。已有的认捐保留认捐时的账户。", "Donors transfer to this account, quoting the receipt code. Existing pledges keep the account they were made with.")}</p>
+                        <dl class="facts" data-testid="payee-current">
+                            <dt>{lang.pick("户名", "Account name")}</dt><dd>{payee.current.account_name.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{lang.pick("开户行", "Bank")}</dt><dd>{payee.current.bank.clone().unwrap_or_else(|| "—".into())}</dd>
+                            <dt>{lang.pick("账号", "Account number")}</dt><dd>{payee.current.account.clone().unwrap_or_else(|| "—".into())}</dd>
+                        </dl>
+                        {payee.proposed.clone().map(|p| view! {
+                            <div class="notice" role="status" data-testid="payee-proposed">
+                                <p><strong>{lang.pick("待确认的新账户", "New account waiting for confirmation")}</strong>
+                                    {format!(" · {} {} · {}", lang.pick("提出人", "proposed by"), p.by, day(p.at))}</p>
+                                <p>{format!("{} · {} · {}", p.payee.account_name.clone().unwrap_or_default(), p.payee.bank.clone().unwrap_or_default(), p.payee.account.clone().unwrap_or_default())}</p>
+                                <p class="muted">{if payee.single_admin {
+                                    lang.pick("本机构只有一位管理员：由平台管理员核实后确认。", "Your charity has one admin: a platform admin checks and confirms it.")
+                                } else {
+                                    lang.pick("须由另一位管理员确认后生效。", "It takes effect when a second admin confirms it.")
+                                }}</p>
+                                {payee.viewer_may_confirm.then(|| view! {
+                                    <form method="post" action=routes::CONFIRM_PAYEE.url()>
+                                        <button type="submit" class="button">{lang.pick("确认新账户", "Confirm the new account")}</button>
+                                    </form>
+                                })}
+                                {payee.viewer_is_admin.then(|| view! {
+                                    <form method="post" action=routes::WITHDRAW_PAYEE.url()>
+                                        <button type="submit" class="button button-secondary">{lang.pick("撤回变更", "Withdraw the change")}</button>
+                                    </form>
+                                })}
+                            </div>
+                        })}
+                        {if payee.viewer_is_admin {
+                            view! {
+                                <form method="post" action=routes::CHARITY_PAYEE.url() class="stack" novalidate data-testid="payee-form">
+                                    <Field name="payee_name" label=lang.pick("户名", "Account name")/>
+                                    <Field name="payee_bank" label=lang.pick("开户行", "Bank")/>
+                                    <Field name="payee_account" label=lang.pick("账号", "Account number")/>
+                                    <button type="submit" class="button button-secondary">{lang.pick("提出变更（须另一位管理员确认）", "Propose the change (a second admin confirms)")}</button>
+                                </form>
+                            }.into_any()
+                        } else {
+                            view! { <p class="muted">{lang.pick("只有机构管理员可以提出账户变更。", "Only an admin of the charity may propose a change of account.")}</p> }.into_any()
+                        }}
                         <h2 id="new-fund">{lang.pick("设立基金或项目", "Set up a fund or project")}</h2>
                         {if may_create {
                             view! {
@@ -195,6 +237,7 @@ pub fn CharityFundPage() -> impl IntoView {
                             view! {
                                 <form method="post" action=allocate class="stack" novalidate data-testid="allocate-form">
                                     <input type="hidden" name="pledge" value=from_pledge/>
+                                    <input type="hidden" name="idempotency_key" value=crate::money::form_token()/>
                                     <div class="field" class:field-invalid=need_error.is_some()>
                                         <label for="field-need">{lang.pick("需求", "Need")}</label>
                                         {need_error.map(|e| view! { <p class="field-error" id="field-need-error">{e}</p> })}
@@ -285,21 +328,42 @@ pub fn CharityPledgesPage() -> impl IntoView {
                                             <td>{target}</td>
                                             <td>{v.amount.to_string()}</td>
                                             <td>{v.donor_name.clone().unwrap_or_else(|| lang.pick("匿名", "Anonymous").to_owned())}{p.contact.map(|c| view! { <br/><span class="muted">{c}</span> })}</td>
-                                            <td>{v.status.label(lang)}{(v.status == PledgeStatus::Pledged).then(|| format!(" · {} {}", lang.pick("期限", "until"), day(v.lapses_at)))}</td>
+                                            <td>{v.status.label(lang)}{v.received.filter(|r| *r < v.amount).map(|r| format!(" · {} {r} / {}", lang.pick("部分到账", "partly received"), v.amount))}{(v.status == PledgeStatus::Pledged).then(|| format!(" · {} {}", lang.pick("期限", "until"), day(v.lapses_at)))}</td>
                                             <td>
+                                                {p.proposed.clone().map(|(amount, by)| view! {
+                                                    <p class="notice" data-testid="receipt-proposed">{format!("{} {amount} · {} {by} · {}", lang.pick("到账", "Received"), lang.pick("记录人", "recorded by"), lang.pick("超过认捐金额，须另一位成员确认", "more than pledged: a second member confirms"))}</p>
+                                                    <form method="post" action=routes::CONFIRM_RECEIPT.to([&v.id]) class="inline-form">
+                                                        <input type="hidden" name="idempotency_key" value=crate::money::form_token()/>
+                                                        <button type="submit" class="button">{lang.pick("确认入账", "Confirm the receipt")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></button>
+                                                    </form>
+                                                })}
                                                 {waiting.then(|| view! {
                                                     <form method="post" action=receive class="inline-form">
+                                                        <input type="hidden" name="idempotency_key" value=crate::money::form_token()/>
                                                         <label for=input_id.clone()>{lang.pick("到账金额（元）", "Received (yuan)")}</label>
                                                         <input id=input_id name="amount" inputmode="decimal" size="8" value=v.amount.to_yuan_input()/>
                                                         <button type="submit" class="button">{lang.pick("确认到账", "Mark received")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></button>
                                                     </form>
                                                 })}
                                                 {allocate_link.map(|href| view! { <a href=href class="button button-secondary">{lang.pick("拨付", "Allocate")}</a> })}
-                                                {(v.status == PledgeStatus::Received).then(|| view! {
-                                                    <form method="post" action=refund class="inline-form">
-                                                        <input type="hidden" name="reason" value="捐赠人申请退款 / refund requested"/>
-                                                        <button type="submit" class="button button-secondary">{lang.pick("退款", "Refund")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></button>
-                                                    </form>
+                                                {(v.status == PledgeStatus::Received).then(|| {
+                                                    let confirm_id = format!("confirm-refund-{}", v.id);
+                                                    let reason_id = format!("refund-reason-{}", v.id);
+                                                    view! {
+                                                        <details class="confirm-refund">
+                                                            <summary class="button button-secondary">{lang.pick("退款…", "Refund…")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></summary>
+                                                            <form method="post" action=refund class="stack">
+                                                                <input type="hidden" name="idempotency_key" value=crate::money::form_token()/>
+                                                                <label for=reason_id.clone()>{lang.pick("退款原因", "Reason")}</label>
+                                                                <input id=reason_id name="reason" maxlength="200" value="捐赠人申请退款 / refund requested"/>
+                                                                <label class="check" for=confirm_id.clone()>
+                                                                    <input type="checkbox" id=confirm_id.clone() name="confirm" value="yes" required/>
+                                                                    " "{lang.pick("我确认退还这笔认捐尚未拨付的款项，此操作无法撤销。", "I confirm: return what is left of this pledge to the donor. This cannot be undone.")}
+                                                                </label>
+                                                                <button type="submit" class="button button-danger">{lang.pick("确认退款", "Refund now")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></button>
+                                                            </form>
+                                                        </details>
+                                                    }
                                                 })}
                                             </td>
                                         </tr>

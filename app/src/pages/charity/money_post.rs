@@ -2,9 +2,10 @@
 //! fund money to a need, post a disclosure, mark a pledge received, refund one. Each
 //! checks who is signed in, calls one domain function and goes back to its page.
 
-use crate::action::{Done, Outcome, Posted, Refused, Rejection, Viewer};
+use crate::action::{Done, NoFields, Outcome, Posted, Refused, Rejection, Viewer};
 use crate::claims::charity::CharityActor;
-use crate::money::{self, problems, FundForm};
+use crate::money::once::Once;
+use crate::money::{self, problems, FundForm, MoneyError};
 use crate::routes;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -71,8 +72,8 @@ pub struct PayeeForm {
     pub payee_account: String,
 }
 
-/// `POST /charity/payee`.
-pub async fn set_payee(
+/// `POST /charity/payee`: an admin proposes a new account; a second admin confirms it.
+pub async fn propose_payee(
     State(state): State<AppState>,
     viewer: Viewer,
     posted: Posted<PayeeForm>,
@@ -80,7 +81,7 @@ pub async fn set_payee(
     let page = routes::CHARITY_FUNDS.url();
     let who = member(&state, viewer, page).await?;
     let f = &posted.form;
-    money::funds::set_payee(
+    money::payee::propose(
         &state.db,
         &who,
         &f.payee_name,
@@ -89,7 +90,59 @@ pub async fn set_payee(
         chrono::Utc::now(),
     )
     .await
-    .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    .map_err(|e| posted.refuse(page, e))?;
+    Ok(Done::SeeOther(format!("{page}?done=payee_proposed#payee")))
+}
+
+/// `POST /charity/payee/confirm`: a second admin confirms the proposed account.
+pub async fn confirm_payee(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    let page = routes::CHARITY_FUNDS.url();
+    let who = member(&state, viewer, page).await?;
+    let by = money::payee::Confirmer::Member {
+        user_id: who.user_id,
+        via_token: who.via_token.is_some(),
+    };
+    money::payee::confirm(&state.db, by, who.charity_id, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    Ok(Done::SeeOther(format!("{page}?done=payee#payee")))
+}
+
+/// `POST /charity/payee/withdraw`: an admin withdraws the proposal waiting.
+pub async fn withdraw_payee(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    let page = routes::CHARITY_FUNDS.url();
+    let who = member(&state, viewer, page).await?;
+    money::payee::withdraw(&state.db, &who, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    Ok(Done::SeeOther(format!("{page}?done=payee_withdrawn#payee")))
+}
+
+/// `POST /admin/charities/{id}/payee/confirm`: a platform admin confirms the account
+/// change of a charity that has one admin.
+pub async fn admin_confirm_payee(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    viewer: Viewer,
+    posted: Posted<NoFields>,
+) -> Outcome {
+    let page = routes::ADMIN_CHARITIES.url();
+    let user = viewer.signed_in(page)?;
+    if !user.is_platform_admin {
+        return Err(posted.refuse(page, Rejection::from(MoneyError::AdminOnly).on_top()));
+    }
+    let by = money::payee::Confirmer::PlatformAdmin { user_id: user.id };
+    money::payee::confirm(&state.db, by, id, chrono::Utc::now())
+        .await
+        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!("{page}?done=payee")))
 }
 
@@ -102,6 +155,19 @@ pub struct AllocateForm {
     /// The pledge whose money should go first (from the pledges list).
     #[serde(default)]
     pub pledge: String,
+    /// The form's one-time token: posting it twice allocates once.
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+/// The request's idempotency key, from the form's token.
+fn once_of(
+    action: &str,
+    who: &CharityActor,
+    key: &str,
+    request: &impl serde::Serialize,
+) -> Result<Option<Once>, Rejection> {
+    Once::form(action, &format!("user:{}", who.user_id), key, request).map_err(Rejection::from)
 }
 
 /// `POST /charity/funds/{id}/allocate`.
@@ -119,6 +185,13 @@ pub async fn allocate(
     if f.need.trim().is_empty() {
         return Err(posted.refuse(&page, Rejection::field("need", problems::NO_SUCH_NEED)));
     }
+    let once = once_of(
+        "fund.allocate",
+        &who,
+        &f.idempotency_key,
+        &(id, f.need.trim(), amount.0, f.pledge.trim()),
+    )
+    .map_err(|e| posted.refuse(&page, e))?;
     money::allocations::allocate(
         &state.db,
         &who,
@@ -126,6 +199,7 @@ pub async fn allocate(
         f.need.trim(),
         amount,
         f.pledge.trim().parse().ok(),
+        once.as_ref(),
         chrono::Utc::now(),
     )
     .await
@@ -167,9 +241,12 @@ pub async fn disclose(
 pub struct ReceiveForm {
     #[serde(default)]
     pub amount: String,
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
-/// `POST /charity/pledges/{id}/receive`.
+/// `POST /charity/pledges/{id}/receive`: the amount that arrived. Above the pledge, it
+/// waits for a second member.
 pub async fn receive_pledge(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -180,7 +257,54 @@ pub async fn receive_pledge(
     let who = member(&state, viewer, page).await?;
     let amount = money::positive_yuan(&posted.form.amount, problems::RECEIVED_AMOUNT)
         .map_err(|p| posted.refuse(page, Rejection::field("amount", p).on_top()))?;
-    money::pledges::receive(&state.db, &who, id, amount, chrono::Utc::now())
+    let once = once_of(
+        "pledge.receive",
+        &who,
+        &posted.form.idempotency_key,
+        &(id, amount.0),
+    )
+    .map_err(|e| posted.refuse(page, e.on_top()))?;
+    let receipt = money::pledges::receive(
+        &state.db,
+        &who,
+        id,
+        amount,
+        once.as_ref(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    let done = match receipt {
+        money::pledges::Receipt::Received { .. } => "received",
+        money::pledges::Receipt::AwaitingConfirmation { .. } => "receipt_proposed",
+    };
+    Ok(Done::SeeOther(format!("{page}?done={done}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmReceiptForm {
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
+/// `POST /charity/pledges/{id}/confirm-receipt`: a second member confirms a receipt
+/// above the pledged amount.
+pub async fn confirm_receipt(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    viewer: Viewer,
+    posted: Posted<ConfirmReceiptForm>,
+) -> Outcome {
+    let page = routes::CHARITY_PLEDGES.url();
+    let who = member(&state, viewer, page).await?;
+    let once = once_of(
+        "pledge.confirm_receipt",
+        &who,
+        &posted.form.idempotency_key,
+        &id,
+    )
+    .map_err(|e| posted.refuse(page, e.on_top()))?;
+    money::pledges::confirm_receipt(&state.db, &who, id, once.as_ref(), chrono::Utc::now())
         .await
         .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!("{page}?done=received")))
@@ -190,9 +314,15 @@ pub async fn receive_pledge(
 pub struct RefundForm {
     #[serde(default)]
     pub reason: String,
+    /// The box that confirms the refund (`yes`); without it nothing moves.
+    #[serde(default)]
+    pub confirm: String,
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
-/// `POST /charity/pledges/{id}/refund`.
+/// `POST /charity/pledges/{id}/refund`: only with the confirmation ticked; a double
+/// click refunds once.
 pub async fn refund_pledge(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -201,8 +331,29 @@ pub async fn refund_pledge(
 ) -> Outcome {
     let page = routes::CHARITY_PLEDGES.url();
     let who = member(&state, viewer, page).await?;
-    money::pledges::refund(&state.db, &who, id, &posted.form.reason, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    let f = &posted.form;
+    if f.confirm != "yes" {
+        return Err(posted.refuse(
+            page,
+            Rejection::field("confirm", problems::CONFIRM_REFUND).on_top(),
+        ));
+    }
+    let once = once_of(
+        "pledge.refund",
+        &who,
+        &f.idempotency_key,
+        &(id, f.reason.trim()),
+    )
+    .map_err(|e| posted.refuse(page, e.on_top()))?;
+    money::pledges::refund(
+        &state.db,
+        &who,
+        id,
+        &f.reason,
+        once.as_ref(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!("{page}?done=refunded")))
 }

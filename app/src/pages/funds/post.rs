@@ -20,8 +20,11 @@ impl From<MoneyError> for Rejection {
             MoneyError::NoSuchFund | MoneyError::NoSuchNeed | MoneyError::NoSuchPledge => {
                 StatusCode::NOT_FOUND
             }
+            MoneyError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             MoneyError::NotACharity
             | MoneyError::NotVerified
+            | MoneyError::Suspended
+            | MoneyError::AdminOnly
             | MoneyError::NoFundraisingQualification => StatusCode::FORBIDDEN,
             MoneyError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             MoneyError::Database(_) | MoneyError::Corrupt(_) => {
@@ -55,6 +58,9 @@ pub struct PledgeForm {
     pub contact: String,
     #[serde(default)]
     pub consent: Option<String>,
+    /// The form's one-time token: posting it twice pledges once.
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
 impl PledgeForm {
@@ -97,13 +103,23 @@ async fn pledge(
         .raw(target)
         .parse()
         .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
+    let donor = viewer.0.map(|u| u.id);
+    let actor = donor.map_or_else(|| format!("ip:{}", peer.ip()), |id| format!("user:{id}"));
+    let once = money::once::Once::form(
+        "pledge.create",
+        &actor,
+        &posted.form.idempotency_key,
+        &format!("{input:?}"),
+    )
+    .map_err(|e| posted.refuse(page, e))?;
     let pledged = money::pledges::create(
         &state.db,
         &input,
-        viewer.0.map(|u| u.id),
+        donor,
         &peer.ip().to_string(),
         state.pledges,
         &state.base_url,
+        once.as_ref(),
         chrono::Utc::now(),
     )
     .await
