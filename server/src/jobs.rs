@@ -113,6 +113,10 @@ pub fn spawn_pledge_lapse(
                 }
                 Err(e) => tracing::warn!(error = %e, "lapsing pledges failed; will retry"),
             }
+            // Idempotency keys of money requests are kept two days.
+            if let Err(e) = app::money::once::forget_old(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "forgetting old idempotency keys failed; will retry");
+            }
         }
     });
 }

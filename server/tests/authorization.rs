@@ -570,3 +570,271 @@ async fn every_action_by_every_role() {
         }
     }
 }
+
+/// Who may move money: every money action on the first demo charity's fund and pledges,
+/// against every role (its admin and its member among them). Each attempt gets a fresh
+/// pledge or proposal, so that one role's success does not change another's answer.
+#[tokio::test]
+async fn every_money_action_by_every_role() {
+    use app::domain::Fen;
+    use common::money::{actor, fund_pledge, needs_with_room, new_fund, CHARITY};
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Role {
+        Anonymous,
+        Donor,
+        CharityMember,
+        CharityAdmin,
+        OtherCharityAdmin,
+        UnverifiedCharityAdmin,
+        CountyCaseworker,
+        PlatformAdmin,
+    }
+    use Role::*;
+    let roles = [
+        (Anonymous, None),
+        (Donor, Some("donor@shanqiao.test")),
+        (CharityMember, Some("charity-member@shanqiao.test")),
+        (CharityAdmin, Some(CHARITY)),
+        (OtherCharityAdmin, Some("charity-admin-2@shanqiao.test")),
+        (
+            UnverifiedCharityAdmin,
+            Some("charity-admin-7@shanqiao.test"),
+        ),
+        (CountyCaseworker, Some("caseworker@shanqiao.test")),
+        (PlatformAdmin, Some("admin@shanqiao.test")),
+    ];
+    let app = common::spawn_demo_app().await;
+    let db = &app.database.db;
+    let who = actor(db, CHARITY).await;
+    let fund = new_fund(
+        db,
+        &who,
+        app::domain::support::LeftoverPolicy::BackToFund,
+        None,
+    )
+    .await;
+    let needs = needs_with_room(db, 1).await;
+    let need = needs[0].0.clone();
+    let mut cookies = Vec::new();
+    for (role, account) in roles {
+        let c = match account {
+            Some(a) => Some(common::sign_in_demo(&app, a).await),
+            None => None,
+        };
+        cookies.push((role, c));
+    }
+    let mut n = 0u32;
+    let mut pledge = |received: bool| {
+        n += 1;
+        let (db, who) = (db.clone(), who.clone());
+        let address = format!("10.77.{}.{}", n / 200, n % 200);
+        async move {
+            let p = app::money::pledges::create(
+                &db,
+                &fund_pledge(fund, Fen::yuan(20)),
+                None,
+                &address,
+                Default::default(),
+                "http://x",
+                None,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("pledged");
+            if received {
+                app::money::pledges::receive(
+                    &db,
+                    &who,
+                    p.id,
+                    Fen::yuan(20),
+                    None,
+                    chrono::Utc::now(),
+                )
+                .await
+                .expect("received");
+            }
+            p.id
+        }
+    };
+    // Money to allocate.
+    for _ in 0..4 {
+        pledge(true).await;
+    }
+    let everyone = [
+        Anonymous,
+        Donor,
+        CharityMember,
+        CharityAdmin,
+        OtherCharityAdmin,
+        UnverifiedCharityAdmin,
+        CountyCaseworker,
+        PlatformAdmin,
+    ];
+    let table: Vec<(&str, Vec<Role>)> = vec![
+        ("pledge to a fund", everyone.to_vec()),
+        ("mark a pledge received", vec![CharityMember, CharityAdmin]),
+        (
+            "record a receipt above the pledge",
+            vec![CharityMember, CharityAdmin],
+        ),
+        (
+            "confirm another member's receipt above the pledge",
+            vec![CharityMember],
+        ),
+        (
+            "refund a received pledge",
+            vec![CharityMember, CharityAdmin],
+        ),
+        (
+            "allocate fund money to a held need",
+            vec![CharityMember, CharityAdmin],
+        ),
+        // Each admin proposes for their own charity (verified or not).
+        (
+            "propose a new bank account",
+            vec![CharityAdmin, OtherCharityAdmin, UnverifiedCharityAdmin],
+        ),
+        ("confirm a bank account one proposed oneself", vec![]),
+        (
+            "withdraw a proposed bank account",
+            vec![CharityAdmin, OtherCharityAdmin, UnverifiedCharityAdmin],
+        ),
+        (
+            "confirm a one-admin charity's bank account as the platform",
+            vec![PlatformAdmin],
+        ),
+    ];
+    for (action, may) in &table {
+        for (role, cookie) in &cookies {
+            let c = cookie.as_deref();
+            let response = match *action {
+                "pledge to a fund" => {
+                    app.post_form(
+                        &format!("/funds/{fund}/pledge"),
+                        &[
+                            ("preset", "50"),
+                            ("anonymous", "on"),
+                            ("contact", "someone@example.org"),
+                            ("consent", "on"),
+                        ],
+                        c,
+                    )
+                    .await
+                }
+                "mark a pledge received" => {
+                    let id = pledge(false).await;
+                    app.post_form(
+                        &format!("/charity/pledges/{id}/receive"),
+                        &[("amount", "20")],
+                        c,
+                    )
+                    .await
+                }
+                "record a receipt above the pledge" => {
+                    let id = pledge(false).await;
+                    app.post_form(
+                        &format!("/charity/pledges/{id}/receive"),
+                        &[("amount", "25")],
+                        c,
+                    )
+                    .await
+                }
+                "confirm another member's receipt above the pledge" => {
+                    let id = pledge(false).await;
+                    app::money::pledges::receive(
+                        db,
+                        &who,
+                        id,
+                        Fen::yuan(25),
+                        None,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .expect("proposed");
+                    app.post_form(&format!("/charity/pledges/{id}/confirm-receipt"), &[], c)
+                        .await
+                }
+                "refund a received pledge" => {
+                    let id = pledge(true).await;
+                    app.post_form(
+                        &format!("/charity/pledges/{id}/refund"),
+                        &[("reason", "测试"), ("confirm", "yes")],
+                        c,
+                    )
+                    .await
+                }
+                "allocate fund money to a held need" => {
+                    app.post_form(
+                        &format!("/charity/funds/{fund}/allocate"),
+                        &[("need", need.as_str()), ("amount", "1")],
+                        c,
+                    )
+                    .await
+                }
+                "propose a new bank account" => {
+                    app.post_form(
+                        "/charity/payee",
+                        &[
+                            ("payee_name", "新户名"),
+                            ("payee_bank", "新银行"),
+                            ("payee_account", "6222 0000 1111 2222"),
+                        ],
+                        c,
+                    )
+                    .await
+                }
+                "confirm a bank account one proposed oneself" => {
+                    app::money::payee::propose(
+                        db,
+                        &who,
+                        "新户名",
+                        "新银行",
+                        "6222 0000 1111 3333",
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .expect("proposed");
+                    app.post_form("/charity/payee/confirm", &[], c).await
+                }
+                "withdraw a proposed bank account" => {
+                    app::money::payee::propose(
+                        db,
+                        &who,
+                        "新户名",
+                        "新银行",
+                        "6222 0000 1111 4444",
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .expect("proposed");
+                    app.post_form("/charity/payee/withdraw", &[], c).await
+                }
+                "confirm a one-admin charity's bank account as the platform" => {
+                    app::money::payee::propose(
+                        db,
+                        &who,
+                        "新户名",
+                        "新银行",
+                        "6222 0000 1111 5555",
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .expect("proposed");
+                    app.post_form(
+                        &format!("/admin/charities/{}/payee/confirm", who.charity_id),
+                        &[],
+                        c,
+                    )
+                    .await
+                }
+                other => panic!("no request for {other}"),
+            };
+            assert_eq!(
+                allowed(&response),
+                may.contains(role),
+                "{action} by {role:?}: {}",
+                response.status()
+            );
+        }
+    }
+}

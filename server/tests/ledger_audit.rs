@@ -578,6 +578,37 @@ async fn runs_are_recorded_and_only_the_newest_hundred_kept() {
         .is_none());
 }
 
+#[tokio::test]
+async fn the_server_audits_on_one_instance_at_a_time() {
+    let test_db = common::migrated_database().await;
+    let db = &test_db.db;
+    // Two instances start at once: the first tick of each is now, and the lease lets
+    // one of them run.
+    server::jobs::spawn_ledger_audit(db.clone());
+    server::jobs::spawn_ledger_audit(app::db::connect(&test_db.url).await.expect("connect"));
+    let mut runs = 0;
+    for _ in 0..200 {
+        runs = integer(db, "SELECT COUNT(*) FROM ledger_audit_runs").await;
+        if runs > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(runs, 1, "the job records its run");
+    // The other instance asked at the same moment and was told no.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        integer(db, "SELECT COUNT(*) FROM ledger_audit_runs").await,
+        1,
+        "one instance ran it"
+    );
+    assert_eq!(
+        strings(db, "SELECT name FROM job_leases").await,
+        ["ledger_audit"]
+    );
+    assert!(audit::last_run(db).await.expect("query").expect("a run").ok);
+}
+
 /// How long the audit takes on a ledger of a million entries (500,000 receipts spread
 /// over the demo's pledges and a thousand funds). Run it with `--ignored --nocapture`.
 #[tokio::test]
