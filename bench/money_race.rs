@@ -91,6 +91,17 @@ async fn give(
     fund: i64,
     n: usize,
 ) -> (i64, Vec<Duration>) {
+    try_give(db, who, fund, n)
+        .await
+        .expect("pledge and receipt")
+}
+
+async fn try_give(
+    db: &DatabaseConnection,
+    who: &CharityActor,
+    fund: i64,
+    n: usize,
+) -> Result<(i64, Vec<Duration>), money::MoneyError> {
     let mut times = Vec::new();
     let t = Instant::now();
     let p = money::pledges::create(
@@ -103,15 +114,12 @@ async fn give(
         None,
         Utc::now(),
     )
-    .await
-    .expect("pledge");
+    .await?;
     times.push(t.elapsed());
     let t = Instant::now();
-    money::pledges::receive(db, who, p.id, Fen::yuan(50), None, Utc::now())
-        .await
-        .expect("receive");
+    money::pledges::receive(db, who, p.id, Fen::yuan(50), None, Utc::now()).await?;
     times.push(t.elapsed());
-    (p.id, times)
+    Ok((p.id, times))
 }
 
 /// Gives the charity active claims on `n` published needs (plain SQL).
@@ -225,7 +233,11 @@ async fn run(label: &str, url: &str) -> bool {
             let mut times: Vec<(&'static str, Duration)> = Vec::new();
             for round in 0..rounds {
                 let n = 1_000_000 + client * 10_000 + round;
-                let (id, t) = give(&db, &who, fund, n).await;
+                // A busy database (SQLite's one writer) may answer "locked": counted.
+                let Ok((id, t)) = try_give(&db, &who, fund, n).await else {
+                    times.push(("busy", Duration::ZERO));
+                    continue;
+                };
                 times.push(("pledge", t[0]));
                 times.push(("receive", t[1]));
                 let code = &needs[(client * 7 + round) % needs.len()];
@@ -252,6 +264,10 @@ async fn run(label: &str, url: &str) -> bool {
     let mut all: Vec<(&'static str, Duration)> = Vec::new();
     for t in tasks {
         all.extend(t.await.expect("client"));
+    }
+    let busy = all.iter().filter(|(a, _)| *a == "busy").count();
+    if busy > 0 {
+        println!("| {label} | {busy} pledge-and-receipt rounds refused as busy | | |");
     }
     for action in ["pledge", "receive", "allocate", "refund"] {
         let mut times: Vec<Duration> = all
@@ -321,7 +337,8 @@ async fn main() {
         "sqlite://{}?mode=rwc",
         dir.path().join("bench.db").display()
     );
-    let mut fine = run("SQLite", &sqlite).await;
+    let mut fine =
+        std::env::var("BENCH_SQLITE").as_deref() == Ok("0") || run("SQLite", &sqlite).await;
     match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let name = format!("sq_bench_money_{}", std::process::id());

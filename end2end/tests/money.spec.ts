@@ -69,3 +69,28 @@ test('a donor pledges ¥200 to a fund without JavaScript; the charity receives a
   await donor.getByTestId('reached').getByRole('link').first().click();
   await expect(donor).toHaveURL(new RegExp(`/needs/${need.value}`));
 });
+
+test('the refund asks for confirmation, without JavaScript, and refunds once', async ({ browser }, info) => {
+  // The charity admin, with JavaScript off.
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  await page.goto('/signin');
+  await page.getByLabel('邮箱或手机号').fill('charity-admin@shanqiao.test');
+  await page.getByLabel('密码').fill('shanqiao-demo');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).not.toHaveURL(/\/signin/);
+  await page.goto('/charity/pledges');
+  const row = page.locator('tr[data-testid="charity-pledge"]').filter({ has: page.locator('details.confirm-refund') })
+    .nth(info.project.name === 'phone' ? 1 : 0);
+  const receipt = await row.getAttribute('data-receipt');
+  // The button only opens the confirmation; nothing is refunded yet.
+  await row.locator('details.confirm-refund summary').click();
+  const confirm = row.getByRole('checkbox', { name: /我确认退还/ });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).not.toBeChecked();
+  await confirm.check();
+  await row.getByRole('button', { name: /确认退款/ }).click();
+  await expect(page.getByTestId('done')).toHaveText('已退款并取消该认捐。');
+  // The pledge is cancelled and offers no refund any more.
+  const after = page.locator(`tr[data-receipt="${receipt}"]`);
+  await expect(after.locator('details.confirm-refund')).toHaveCount(0);
+});

@@ -741,6 +741,18 @@ async fn thousands_of_random_money_operations_at_once_leave_the_books_true() {
         "no balance below zero"
     );
     // Every disbursement is booked to the charity that held the need.
+    // Every fen on the transparency page is the ledger's.
+    let regions = app::regions::RegionDirectory::load(db)
+        .await
+        .expect("regions");
+    let dashboard = app::transparency::stats::dashboard(db, &regions, "", Utc::now())
+        .await
+        .expect("dashboard");
+    let received = integer(db, "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ledger_transactions WHERE kind = 'pledge_received'").await;
+    let allocated = integer(db, "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ledger_transactions WHERE kind = 'allocation'").await
+        - integer(db, "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ledger_transactions WHERE kind = 'return_to_fund'").await;
+    assert_eq!(dashboard.totals.received, Fen(received));
+    assert_eq!(dashboard.totals.allocated, Fen(allocated));
     let codes = needs
         .iter()
         .map(|(c, _)| format!("'{c}'"))

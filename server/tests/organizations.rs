@@ -369,21 +369,11 @@ async fn a_platform_admin_suspends_a_charity_which_then_cannot_claim_until_resto
     let member = common::sign_in_demo(&app, &member_account).await;
     let charity_admin = common::sign_in_demo(&app, &admin_account).await;
     let token = common::token_of(&app, &admin_account, "charity").await;
-    let suspended_at = || {
-        common::integer(
-            db,
-            &format!(
-                "SELECT COUNT(*) FROM organizations WHERE id = {id} AND suspended_at IS NOT NULL"
-            ),
-        )
-    };
-    let audited = |action: &'static str| {
-        common::integer(
-            db,
-            &format!(
-                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND entity_id = '{id}'"
-            ),
-        )
+    let is_suspended =
+        format!("SELECT COUNT(*) FROM organizations WHERE id = {id} AND suspended_at IS NOT NULL");
+    let suspended_at = || common::integer(db, &is_suspended);
+    let audited = |action: &str| {
+        format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND entity_id = '{id}'")
     };
     let reason = "登记证书已过期，待补充年检材料";
 
@@ -449,7 +439,7 @@ async fn a_platform_admin_suspends_a_charity_which_then_cannot_claim_until_resto
     assert_eq!(suspended.status().as_u16(), 303);
     assert_eq!(common::location(&suspended), "/admin/charities?suspended=1");
     assert_eq!(suspended_at().await, 1);
-    assert_eq!(audited("charity.suspend").await, 1);
+    assert_eq!(common::integer(db, &audited("charity.suspend")).await, 1);
     assert_eq!(
         common::strings(
             db,
@@ -551,7 +541,7 @@ async fn a_platform_admin_suspends_a_charity_which_then_cannot_claim_until_resto
     assert_eq!(restored.status().as_u16(), 303);
     assert_eq!(common::location(&restored), "/admin/charities?restored=1");
     assert_eq!(suspended_at().await, 0);
-    assert_eq!(audited("charity.restore").await, 1);
+    assert_eq!(common::integer(db, &audited("charity.restore")).await, 1);
     let twice = app
         .post_form(&format!("/admin/charities/{id}/restore"), &[], Some(&admin))
         .await;

@@ -691,6 +691,28 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         donor: i64,
     ) -> Result<(), SeedError> {
         let mut receipt = 0usize;
+        // A fund gives only to needs its own charity holds: each fund's charity claims
+        // the first open need that fits the fund, as a charity would before funding it.
+        let mut holder: std::collections::HashMap<i64, CharityRef> = Default::default();
+        for (fund_id, owner) in funds {
+            let criteria = crate::money::targets::criteria_of(self.db, *fund_id)
+                .await
+                .map_err(|e| SeedError::Inconsistent(e.to_string()))?;
+            for need in needs.iter().filter(|n| n.status == NeedStatus::Claimed) {
+                if holder.contains_key(&need.id) {
+                    continue;
+                }
+                let Some(row) = need::Entity::find_by_id(need.id).one(self.db).await? else {
+                    continue;
+                };
+                let fits = crate::money::targets::fits(&criteria, &row)
+                    .map_err(|e| SeedError::Inconsistent(e.to_string()))?;
+                if fits {
+                    holder.insert(need.id, *owner);
+                    break;
+                }
+            }
+        }
         for (i, need) in needs.iter().enumerate() {
             let claim_status = match need.status {
                 NeedStatus::Claimed => "active",
@@ -698,7 +720,10 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 NeedStatus::Verified => "verified",
                 _ => continue,
             };
-            let charity = charities[i % charities.len()];
+            let charity = holder
+                .get(&need.id)
+                .copied()
+                .unwrap_or(charities[i % charities.len()]);
             // Only a charity qualified for public fundraising raises money for a need.
             let fundraise = i % 2 == 0 && charity.public_fundraising;
             let created = self.now - Duration::days(self.rng.between(5, 25));

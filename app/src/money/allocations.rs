@@ -59,27 +59,43 @@ pub async fn source_left<C: ConnectionTrait>(
     Ok(Fen(amount.0 - drawn - refunded))
 }
 
-/// The receipts into a fund, oldest first.
-async fn sources<C: ConnectionTrait>(
+/// A receipt into a fund with money left in it.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Source {
+    id: i64,
+    kind: String,
+    pledge_id: Option<i64>,
+    left_fen: i64,
+}
+
+/// The receipts into a fund that still hold money (what [`source_left`] says of each),
+/// oldest first, in one query: a fund's receipts are thousands once it has run a while,
+/// and an allocation holds the fund while it reads them.
+async fn sources_with_money<C: ConnectionTrait>(
     db: &C,
     fund_id: i64,
-) -> Result<Vec<ledger_transaction::Model>, DbErr> {
-    ledger_transaction::Entity::find()
-        .filter(ledger_transaction::Column::FundId.eq(fund_id))
-        .filter(ledger_transaction::Column::Kind.is_in([
-            LedgerKind::PledgeReceived.code(),
-            LedgerKind::Match.code(),
-            LedgerKind::ReturnToFund.code(),
-        ]))
-        .order_by_asc(ledger_transaction::Column::Id)
-        .all(db)
-        .await
-        .map(|txs| {
-            // A match on a need pledge names the offering fund but credits the need.
-            txs.into_iter()
-                .filter(|t| t.kind == LedgerKind::ReturnToFund.code() || t.need_id.is_none())
-                .collect()
-        })
+) -> Result<Vec<Source>, DbErr> {
+    use sea_orm::FromQueryResult;
+    Source::find_by_statement(ledger::statement(
+        db.get_database_backend(),
+        "SELECT id, kind, pledge_id, left_fen FROM ( \
+           SELECT t.id AS id, t.kind AS kind, t.pledge_id AS pledge_id, \
+             CAST(t.amount_fen \
+               - COALESCE((SELECT SUM(s.amount_fen) FROM allocation_sources s \
+                           WHERE s.source_transaction_id = t.id), 0) \
+               - CASE WHEN t.kind = 'pledge_received' THEN \
+                   COALESCE((SELECT SUM(r.amount_fen) FROM ledger_transactions r \
+                             WHERE r.pledge_id = t.pledge_id AND r.kind = 'refund'), 0) \
+                 ELSE 0 END AS BIGINT) AS left_fen \
+           FROM ledger_transactions t \
+           WHERE t.fund_id = ? \
+             AND t.kind IN ('pledge_received', 'match', 'return_to_fund') \
+             AND (t.kind = 'return_to_fund' OR t.need_id IS NULL) \
+         ) x WHERE left_fen > 0 ORDER BY id",
+        vec![fund_id.into()],
+    ))
+    .all(db)
+    .await
 }
 
 /// Moves `amount` from a fund to a need, drawing on its receipts oldest first.
@@ -122,17 +138,14 @@ async fn move_to_need<C: ConnectionTrait>(
     )
     .await?;
     let mut wanted = amount.0;
-    let mut ordered = sources(txn, f.id).await?;
+    let mut ordered = sources_with_money(txn, f.id).await?;
     // The receipts of the pledge the charity chose come first (stable: oldest otherwise).
     ordered.sort_by_key(|s| prefer_pledge.is_none() || s.pledge_id != prefer_pledge);
     for s in ordered {
         if wanted == 0 {
             break;
         }
-        let left = source_left(txn, &s).await?.0;
-        if left <= 0 {
-            continue;
-        }
+        let left = s.left_fen;
         let take = left.min(wanted);
         allocation_source::ActiveModel {
             allocation_id: Set(alloc.id),

@@ -11,8 +11,8 @@
 //! - no fund or need account is below zero;
 //! - per pledge, refunds never exceed what was received, and receipts and refunds name
 //!   their pledge;
-//! - every disbursement is booked to the charity whose claim on that need was fulfilled
-//!   or verified (the charity that held the need);
+//! - every disbursement is booked to a charity that held the need by a claim when it was
+//!   booked (taken before it, not released or lapsed before it);
 //! - every matching gift belongs to a pledge that was received;
 //! - every allocation has exactly one `allocation` transaction, of its amount, from its
 //!   fund to its need, and its sources (`allocation_sources`) add up to it; and every
@@ -87,13 +87,13 @@ pub enum Finding {
         received: i64,
         refunded: i64,
     },
-    /// A disbursement booked to a charity that did not hold the need (no fulfilled or
-    /// verified claim of that charity on it).
+    /// A disbursement booked to a charity that did not hold the need when it was booked
+    /// (no claim of that charity on it, taken before and not yet released or lapsed).
     Disbursement {
         transaction: i64,
         need: Option<i64>,
         booked_to: i64,
-        /// The charity whose claim was fulfilled or verified, if any.
+        /// A charity whose claim on the need is open or was met, if any.
         held_by: Option<i64>,
     },
     /// A matching gift for a pledge that has no receipt (or for no pledge).
@@ -204,7 +204,7 @@ impl fmt::Display for Finding {
                 ),
                 (Some(n), None) => write!(
                     f,
-                    "disbursement {transaction} from need {n} is booked to charity {booked_to}, but no charity's claim on the need was fulfilled or verified"
+                    "disbursement {transaction} from need {n} is booked to charity {booked_to}, but no charity held the need by a claim then"
                 ),
             },
             Finding::MatchWithoutReceipt {
@@ -815,7 +815,7 @@ mod tests {
             held_by: None
         }
         .to_string()
-        .contains("no charity's claim on the need was fulfilled or verified"));
+        .contains("no charity held the need by a claim then"));
         assert_eq!(
             Finding::MatchWithoutReceipt {
                 transaction: 8,

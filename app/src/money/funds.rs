@@ -63,7 +63,10 @@ pub async fn create(
         .one(&txn)
         .await?
         .ok_or(MoneyError::NotACharity)?;
-    if charity.verification != "verified" {
+    if charity.suspended_at.is_some() {
+        return Err(MoneyError::Suspended);
+    }
+    if !charity.is_verified() {
         return Err(MoneyError::NotVerified);
     }
     if !charity.public_fundraising {

@@ -114,7 +114,8 @@ pub async fn load_need_giving(code: String) -> Result<NeedGiving, AppError> {
         .map(|f| (f.id, f.name, f.kind))
         .collect();
     Ok(NeedGiving {
-        raising: charity.is_some() && room.0 > 0,
+        // A suspended (or no longer verified) charity takes no new pledges.
+        raising: charity.as_ref().is_some_and(|c| c.is_verified()) && room.0 > 0,
         raised,
         room,
         payment: charity
@@ -174,4 +175,33 @@ pub async fn my_charity_pledges() -> Result<Vec<CharityPledge>, AppError> {
     super::pledges::for_charity(&state.db, who.charity_id)
         .await
         .map_err(money_error("loading a charity's pledges failed"))
+}
+
+/// A charity's account change waiting for a platform admin (the charity has one admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayeeChangeWaiting {
+    pub charity_id: i64,
+    pub charity: String,
+    pub status: PayeeStatus,
+}
+
+/// Account changes of one-admin charities waiting for a platform admin (platform admins
+/// only).
+#[server]
+pub async fn payee_changes_waiting() -> Result<Vec<PayeeChangeWaiting>, AppError> {
+    let state = crate::state::AppState::current()?;
+    let user = crate::components::session::use_current_user().ok_or(AppError::Unauthorized)?;
+    if !user.is_platform_admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(super::payee::waiting_for_platform(&state.db)
+        .await
+        .map_err(money_error("listing account changes failed"))?
+        .into_iter()
+        .map(|(o, status)| PayeeChangeWaiting {
+            charity_id: o.id,
+            charity: o.name,
+            status,
+        })
+        .collect())
 }

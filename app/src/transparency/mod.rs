@@ -10,7 +10,8 @@
 //!   charity reported it fulfilled (the first report's date); verified: staff verified it
 //!   and closed it (the closing date);
 //! - money: pledged is every pledge not cancelled, received every pledge receipt in the
-//!   ledger, allocated every allocation of fund money to a need. Site-wide totals count
+//!   ledger, allocated every allocation of fund money to a need less what needs gave back
+//!   to their funds (a claim released or lapsed, a need closed unused). Site-wide totals count
 //!   all of it; by region, type or category only money tied to one counted need is
 //!   counted (a pledge to a fund has no region until it is allocated).
 //!

@@ -97,7 +97,8 @@ pub async fn need_facts<C: ConnectionTrait>(db: &C) -> Result<Vec<NeedFacts>, St
     Ok(out)
 }
 
-/// Pledges not cancelled, pledge receipts of the ledger, and allocations.
+/// Pledges not cancelled, pledge receipts of the ledger, and allocations less what needs
+/// gave back to their funds.
 pub async fn money_facts<C: ConnectionTrait>(db: &C) -> Result<Vec<MoneyFacts>, StatsError> {
     let mut out = Vec::new();
     let pledges: Vec<(i64, DateTime<Utc>, Option<i64>)> = pledge::Entity::find()
@@ -155,6 +156,26 @@ pub async fn money_facts<C: ConnectionTrait>(db: &C) -> Result<Vec<MoneyFacts>, 
                 need_id: Some(need_id),
             }),
     );
+    // Fund money a need gave back (its claim released or lapsed, or it closed unused) is
+    // no longer allocated: it counts against the allocations, as in the fund's books.
+    let returns = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT t.created_at AS at, t.need_id AS need_id, e.amount_fen AS amount \
+             FROM ledger_transactions t JOIN ledger_entries e \
+             ON e.transaction_id = t.id AND e.side = 'credit' \
+             WHERE t.kind = 'return_to_fund'",
+        ))
+        .await?;
+    for row in returns {
+        let amount: i64 = row.try_get("", "amount")?;
+        out.push(MoneyFacts {
+            kind: MoneyKind::Allocated,
+            at: row.try_get("", "at")?,
+            amount: Fen(-amount),
+            need_id: row.try_get("", "need_id")?,
+        });
+    }
     Ok(out)
 }
 

@@ -24,10 +24,16 @@ pub fn AdminCharitiesPage() -> impl IntoView {
     // Both loads start above the Suspense that reads them (see the need page).
     let pending = Resource::new(|| (), |_| pending_charities());
     let verified = Resource::new(|| (), |_| verified_charities());
-    let (decided, suspended, restored) = {
+    let payee_changes = Resource::new(|| (), |_| crate::money::payee_changes_waiting());
+    let (decided, suspended, restored, payee_confirmed) = {
         let query = use_query_map().read_untracked();
         let has = |key: &str| query.get(key).is_some();
-        (has("decided"), has("suspended"), has("restored"))
+        (
+            has("decided"),
+            has("suspended"),
+            has("restored"),
+            has("payee_confirmed"),
+        )
     };
     let done = if decided {
         Some(lang.pick("已记录审核结果。", "Decision recorded."))
@@ -38,6 +44,11 @@ pub fn AdminCharitiesPage() -> impl IntoView {
         ))
     } else if restored {
         Some(lang.pick("已恢复该机构的认证。", "Verification restored."))
+    } else if payee_confirmed {
+        Some(lang.pick(
+            "已确认新的收款账户：新的认捐按此账户转账，已有认捐不变。",
+            "New account confirmed: new pledges pay to it; existing pledges keep theirs.",
+        ))
     } else {
         None
     };
@@ -48,7 +59,8 @@ pub fn AdminCharitiesPage() -> impl IntoView {
             <ErrorSummary/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let (pending, verified) = (pending.await, verified.await);
+                    let (pending, verified, payee_changes) =
+                        (pending.await, verified.await, payee_changes.await);
                     match pending {
                         Ok(list) => view! {
                             <h2>{lang.pick("待审核", "Waiting for verification")}</h2>
@@ -65,6 +77,7 @@ pub fn AdminCharitiesPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }}
+                            {payee_changes.ok().filter(|l| !l.is_empty()).map(|list| view! { <PayeeChanges list/> })}
                             <h2>{lang.pick("已认证的机构", "Verified charities")}</h2>
                             <p class="muted">{lang.pick(
                                 "发现违规或登记信息失效时，可暂停机构的认证：暂停期间它不能认领需求、募集善款或接受新的认捐，公开页面会显示认证已暂停。原因只告知该机构，不公开。",
@@ -99,6 +112,46 @@ pub fn AdminCharitiesPage() -> impl IntoView {
                 })}
             </Suspense>
         }
+}
+
+/// Account changes of charities with one admin, which a platform admin checks (with the
+/// charity, by a known channel) and confirms.
+#[component]
+fn PayeeChanges(list: Vec<crate::money::PayeeChangeWaiting>) -> impl IntoView {
+    let lang = use_lang();
+    let line = |p: &crate::money::payment::Payee| {
+        format!(
+            "{} · {} · {}",
+            p.account_name.clone().unwrap_or_else(|| "—".into()),
+            p.bank.clone().unwrap_or_else(|| "—".into()),
+            p.account.clone().unwrap_or_else(|| "—".into())
+        )
+    };
+    view! {
+        <h2 id="payee-changes">{lang.pick("待确认的收款账户变更", "Bank account changes to confirm")}</h2>
+        <p class="muted">{lang.pick(
+            "这些机构只有一位管理员，账户变更须由平台确认。请先通过已知的联系方式与机构核实，再确认。",
+            "These charities have one admin, so the platform confirms their account changes. Check with the charity through a channel you already know before confirming.",
+        )}</p>
+        <ul class="queue" data-testid="payee-changes">
+            {list.into_iter().map(|c| {
+                let proposed = c.status.proposed.clone();
+                view! {
+                    <li>
+                        <h3>{c.charity.clone()}</h3>
+                        <p>{lang.pick("现账户：", "Current: ")}{line(&c.status.current)}</p>
+                        {proposed.map(|p| view! {
+                            <p>{lang.pick("新账户：", "Proposed: ")}<strong>{line(&p.payee)}</strong>
+                                {format!(" · {} {}", lang.pick("提出人", "by"), p.by)}</p>
+                        })}
+                        <form method="post" action=routes::ADMIN_CONFIRM_PAYEE.to([&c.charity_id])>
+                            <button type="submit" class="button">{lang.pick("确认新账户", "Confirm the new account")}<span class="visually-hidden">" "{c.charity.clone()}</span></button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
 }
 
 /// Which charity's suspend or restore form was posted and refused: that form shows what

@@ -143,7 +143,9 @@ pub async fn admin_confirm_payee(
     money::payee::confirm(&state.db, by, id, chrono::Utc::now())
         .await
         .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
-    Ok(Done::SeeOther(format!("{page}?done=payee")))
+    Ok(Done::SeeOther(format!(
+        "{page}?payee_confirmed=1#payee-changes"
+    )))
 }
 
 #[derive(Debug, Deserialize)]
