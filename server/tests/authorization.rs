@@ -751,8 +751,12 @@ async fn every_money_action_by_every_role() {
                     )
                     .await
                     .expect("proposed");
-                    app.post_form(&format!("/charity/pledges/{id}/confirm-receipt"), &[], c)
-                        .await
+                    app.post_form(
+                        &format!("/charity/pledges/{id}/confirm-receipt"),
+                        &[("amount", "25")],
+                        c,
+                    )
+                    .await
                 }
                 "refund a received pledge" => {
                     let id = pledge(true).await;
@@ -794,7 +798,12 @@ async fn every_money_action_by_every_role() {
                     )
                     .await
                     .expect("proposed");
-                    app.post_form("/charity/payee/confirm", &[], c).await
+                    app.post_form(
+                        "/charity/payee/confirm",
+                        &[("seen_account", "6222 0000 1111 3333")],
+                        c,
+                    )
+                    .await
                 }
                 "withdraw a proposed bank account" => {
                     app::money::payee::propose(
@@ -822,7 +831,7 @@ async fn every_money_action_by_every_role() {
                     .expect("proposed");
                     app.post_form(
                         &format!("/admin/charities/{}/payee/confirm", who.charity_id),
-                        &[],
+                        &[("seen_account", "6222 0000 1111 5555")],
                         c,
                     )
                     .await

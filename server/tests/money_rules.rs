@@ -271,19 +271,31 @@ async fn a_receipt_above_the_pledge_waits_for_a_second_member() {
         0,
         "nothing is booked before a second member confirms"
     );
-    let same = money::pledges::confirm_receipt(db, &admin, p.id, None, Utc::now()).await;
+    let same =
+        money::pledges::confirm_receipt(db, &admin, p.id, Fen::yuan(1_000_000), None, Utc::now())
+            .await;
     assert!(
         matches!(same, Err(MoneyError::SecondPersonRequired)),
         "{same:?}"
     );
-    let done = money::pledges::confirm_receipt(db, &member, p.id, None, Utc::now())
-        .await
-        .expect("confirmed");
+    // A confirmation of an amount other than the one waiting (a stale page) is refused.
+    let stale =
+        money::pledges::confirm_receipt(db, &member, p.id, Fen::yuan(200), None, Utc::now()).await;
+    assert!(
+        matches!(stale, Err(MoneyError::ProposalChanged)),
+        "{stale:?}"
+    );
+    let done =
+        money::pledges::confirm_receipt(db, &member, p.id, Fen::yuan(1_000_000), None, Utc::now())
+            .await
+            .expect("confirmed");
     assert!(
         matches!(done, Receipt::Received { received, .. } if received == Fen::yuan(1_000_000)),
         "{done:?}"
     );
-    let again = money::pledges::confirm_receipt(db, &member, p.id, None, Utc::now()).await;
+    let again =
+        money::pledges::confirm_receipt(db, &member, p.id, Fen::yuan(1_000_000), None, Utc::now())
+            .await;
     assert!(
         matches!(again, Err(MoneyError::NothingToConfirm)),
         "{again:?}"
@@ -400,6 +412,7 @@ async fn a_new_payee_waits_for_a_second_admin_and_pledges_keep_theirs() {
             via_token: false,
         },
         admin.charity_id,
+        "6222 1111 2222 3333",
         Utc::now(),
     )
     .await;
@@ -415,10 +428,24 @@ async fn a_new_payee_waits_for_a_second_admin_and_pledges_keep_theirs() {
         "SELECT id FROM users WHERE email = 'admin@shanqiao.test'",
     )
     .await;
+    // A page showing another account (the proposal was replaced since) confirms nothing.
+    let stale = money::payee::confirm(
+        db,
+        money::payee::Confirmer::PlatformAdmin { user_id: platform },
+        admin.charity_id,
+        "6216 0000 0000 0000",
+        Utc::now(),
+    )
+    .await;
+    assert!(
+        matches!(stale, Err(MoneyError::ProposalChanged)),
+        "{stale:?}"
+    );
     money::payee::confirm(
         db,
         money::payee::Confirmer::PlatformAdmin { user_id: platform },
         admin.charity_id,
+        "6222 1111 2222 3333",
         Utc::now(),
     )
     .await

@@ -298,6 +298,18 @@ pub async fn settle_leftover<C: ConnectionTrait>(
     forward: bool,
     now: DateTime<Utc>,
 ) -> Result<Fen, MoneyError> {
+    settle(txn, need_id, forward, None, now).await
+}
+
+/// [`settle_leftover`], leaving alone the funds of `except_charity` (the charity that
+/// met the need, whose money in it was spent).
+async fn settle<C: ConnectionTrait>(
+    txn: &C,
+    need_id: i64,
+    forward: bool,
+    except_charity: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Fen, MoneyError> {
     let mut left = ledger::sums(txn, LedgerAccount::Need, need_id)
         .await?
         .balance()
@@ -344,6 +356,9 @@ pub async fn settle_leftover<C: ConnectionTrait>(
             .one(txn)
             .await?
             .ok_or_else(|| corrupt("allocation without fund"))?;
+        if except_charity == Some(f.charity_id) {
+            continue;
+        }
         ledger::post(
             txn,
             LedgerKind::ReturnToFund,
@@ -411,9 +426,10 @@ async fn held_for<C: ConnectionTrait>(
     Ok(Fen(row.and_then(|r| r.held).unwrap_or(0)))
 }
 
-/// A need was closed. If its money was `used` (met fully or partly), what it holds for
-/// the charity that met it (`holder`) is recorded as disbursed by that charity; money
-/// other charities left in it stays theirs to refund. Otherwise fund money goes back by
+/// A need was closed. If its money was `used` (met fully or partly), other charities'
+/// fund money in it goes back to their funds, and what it holds for the charity that met
+/// it (`holder`) is recorded as disbursed by that charity; direct pledges to another
+/// charity stay theirs to refund. Otherwise fund money goes back by
 /// each fund's rule ([`settle_leftover`]) and donors' direct pledges stay for the
 /// charity to refund. Runs inside the caller's transaction, which holds the need.
 pub async fn need_closed<C: ConnectionTrait>(
@@ -426,6 +442,9 @@ pub async fn need_closed<C: ConnectionTrait>(
         settle_leftover(txn, need_id, true, now).await?;
         return Ok(());
     };
+    // Other charities' fund money in the need (allocated before funds gave only to
+    // needs their charity holds) was not spent by the holder: it goes back first.
+    settle(txn, need_id, false, Some(holder), now).await?;
     let total = ledger::sums(txn, LedgerAccount::Need, need_id)
         .await?
         .balance();

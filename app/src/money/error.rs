@@ -48,6 +48,8 @@ pub enum MoneyError {
     SecondPersonRequired,
     #[error("nothing waits for confirmation")]
     NothingToConfirm,
+    #[error("what waits for confirmation changed since it was shown")]
+    ProposalChanged,
     #[error("the charity is suspended")]
     Suspended,
     #[error("throttled until {until}")]
@@ -85,6 +87,7 @@ impl MoneyError {
             MoneyError::AdminOnly => "forbidden",
             MoneyError::SecondPersonRequired => "second_person_required",
             MoneyError::NothingToConfirm => "nothing_to_confirm",
+            MoneyError::ProposalChanged => "proposal_changed",
             MoneyError::Suspended => "charity_suspended",
             MoneyError::Database(_) | MoneyError::Corrupt(_) => "internal",
         }
@@ -114,6 +117,7 @@ impl MoneyError {
             MoneyError::AdminOnly => p::ADMIN_ONLY,
             MoneyError::SecondPersonRequired => p::SECOND_PERSON,
             MoneyError::NothingToConfirm => p::NOTHING_TO_CONFIRM,
+            MoneyError::ProposalChanged => p::PROPOSAL_CHANGED,
             MoneyError::Suspended => p::SUSPENDED,
             MoneyError::Database(_) | MoneyError::Corrupt(_) => crate::accounts::problems::INTERNAL,
         }

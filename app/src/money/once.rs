@@ -156,6 +156,22 @@ pub async fn run<T: Serialize + DeserializeOwned>(
     Ok(out)
 }
 
+/// The answer already given to this key, if the request was done before (a read, for
+/// answering a repeat before anything else; [`run`] still decides races).
+pub async fn answered<T: DeserializeOwned>(
+    db: &DatabaseConnection,
+    o: &Once,
+) -> Result<Option<T>, MoneyError> {
+    let done = idempotency_key::Entity::find_by_id((o.scope.clone(), o.key.clone()))
+        .one(db)
+        .await?
+        .is_some_and(|row| row.result.is_some());
+    if !done {
+        return Ok(None);
+    }
+    previous(db, o).await.map(Some)
+}
+
 /// The first answer to a key, after it committed.
 async fn previous<T: DeserializeOwned>(db: &DatabaseConnection, o: &Once) -> Result<T, MoneyError> {
     let row = idempotency_key::Entity::find_by_id((o.scope.clone(), o.key.clone()))

@@ -204,11 +204,15 @@ impl Confirmer {
 }
 
 /// A second admin of the charity (or a platform admin, when the charity has only one)
-/// confirms the proposed account: it becomes the account for new pledges.
+/// confirms the proposed account it was shown (`seen`, the account number on its page):
+/// it becomes the account for new pledges. If the proposal was replaced meanwhile, the
+/// confirmation is refused ([`MoneyError::ProposalChanged`]): nobody confirms an account
+/// they did not see.
 pub async fn confirm(
     db: &DatabaseConnection,
     by: Confirmer,
     charity_id: i64,
+    seen: &str,
     now: DateTime<Utc>,
 ) -> Result<(), MoneyError> {
     let txn = crate::db::begin_write(db).await?;
@@ -222,6 +226,9 @@ pub async fn confirm(
     ) else {
         return Err(MoneyError::NothingToConfirm);
     };
+    if seen.trim() != account {
+        return Err(MoneyError::ProposalChanged);
+    }
     match by {
         Confirmer::Member { user_id, via_token } => {
             if via_token || !admins.contains(&user_id) {
@@ -278,6 +285,7 @@ pub async fn confirm(
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(charity.id))
         .filter(organization::Column::PayeeProposedBy.eq(proposer))
+        .filter(organization::Column::PayeeProposedAccount.eq(account.as_str()))
         .exec(&txn)
         .await?;
     if moved.rows_affected != 1 {

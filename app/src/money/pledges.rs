@@ -78,6 +78,12 @@ pub async fn create(
     once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<Pledged, MoneyError> {
+    // A repeat of a request already answered gets its answer, not a throttle.
+    if let Some(o) = once {
+        if let Some(first) = once::answered(db, o).await? {
+            return Ok(first);
+        }
+    }
     let key = [(format!("pledges:{address}"), PLEDGES_PER_ADDRESS)];
     if let Err(until) = throttle::attempt(db, &key, now).await? {
         return Err(MoneyError::Throttled { until });
@@ -422,12 +428,15 @@ async fn propose(
     Ok(Receipt::AwaitingConfirmation { proposed: amount })
 }
 
-/// A second member confirms a receipt above the pledge that another member recorded:
-/// it is booked then, as recorded by the first and confirmed by the second.
+/// A second member confirms a receipt above the pledge that another member recorded,
+/// for the amount it was shown (`seen`): it is booked then, as recorded by the first and
+/// confirmed by the second. If the amount was changed meanwhile, the confirmation is
+/// refused ([`MoneyError::ProposalChanged`]).
 pub async fn confirm_receipt(
     db: &DatabaseConnection,
     who: &CharityActor,
     pledge_id: i64,
+    seen: Fen,
     once: Option<&Once>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, MoneyError> {
@@ -440,6 +449,9 @@ pub async fn confirm_receipt(
         };
         if !matches!(from, PledgeStatus::Pledged | PledgeStatus::Lapsed) {
             return Err(MoneyError::NothingToConfirm);
+        }
+        if amount != seen.0 {
+            return Err(MoneyError::ProposalChanged);
         }
         if proposer == who.user_id {
             return Err(MoneyError::SecondPersonRequired);

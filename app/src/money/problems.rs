@@ -180,3 +180,7 @@ pub const PAYEE_FIELDS: Problem = Problem::new(
     "请完整填写户名、开户银行和账号。",
     "Give the account name, the bank and the account number.",
 );
+pub const PROPOSAL_CHANGED: Problem = Problem::new(
+    "等待确认的内容在您打开页面后已被更改；请重新核对后再确认。",
+    "What waits for confirmation changed after you opened the page; check it again before confirming.",
+);

@@ -36,6 +36,7 @@ pub fn api_error(e: MoneyError) -> ApiError {
         | MoneyError::NeedNotHeld
         | MoneyError::SecondPersonRequired
         | MoneyError::NothingToConfirm
+        | MoneyError::ProposalChanged
         | MoneyError::WrongState => StatusCode::CONFLICT,
         MoneyError::KeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         MoneyError::NotACharity

@@ -140,11 +140,12 @@ fn PayeeChanges(list: Vec<crate::money::PayeeChangeWaiting>) -> impl IntoView {
                     <li>
                         <h3>{c.charity.clone()}</h3>
                         <p>{lang.pick("现账户：", "Current: ")}{line(&c.status.current)}</p>
-                        {proposed.map(|p| view! {
+                        {proposed.clone().map(|p| view! {
                             <p>{lang.pick("新账户：", "Proposed: ")}<strong>{line(&p.payee)}</strong>
                                 {format!(" · {} {}", lang.pick("提出人", "by"), p.by)}</p>
                         })}
                         <form method="post" action=routes::ADMIN_CONFIRM_PAYEE.to([&c.charity_id])>
+                            <input type="hidden" name="seen_account" value=proposed.and_then(|p| p.payee.account).unwrap_or_default()/>
                             <button type="submit" class="button">{lang.pick("确认新账户", "Confirm the new account")}<span class="visually-hidden">" "{c.charity.clone()}</span></button>
                         </form>
                     </li>

@@ -111,6 +111,7 @@ pub fn CharityFundsPage() -> impl IntoView {
                                 }}</p>
                                 {payee.viewer_may_confirm.then(|| view! {
                                     <form method="post" action=routes::CONFIRM_PAYEE.url()>
+                                        <input type="hidden" name="seen_account" value=p.payee.account.clone().unwrap_or_default()/>
                                         <button type="submit" class="button">{lang.pick("确认新账户", "Confirm the new account")}</button>
                                     </form>
                                 })}
@@ -334,6 +335,7 @@ pub fn CharityPledgesPage() -> impl IntoView {
                                                     <p class="notice" data-testid="receipt-proposed">{format!("{} {amount} · {} {by} · {}", lang.pick("到账", "Received"), lang.pick("记录人", "recorded by"), lang.pick("超过认捐金额，须另一位成员确认", "more than pledged: a second member confirms"))}</p>
                                                     <form method="post" action=routes::CONFIRM_RECEIPT.to([&v.id]) class="inline-form">
                                                         <input type="hidden" name="idempotency_key" value=crate::money::form_token()/>
+                                                        <input type="hidden" name="amount" value=amount.to_yuan_input()/>
                                                         <button type="submit" class="button">{lang.pick("确认入账", "Confirm the receipt")}<span class="visually-hidden">" "{v.receipt_code.clone()}</span></button>
                                                     </form>
                                                 })}

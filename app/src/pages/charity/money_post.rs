@@ -94,11 +94,18 @@ pub async fn propose_payee(
     Ok(Done::SeeOther(format!("{page}?done=payee_proposed#payee")))
 }
 
+/// The confirmation of a proposed account: the account number the page showed.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmPayeeForm {
+    #[serde(default)]
+    pub seen_account: String,
+}
+
 /// `POST /charity/payee/confirm`: a second admin confirms the proposed account.
 pub async fn confirm_payee(
     State(state): State<AppState>,
     viewer: Viewer,
-    posted: Posted<NoFields>,
+    posted: Posted<ConfirmPayeeForm>,
 ) -> Outcome {
     let page = routes::CHARITY_FUNDS.url();
     let who = member(&state, viewer, page).await?;
@@ -106,9 +113,15 @@ pub async fn confirm_payee(
         user_id: who.user_id,
         via_token: who.via_token.is_some(),
     };
-    money::payee::confirm(&state.db, by, who.charity_id, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    money::payee::confirm(
+        &state.db,
+        by,
+        who.charity_id,
+        &posted.form.seen_account,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!("{page}?done=payee#payee")))
 }
 
@@ -132,7 +145,7 @@ pub async fn admin_confirm_payee(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     viewer: Viewer,
-    posted: Posted<NoFields>,
+    posted: Posted<ConfirmPayeeForm>,
 ) -> Outcome {
     let page = routes::ADMIN_CHARITIES.url();
     let user = viewer.signed_in(page)?;
@@ -140,9 +153,15 @@ pub async fn admin_confirm_payee(
         return Err(posted.refuse(page, Rejection::from(MoneyError::AdminOnly).on_top()));
     }
     let by = money::payee::Confirmer::PlatformAdmin { user_id: user.id };
-    money::payee::confirm(&state.db, by, id, chrono::Utc::now())
-        .await
-        .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
+    money::payee::confirm(
+        &state.db,
+        by,
+        id,
+        &posted.form.seen_account,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!(
         "{page}?payee_confirmed=1#payee-changes"
     )))
@@ -285,6 +304,9 @@ pub async fn receive_pledge(
 
 #[derive(Debug, Deserialize)]
 pub struct ConfirmReceiptForm {
+    /// The amount the page showed as waiting (yuan).
+    #[serde(default)]
+    pub amount: String,
     #[serde(default)]
     pub idempotency_key: String,
 }
@@ -299,14 +321,16 @@ pub async fn confirm_receipt(
 ) -> Outcome {
     let page = routes::CHARITY_PLEDGES.url();
     let who = member(&state, viewer, page).await?;
+    let seen = money::positive_yuan(&posted.form.amount, problems::RECEIVED_AMOUNT)
+        .map_err(|p| posted.refuse(page, Rejection::field("amount", p).on_top()))?;
     let once = once_of(
         "pledge.confirm_receipt",
         &who,
         &posted.form.idempotency_key,
-        &id,
+        &(id, seen.0),
     )
     .map_err(|e| posted.refuse(page, e.on_top()))?;
-    money::pledges::confirm_receipt(&state.db, &who, id, once.as_ref(), chrono::Utc::now())
+    money::pledges::confirm_receipt(&state.db, &who, id, seen, once.as_ref(), chrono::Utc::now())
         .await
         .map_err(|e| posted.refuse(page, Rejection::from(e).on_top()))?;
     Ok(Done::SeeOther(format!("{page}?done=received")))
