@@ -89,6 +89,33 @@ async fn tell_admins<C: ConnectionTrait>(
     Ok(())
 }
 
+/// `update` with the proposal waiting cleared.
+fn clear_proposal(
+    update: sea_orm::UpdateMany<organization::Entity>,
+) -> sea_orm::UpdateMany<organization::Entity> {
+    update
+        .col_expr(
+            organization::Column::PayeeProposedName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            organization::Column::PayeeProposedBank,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            organization::Column::PayeeProposedAccount,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            organization::Column::PayeeProposedBy,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(
+            organization::Column::PayeeProposedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+}
+
 /// Holds the charity's row (PostgreSQL) and reads it.
 async fn held_charity<C: ConnectionTrait>(
     txn: &C,
@@ -255,32 +282,12 @@ pub async fn confirm(
             }
         }
     }
-    let moved = organization::Entity::update_many()
+    let moved = clear_proposal(organization::Entity::update_many())
         .col_expr(organization::Column::PayeeName, Expr::value(name.clone()))
         .col_expr(organization::Column::PayeeBank, Expr::value(bank.clone()))
         .col_expr(
             organization::Column::PayeeAccount,
             Expr::value(account.clone()),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedName,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedBank,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedAccount,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedBy,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(charity.id))
@@ -344,27 +351,7 @@ pub async fn withdraw(
     if charity.payee_proposed_by.is_none() {
         return Err(MoneyError::NothingToConfirm);
     }
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::PayeeProposedName,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedBank,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedAccount,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedBy,
-            Expr::value(Option::<i64>::None),
-        )
-        .col_expr(
-            organization::Column::PayeeProposedAt,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
+    clear_proposal(organization::Entity::update_many())
         .filter(organization::Column::Id.eq(charity.id))
         .exec(&txn)
         .await?;
