@@ -54,7 +54,7 @@ fn quantile(sorted: &[Duration], q: f64) -> f64 {
 }
 
 async fn fund_of(db: &DatabaseConnection, who: &CharityActor) -> i64 {
-    let today = Utc::now().date_naive();
+    let today = app::domain::calendar::today(Utc::now());
     money::funds::create(
         db,
         who,

@@ -20,6 +20,9 @@ pub enum AppError {
     /// Something failed on the server; the cause is in the server log.
     #[error("internal error")]
     Internal,
+    /// The needs library's search index is being built: no search can be answered yet.
+    #[error("the search index is being built")]
+    SearchIndexBuilding,
     /// The request or the transport failed before reaching our code.
     #[error("request failed: {0}")]
     Transport(ServerFnErrorErr),
@@ -45,6 +48,10 @@ impl AppError {
             AppError::Forbidden => lang.pick(
                 "您没有权限查看此页面。",
                 "You are not allowed to see this page.",
+            ),
+            AppError::SearchIndexBuilding => lang.pick(
+                "需求库正在建立索引，请稍后刷新",
+                "The needs library is being indexed; please refresh in a moment",
             ),
             AppError::Internal | AppError::Transport(_) => lang.pick(
                 "服务暂时出现问题，请稍后再试。",

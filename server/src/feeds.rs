@@ -3,6 +3,7 @@
 //! and see new needs as they are published. The public copy only.
 
 use crate::api::library::{query_pairs, read_params};
+use app::domain::calendar;
 use app::library::{LibraryPage, SortOrder};
 use app::state::AppState;
 use axum::extract::{RawQuery, State};
@@ -27,11 +28,10 @@ fn xml(text: &str) -> String {
     out
 }
 
+/// A China date as the RFC 3339 time its day starts there (`…T00:00:00+08:00`).
 fn timestamp(date: Option<chrono::NaiveDate>) -> String {
-    date.and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .unwrap_or_else(chrono::Utc::now)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    let at = date.map_or_else(chrono::Utc::now, calendar::start_of);
+    calendar::local(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The feed document of one search page.
@@ -112,6 +112,10 @@ pub async fn library_feed(State(state): State<AppState>, RawQuery(raw): RawQuery
                 HeaderValue::from_static("application/atom+xml; charset=utf-8"),
             );
             response
+        }
+        // Never an empty feed while the index is being built: readers would miss needs.
+        Err(app::library::search::LibraryError::NotReady(_)) => {
+            crate::api::ApiError::search_index_building().into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "library feed failed");

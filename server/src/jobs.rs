@@ -15,6 +15,10 @@ use std::time::Duration;
 /// How often the indexer looks at the search outbox (and for a rebuilt index).
 pub const INDEX_EVERY: Duration = Duration::from_millis(250);
 
+/// How long the indexer waits before building a created index again after a failure
+/// (doubling, up to five minutes).
+pub const INDEX_BUILD_RETRY: Duration = Duration::from_secs(5);
+
 /// How often the message outbox is looked at.
 pub const DELIVER_EVERY: Duration = Duration::from_secs(1);
 
@@ -186,19 +190,53 @@ pub fn spawn_ledger_audit(db: DatabaseConnection) {
 /// be created (no index, another schema version, unreadable), then applies the search
 /// outbox every [`INDEX_EVERY`], switching to a version rebuilt by `shanqiao reindex` when
 /// one appears. Each instance keeps its own index this way.
+///
+/// Readiness follows (`SearchService::readiness`, `/readyz`): a created index is not
+/// ready until it is filled and the outbox applied once; an index found on disk is ready
+/// at once. `hold` (tests only) keeps the build of a created index waiting for a permit.
 pub fn spawn_indexer(
     db: DatabaseConnection,
     search: Arc<SearchService>,
     opened: search::Opened,
     cache: Arc<PageCache>,
+    hold: Option<Arc<tokio::sync::Semaphore>>,
 ) {
     tokio::spawn(async move {
         if let search::Opened::Created { reason } = opened {
-            tracing::info!(%reason, "building the search index from the database");
-            match index::rebuild(&db, search.root(), |_, _| {}).await {
-                Ok(built) => tracing::info!(needs = built.len(), "search index built"),
-                Err(e) => {
-                    tracing::error!(error = %e, "building the search index failed; run `shanqiao reindex`")
+            if let Some(hold) = hold {
+                let _ = hold.acquire().await;
+            }
+            tracing::info!(%reason, "building the search index from the database; /readyz answers 503 until it is built");
+            let mut wait = INDEX_BUILD_RETRY;
+            loop {
+                let started = std::time::Instant::now();
+                match index::rebuild(&db, search.root(), |_, _| {}).await {
+                    Ok(built) => {
+                        tracing::info!(
+                            needs = built.len(),
+                            seconds = started.elapsed().as_secs_f64(),
+                            "search index built"
+                        );
+                        search.built(Some(built));
+                        cache.invalidate();
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::error!(
+                            error = %e,
+                            retry_in_seconds = wait.as_secs(),
+                            "building the search index failed; trying again (library searches answer 503 until it is built; `shanqiao reindex` builds one too)"
+                        );
+                        tokio::time::sleep(wait).await;
+                        wait = (wait * 2).min(Duration::from_secs(300));
+                        // A version rebuilt by `shanqiao reindex` meanwhile will do.
+                        if matches!(search.refresh(), Ok(true)) {
+                            tracing::info!("switched to the rebuilt search index");
+                            search.built(None);
+                            cache.invalidate();
+                            break;
+                        }
+                    }
                 }
             }
         }

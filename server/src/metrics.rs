@@ -1,6 +1,7 @@
 //! `GET /metrics` in the Prometheus text format: requests and their latency per route
 //! template (never per raw path: a need's code is not a label), the database pool, the
-//! search index's and the message outbox's lag, the page cache, the background jobs, and
+//! search index's readiness (`shanqiao_search_index_ready`) and the search and message
+//! outboxes' lag, the page cache, the background jobs, and
 //! the last ledger audit (`shanqiao_ledger_audit_ok`, `shanqiao_ledger_audit_last_run_seconds`).
 //!
 //! Counters and histograms are recorded as requests and jobs happen; the gauges are read
@@ -149,6 +150,12 @@ async fn observe(source: &MetricsSource) {
         Err(e) => tracing::warn!(error = %e, "metrics: the search outbox lag could not be read"),
     }
     metrics::gauge!("shanqiao_search_index_needs").set(source.search.library().len() as f64);
+    // 1 when library searches can be answered (`/readyz`), 0 while the index is built.
+    metrics::gauge!("shanqiao_search_index_ready").set(if source.search.is_ready() {
+        1.0
+    } else {
+        0.0
+    });
     match app::messages::delivery::pending(&source.db).await {
         Ok(n) => metrics::gauge!("shanqiao_message_outbox_pending").set(n as f64),
         Err(e) => tracing::warn!(error = %e, "metrics: the message outbox could not be read"),

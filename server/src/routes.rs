@@ -66,6 +66,7 @@ pub fn router(state: AppState, config: RouterConfig) -> Router {
         .fold(Router::new(), |r, (path, action)| r.route(path, action));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .merge(metrics_router(config.metrics.clone()))
         .merge(
             Router::new()
@@ -202,8 +203,10 @@ pub fn metrics_router<S: Clone + Send + Sync + 'static>(source: MetricsSource) -
         .with_state(source)
 }
 
-/// 200 when the database answers, 503 when it does not; with the search index's lag
-/// behind the outbox (rows not applied yet) and its size, and the last ledger audit's
+/// Liveness: 200 when the database answers, 503 when it does not; with the search index's
+/// readiness (`search_index building|catching_up|ready`: a process still building
+/// its index is alive, so the status stays 200; `/readyz` is the one that says 503), its
+/// lag behind the outbox (rows not applied yet) and its size, and the last ledger audit's
 /// result (`ledger_audit ok|failed|never`) and when it finished. Books that do not hold
 /// do not make the site unhealthy: the status stays 200, the body says it.
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -224,7 +227,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
             Err(_) => "ledger_audit unknown\n".to_owned(),
         };
         let body = format!(
-            "ok\nsearch_index_lag {lag}\nsearch_index_needs {}\nsearch_index_position {}\n{audit}",
+            "ok\nsearch_index {}\nsearch_index_lag {lag}\nsearch_index_needs {}\nsearch_index_position {}\n{audit}",
+            state.search.readiness().label(),
             library.len(),
             library.position()
         );
@@ -233,6 +237,38 @@ async fn healthz(State(state): State<AppState>) -> Response {
         tracing::warn!("health check: the database does not answer");
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
     }
+}
+
+/// Readiness, for load balancers and rolling restarts: 200 `ready` when this instance can
+/// answer every page with current content: the database answers and the search index
+/// can serve (see `SearchService::readiness`). Otherwise 503 with the reason
+/// (`search_index building`, `database unavailable`) and `Retry-After`. Never cached.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let readiness = state.search.readiness();
+    let reason = if !app::db::ping(&state.db).await {
+        "database unavailable".to_owned()
+    } else if readiness != app::library::index::Readiness::Ready {
+        format!("search_index {}", readiness.label())
+    } else {
+        return (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            "ready\n",
+        )
+            .into_response();
+    };
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::RETRY_AFTER,
+                HeaderValue::from(app::library::index::RETRY_AFTER_SECONDS),
+            ),
+        ],
+        format!("not ready: {reason}\n"),
+    )
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -51,6 +51,9 @@ pub struct WebConfig {
     pub smtp_url: Option<String>,
     /// Origins of the government portals that may frame the embedded views.
     pub embed_origins: Vec<String>,
+    /// Tests only: the build of a created search index waits for a permit of this
+    /// semaphore (so that a test sees the instance before its index is ready).
+    pub hold_index_build: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl WebConfig {
@@ -74,6 +77,7 @@ impl WebConfig {
             attachments_dir: test_dir("attachments"),
             smtp_url: None,
             embed_origins: vec!["https://portal.example.gov.cn".to_owned()],
+            hold_index_build: None,
         }
     }
 }
@@ -123,7 +127,8 @@ impl Application {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
         // The index answers at once; one that had to be created is filled in the
-        // background while the site serves (searches find less until it is).
+        // background while the site serves (library searches and /readyz answer 503
+        // until it is).
         let (search, opened) = SearchService::open(&config.search_dir).with_context(|| {
             format!(
                 "opening the search index in {}",
@@ -132,7 +137,13 @@ impl Application {
         })?;
         let search = Arc::new(search);
         let cache = Arc::new(PageCache::new(search.clone(), config.page_cache));
-        crate::jobs::spawn_indexer(db.clone(), search.clone(), opened, cache.clone());
+        crate::jobs::spawn_indexer(
+            db.clone(),
+            search.clone(),
+            opened,
+            cache.clone(),
+            config.hold_index_build.clone(),
+        );
         let files = FileSink::new(&config.outbox_dir, config.mail_from.clone());
         let sink: Sink = match &config.smtp_url {
             Some(url) => Sink::with_smtp(

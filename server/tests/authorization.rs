@@ -78,9 +78,12 @@ async fn fresh_need(app: &TestApp, story: &str, submit: bool) -> String {
         consent_scope: "同意匿名公开".into(),
         ..Default::default()
     };
-    let draft =
-        app::needs::draft::NeedDraft::parse(&input, |_| true, chrono::Utc::now().date_naive())
-            .expect("valid draft");
+    let draft = app::needs::draft::NeedDraft::parse(
+        &input,
+        |_| true,
+        app::domain::calendar::today(chrono::Utc::now()),
+    )
+    .expect("valid draft");
     app::needs::lifecycle::create(db, &staff, &draft, submit, chrono::Utc::now())
         .await
         .expect("need created")

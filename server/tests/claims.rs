@@ -675,7 +675,7 @@ async fn a_claim_is_fulfilled_with_evidence_verified_and_the_outcome_published()
         .get_with_cookie(&format!("/charity/claims/{id}"), &cookie)
         .await;
     assert!(page.contains("提交交付报告"));
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = app::domain::calendar::day_text(app::domain::calendar::today(chrono::Utc::now()));
     let bad = app
         .post_form(
             &format!("/charity/claims/{id}/fulfilment"),
@@ -805,7 +805,7 @@ async fn the_claim_api_reports_fulfilment_and_is_documented() {
     for f in ["delivered_on", "cost_fen", "evidence", "items[0].quantity"] {
         assert!(fields[f].is_string(), "{f}: {body}");
     }
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = app::domain::calendar::day_text(app::domain::calendar::today(chrono::Utc::now()));
     let (status, body) = call(&app, Method::POST, &path, Some(&token), Some(json!({"delivered_on": today, "cost_fen": 120000, "evidence": "物资已送达并由家属签收。", "items": [{"name": "轮椅", "unit": "台", "quantity": 1}]}))).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "fulfilled");

@@ -191,7 +191,9 @@ async fn run_case(w: &World, code: &str, steps: &[Step]) -> Result<(), TestCaseE
                     }
                     Some(id) => {
                         let input = ReportInput {
-                            delivered_on: now.format("%Y-%m-%d").to_string(),
+                            delivered_on: app::domain::calendar::day_text(
+                                app::domain::calendar::today(now),
+                            ),
                             cost: "100".into(),
                             items: Vec::new(),
                             substitutions: String::new(),

@@ -37,7 +37,7 @@ async fn actor(db: &DatabaseConnection, account: &str) -> CharityActor {
 /// A new open fund of `who`, any need fits, with a 1:1 matching offer up to ¥1,000.
 async fn matched_fund(db: &DatabaseConnection, who: &CharityActor) -> i64 {
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = app::domain::calendar::today(now);
     let input = NewFund {
         kind: FundKind::Special,
         name: "审计测试基金".into(),
@@ -142,7 +142,7 @@ async fn move_money(db: &DatabaseConnection) -> i64 {
         .await
         .expect("allocated");
     let report = ReportInput {
-        delivered_on: now.format("%Y-%m-%d").to_string(),
+        delivered_on: app::domain::calendar::day_text(app::domain::calendar::today(now)),
         cost: "400".into(),
         items: Vec::new(),
         substitutions: String::new(),

@@ -162,11 +162,18 @@ async fn a_need_goes_from_draft_through_review_to_the_public_site() {
     assert!(editor.contains("请补充已享受的救助情况"));
     assert!(editor.contains("data-testid=\"need-preview\""));
 
-    // Edited and resubmitted; then the reviewer publishes.
+    // Edited as the comment asks (the assistance received written out) and resubmitted;
+    // then the reviewer publishes.
+    let mut form = need_form(CLEAN_STORY, "save");
+    for field in form.iter_mut() {
+        if field.0 == "assistance_received" {
+            field.1 = "特困供养（每月基本生活费）";
+        }
+    }
     let edited = app
         .post_form(
             &format!("/office/needs/{code}/edit"),
-            &need_form(CLEAN_STORY, "save"),
+            &form,
             Some(&caseworker),
         )
         .await;

@@ -28,6 +28,10 @@ pub struct FormReply {
     errors: HashMap<String, Problem>,
     /// A problem with the form as a whole (e.g. wrong account or password).
     pub form_error: Option<Problem>,
+    /// Whether this reply answers a post (what was typed), rather than filling a fresh
+    /// page with stored values. Set once, where the reply is made: never inferred from
+    /// the values, which an earlier pass of the same render may have provided.
+    posted: bool,
 }
 
 impl FormReply {
@@ -40,6 +44,7 @@ impl FormReply {
             .collect();
         FormReply {
             values,
+            posted: true,
             ..Default::default()
         }
     }
@@ -73,9 +78,9 @@ impl FormReply {
         self.errors.get(field).copied()
     }
 
-    /// Whether this reply carries typed values (the page answers a post).
-    pub fn has_values(&self) -> bool {
-        !self.values.is_empty()
+    /// Whether the page answers its own post (a refused form shows what was typed).
+    pub fn is_posted(&self) -> bool {
+        self.posted
     }
 
     /// A reply that fills a form with stored values, e.g. an editor opened on a draft.
@@ -83,6 +88,16 @@ impl FormReply {
         FormReply {
             values,
             ..Default::default()
+        }
+    }
+
+    /// What a form shows: what was typed when this reply answers a post, else `stored`
+    /// (keeping any errors). The same answer however often it is asked within a render.
+    pub fn or_stored(self, stored: impl FnOnce() -> HashMap<String, String>) -> Self {
+        if self.posted {
+            self
+        } else {
+            self.with_values(stored())
         }
     }
 
@@ -118,5 +133,20 @@ mod tests {
         assert_eq!(reply.value("email"), "a@b.cn");
         assert_eq!(reply.value("password"), "");
         assert_eq!(reply.value("new_password"), "");
+    }
+
+    #[test]
+    fn stored_values_never_pass_for_a_post() {
+        let stored = || HashMap::from([("type_medical".to_owned(), "on".to_owned())]);
+        // A fresh page, filled twice (as a Suspense that runs its body again would).
+        let once = FormReply::default().or_stored(stored);
+        let twice = once.clone().or_stored(stored);
+        assert!(!twice.is_posted());
+        assert_eq!(twice.value("type_medical"), "on");
+        // A refused post keeps what was typed, even where a box was left unchecked.
+        let typed = HashMap::from([("region_1".to_owned(), "220122".to_owned())]);
+        let posted = FormReply::keeping(&typed).or_stored(stored);
+        assert!(posted.is_posted());
+        assert_eq!(posted.value("type_medical"), "");
     }
 }

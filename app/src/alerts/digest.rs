@@ -192,16 +192,9 @@ async fn send_one(
 
 /// When the next daily digest is due after `now`: 08:00 China Standard Time.
 pub fn next_digest_time(now: DateTime<Utc>) -> DateTime<Utc> {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    let local = now.with_timezone(&china);
-    let today = local
-        .date_naive()
-        .and_hms_opt(8, 0, 0)
-        .expect("08:00 exists")
-        .and_local_timezone(china)
-        .single()
-        .expect("a fixed offset has no gaps")
-        .with_timezone(&Utc);
+    use crate::domain::calendar;
+    let eight = chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("08:00 exists");
+    let today = calendar::at(calendar::today(now), eight);
     if today > now {
         today
     } else {

@@ -303,13 +303,9 @@ async fn plan<C: ConnectionTrait>(
                     if c.status != crate::domain::support::ClaimStatus::Active.code() {
                         return Ok(());
                     }
-                    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
                     (
                         NoticeKind::ClaimDue,
-                        c.due_at
-                            .with_timezone(&china)
-                            .format("%Y-%m-%d")
-                            .to_string(),
+                        crate::domain::calendar::date_text(c.due_at),
                     )
                 }
             };

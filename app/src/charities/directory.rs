@@ -170,9 +170,7 @@ pub async fn suspended_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>, Direc
 }
 
 fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d")
-        .to_string()
+    crate::domain::calendar::date_text(t)
 }
 
 /// How many verified needs its profile lists.

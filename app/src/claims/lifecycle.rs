@@ -12,6 +12,7 @@ use super::{
 };
 use crate::alerts::EventKind;
 use crate::audit::{self, Actor, Change};
+use crate::domain::calendar;
 use crate::domain::need::{NeedStatus, Urgency};
 use crate::domain::support::{ClaimMode, ClaimStatus};
 use crate::entities::{claim, need, need_private, organization, supply_profile};
@@ -355,7 +356,10 @@ pub async fn claim(
     }
     let urgency = Urgency::parse(&row.urgency).map_err(corrupt)?;
     let due_at = now + Duration::days(policy.days(urgency));
-    if request.plan_by.is_some_and(|d| d > due_at.date_naive()) {
+    if request
+        .plan_by
+        .is_some_and(|d| d > calendar::date_of(due_at))
+    {
         return Err(ClaimError::Invalid(vec![(
             "plan_by".into(),
             problems::PLAN_BY_AFTER_DUE,
@@ -585,7 +589,7 @@ pub async fn lapse_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<us
                 c.id,
                 from,
                 to,
-                Some(format!("due {}", c.due_at.format("%Y-%m-%d %H:%M UTC"))),
+                Some(format!("due {}", calendar::minute_text(c.due_at))),
                 now,
             )
             .await?;
@@ -612,8 +616,9 @@ pub async fn report_fulfilment(
     let (c, _) = own_claim(&txn, who, claim_id).await?;
     crate::money::ledger::hold(&txn, "needs", c.need_id).await?;
     let (c, n) = own_claim(&txn, who, claim_id).await?;
-    let report = FulfilmentReport::parse(input, c.created_at.date_naive(), now.date_naive())
-        .map_err(ClaimError::Invalid)?;
+    let report =
+        FulfilmentReport::parse(input, calendar::date_of(c.created_at), calendar::today(now))
+            .map_err(ClaimError::Invalid)?;
     let from = through(&c, &n)?;
     let to = rules::next(
         from,

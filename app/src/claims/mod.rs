@@ -122,6 +122,53 @@ pub struct ProfileInput {
     pub claim_capacity: String,
 }
 
+impl ProfileInput {
+    /// The form's fields as posted: a box per assistance type (`type_medical=on`) and
+    /// household category (`category_dibao=on`), `region_1`…`region_3`, and the rest by
+    /// name. A box left unchecked is simply absent.
+    pub fn from_fields(fields: &std::collections::HashMap<String, String>) -> Self {
+        let on = |key: String| fields.get(&key).is_some_and(|v| v == "on");
+        let text = |key: &str| fields.get(key).cloned().unwrap_or_default();
+        ProfileInput {
+            assistance_types: AssistanceType::ALL
+                .iter()
+                .filter(|t| on(format!("type_{}", t.code())))
+                .map(|t| t.code().to_owned())
+                .collect(),
+            household_categories: HouseholdCategory::ALL
+                .iter()
+                .filter(|c| on(format!("category_{}", c.code())))
+                .map(|c| c.code().to_owned())
+                .collect(),
+            regions: (1..=PROFILE_REGIONS)
+                .map(|i| text(&format!("region_{i}")))
+                .collect(),
+            typical_budget: text("typical_budget"),
+            gives: text("gives"),
+            claim_capacity: text("claim_capacity"),
+        }
+    }
+
+    /// The fields that show this input in the form: the inverse of [`Self::from_fields`].
+    pub fn to_fields(&self) -> std::collections::HashMap<String, String> {
+        let mut fields = std::collections::HashMap::from([
+            ("typical_budget".to_owned(), self.typical_budget.clone()),
+            ("gives".to_owned(), self.gives.clone()),
+            ("claim_capacity".to_owned(), self.claim_capacity.clone()),
+        ]);
+        for t in &self.assistance_types {
+            fields.insert(format!("type_{t}"), "on".to_owned());
+        }
+        for c in &self.household_categories {
+            fields.insert(format!("category_{c}"), "on".to_owned());
+        }
+        for (i, r) in self.regions.iter().enumerate() {
+            fields.insert(format!("region_{}", i + 1), r.clone());
+        }
+        fields
+    }
+}
+
 fn chars(text: &str) -> usize {
     text.chars().count()
 }
@@ -211,6 +258,40 @@ impl SupplyProfile {
             gives,
             claim_capacity,
         })
+    }
+
+    /// Whether `other` says the same (the order of boxes and regions aside): saving it
+    /// over this one would change nothing.
+    pub fn same_as(&self, other: &SupplyProfile) -> bool {
+        fn set<T: Ord + Clone>(v: &[T]) -> Vec<T> {
+            let mut v = v.to_vec();
+            v.sort();
+            v.dedup();
+            v
+        }
+        let codes = |p: &SupplyProfile| {
+            (
+                set(&p
+                    .assistance_types
+                    .iter()
+                    .map(|t| t.code())
+                    .collect::<Vec<_>>()),
+                set(&p
+                    .household_categories
+                    .iter()
+                    .map(|c| c.code())
+                    .collect::<Vec<_>>()),
+                set(&p
+                    .regions
+                    .iter()
+                    .map(|r| r.as_str().to_owned())
+                    .collect::<Vec<_>>()),
+            )
+        };
+        codes(self) == codes(other)
+            && self.typical_budget == other.typical_budget
+            && self.gives == other.gives
+            && self.claim_capacity == other.claim_capacity
     }
 
     /// The profile as its form shows it.
@@ -588,7 +669,13 @@ mod tests {
         assert_eq!(p.assistance_types, [AssistanceType::Medical]);
         assert_eq!(p.gives, ["轮椅", "康复训练", "助听器"]);
         assert_eq!(p.claim_capacity, 3);
-        assert_eq!(SupplyProfile::parse(&p.to_input(), |_| true), Ok(p));
+        assert_eq!(SupplyProfile::parse(&p.to_input(), |_| true), Ok(p.clone()));
+        // The form's fields read back as the same input.
+        let fields = p.to_input().to_fields();
+        assert_eq!(
+            SupplyProfile::parse(&ProfileInput::from_fields(&fields), |_| true),
+            Ok(p.clone())
+        );
         let unknown_region = ProfileInput {
             regions: vec!["999999".into()],
             ..input

@@ -83,6 +83,10 @@ pub async fn save(
 ) -> Result<(), DbErr> {
     let txn = crate::db::begin_write(db).await?;
     let before = load(&txn, who.charity_id).await?;
+    if before.as_ref().is_some_and(|b| b.same_as(profile)) {
+        // Saved unchanged: nothing to write, nothing to audit.
+        return Ok(());
+    }
     criterion::Entity::delete_many()
         .filter(criterion::Column::CharityId.eq(who.charity_id))
         .exec(&txn)

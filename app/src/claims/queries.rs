@@ -9,7 +9,7 @@ use super::{
 };
 use crate::domain::need::{AssistanceType, CloseReason, HouseholdCategory, NeedStatus, Urgency};
 use crate::domain::support::{ClaimMode, ClaimStatus};
-use crate::domain::{Fen, RegionCode};
+use crate::domain::{calendar, Fen, RegionCode};
 use crate::entities::{claim, claim_attachment, need, need_item, organization};
 use crate::needs::lifecycle::{acting_office, ANY_STAFF};
 use crate::needs::staff::Staff;
@@ -201,10 +201,10 @@ async fn view<C: ConnectionTrait>(
         status,
         plan: c.plan,
         plan_by: c.plan_by,
-        claimed_on: c.created_at.date_naive(),
-        due_on: c.due_at.date_naive(),
+        claimed_on: calendar::date_of(c.created_at),
+        due_on: calendar::date_of(c.due_at),
         release_reason: c.release_reason,
-        ended_on: c.released_at.or(c.lapsed_at).map(|t| t.date_naive()),
+        ended_on: c.released_at.or(c.lapsed_at).map(calendar::date_of),
         delivered_on: c.delivered_on,
         cost: c.fulfilment_cost_fen.map(Fen),
         delivered_items,
@@ -334,12 +334,12 @@ pub async fn public_claim<C: ConnectionTrait>(
         charity: charity_name(db, c.charity_id).await?,
         mode: ClaimMode::parse(&c.mode).map_err(corrupt)?,
         status: ClaimStatus::parse(&c.status).map_err(corrupt)?,
-        due_on: c.due_at.date_naive(),
+        due_on: calendar::date_of(c.due_at),
     };
     let outcome = match n.close_reason.as_deref() {
         Some(reason) => Some(PublicOutcome {
             close_reason: CloseReason::parse(reason).map_err(corrupt)?,
-            closed_on: n.closed_at.map(|t| t.date_naive()),
+            closed_on: n.closed_at.map(calendar::date_of),
             delivered_on: c.delivered_on,
             thank_you: c.thank_you_note,
             rating: c.rating,

@@ -102,8 +102,9 @@ pub async fn claim_offer(code: String) -> Result<ClaimTerms, AppError> {
             .is_some_and(|o| o.suspended_at.is_some());
     let internal = |e| AppError::internal("loading a charity's claims failed", e);
     Ok(ClaimTerms {
-        due_on: (chrono::Utc::now() + chrono::Duration::days(state.leases.days(urgency)))
-            .date_naive(),
+        due_on: crate::domain::calendar::date_of(
+            chrono::Utc::now() + chrono::Duration::days(state.leases.days(urgency)),
+        ),
         need: need.summary,
         can_fundraise: who.public_fundraising,
         verified: who.verified,

@@ -6,6 +6,7 @@ use super::world::{self, OFFICES};
 use super::DEMO_PASSWORD;
 use crate::accounts::password;
 use crate::audit::{self, Actor, Change};
+use crate::domain::calendar;
 use crate::domain::need::{AssistanceType, NeedStatus, Urgency};
 use crate::domain::uscc::Uscc;
 use crate::entities::*;
@@ -437,9 +438,9 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
         let submitted = created + Duration::hours(6);
         let published = created + Duration::hours(30 + (n % 48) as i64);
         let deadline = if status == NeedStatus::Expired {
-            (self.now - Duration::days(rng.between(2, 20))).date_naive()
+            calendar::date_of(self.now - Duration::days(rng.between(2, 20)))
         } else {
-            (self.now + Duration::days(rng.between(20, 150))).date_naive()
+            calendar::date_of(self.now + Duration::days(rng.between(20, 150)))
         };
         let closed = self.now - Duration::days(rng.between(1, 3));
         let members: Vec<String> = (0..rng.between(1, 3))
@@ -470,12 +471,15 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 .collect(),
             case_reference: format!("{}-{:05}", &county[..6], 10_000 + n),
             household_names: members.join("、"),
-            consent_recorded_on: created.date_naive().format("%Y-%m-%d").to_string(),
+            consent_recorded_on: calendar::date_text(created),
             consent_scope: "同意以匿名方式在善桥平台公开需求，用于慈善组织认领与社会认捐".into(),
         };
-        let draft =
-            NeedDraft::parse(&input, |c| self.regions.is_county(c), created.date_naive())
-                .map_err(|found| SeedError::Inconsistent(format!("demo need {n}: {found:?}")))?;
+        let draft = NeedDraft::parse(
+            &input,
+            |c| self.regions.is_county(c),
+            calendar::date_of(created),
+        )
+        .map_err(|found| SeedError::Inconsistent(format!("demo need {n}: {found:?}")))?;
         let db = self.db;
         let code = lifecycle::create_in(db, writer, &draft, false, created).await?;
         match status {
@@ -568,8 +572,8 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                 target_amount_fen: Set(Some(template.target_amount_yuan * 100)),
                 leftover_policy: Set(template.leftover_policy.clone()),
                 status: Set("open".into()),
-                starts_on: Set(Some((self.now - Duration::days(90)).date_naive())),
-                ends_on: Set(Some((self.now + Duration::days(270)).date_naive())),
+                starts_on: Set(Some(calendar::date_of(self.now - Duration::days(90)))),
+                ends_on: Set(Some(calendar::date_of(self.now + Duration::days(270)))),
                 match_ratio_percent: Set(matching.then_some(100)),
                 match_cap_fen: Set(matching.then_some(5_000_000)),
                 match_starts_at: Set(matching.then_some(self.now - Duration::days(10))),
@@ -739,7 +743,7 @@ impl<C: ConnectionTrait> Seeder<'_, C> {
                     due_at: Set(due),
                     created_at: Set(created),
                     fulfilled_at: Set(done.then(|| self.now - Duration::days(4))),
-                    delivered_on: Set(done.then(|| (self.now - Duration::days(5)).date_naive())),
+                    delivered_on: Set(done.then(|| calendar::date_of(self.now - Duration::days(5)))),
                     fulfilment_report: Set(
                         done.then(|| self.rng.pick(&self.corpus.fulfilment_reports).clone())
                     ),

@@ -4,6 +4,7 @@
 #[macro_use]
 mod code_enum;
 pub mod alert;
+pub mod calendar;
 pub mod money;
 pub mod need;
 pub mod organization;

@@ -38,21 +38,68 @@ pub enum IndexError {
     Task(String),
 }
 
+/// How long a client is asked to wait (`Retry-After`, seconds) while no index can serve.
+pub const RETRY_AFTER_SECONDS: u64 = 5;
+
+/// Whether the index in use can answer searches with current results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Readiness {
+    /// A created index is being filled from the database (or the build failed and is
+    /// tried again): it would miss needs.
+    Building,
+    /// The index holds every need as of its build; the outbox has not been applied to it
+    /// yet.
+    CatchingUp,
+    /// The index holds every need, stale by at most the outbox not applied yet.
+    Ready,
+}
+
+impl Readiness {
+    /// The word `/healthz` and `/readyz` use.
+    pub fn label(self) -> &'static str {
+        match self {
+            Readiness::Building => "building",
+            Readiness::CatchingUp => "catching_up",
+            Readiness::Ready => "ready",
+        }
+    }
+}
+
 /// The index this process searches and updates. A rebuild by `shanqiao reindex` puts a
 /// new version in use; `refresh` switches to it.
+///
+/// It also says whether searches may be answered ([`SearchService::readiness`]): an index
+/// found on disk serves at once (stale by at most the outbox); a created one is not ready
+/// until the indexer has filled it from the database ([`SearchService::built`]) and
+/// applied the outbox once ([`drain`]). A version put in use by `shanqiao reindex` keeps
+/// the service ready: the old version serves until the switch.
 pub struct SearchService {
     root: PathBuf,
     library: RwLock<Arc<Library>>,
+    readiness: tokio::sync::watch::Sender<Readiness>,
 }
 
 impl SearchService {
     /// Opens the index under `root` (`<data dir>/search`); says whether it must be filled.
+    /// An empty index at outbox position 0 (a build that never finished: the process
+    /// stopped while filling it) must be filled too.
     pub fn open(root: &Path) -> Result<(SearchService, Opened), IndexError> {
         let (library, opened) = Library::open(root)?;
+        let opened = match opened {
+            Opened::Existing { position: 0 } if library.is_empty() => Opened::Created {
+                reason: "empty at outbox position 0 (its build did not finish)".to_owned(),
+            },
+            opened => opened,
+        };
+        let readiness = match opened {
+            Opened::Existing { .. } => Readiness::Ready,
+            Opened::Created { .. } => Readiness::Building,
+        };
         Ok((
             SearchService {
                 root: root.to_owned(),
                 library: RwLock::new(Arc::new(library)),
+                readiness: tokio::sync::watch::Sender::new(readiness),
             },
             opened,
         ))
@@ -70,6 +117,56 @@ impl SearchService {
         &self.root
     }
 
+    /// Whether searches may be answered now, and if not, why.
+    pub fn readiness(&self) -> Readiness {
+        *self.readiness.borrow()
+    }
+
+    /// Whether the index in use can answer searches with current results.
+    pub fn is_ready(&self) -> bool {
+        self.readiness() == Readiness::Ready
+    }
+
+    fn set_readiness(&self, change: impl FnOnce(Readiness) -> Readiness) {
+        self.readiness.send_if_modified(|r| {
+            let next = change(*r);
+            let changed = next != *r;
+            *r = next;
+            changed
+        });
+    }
+
+    /// Waits while a created index is being filled (applying the outbox to the empty
+    /// index meanwhile would be wasted work, and would not make it whole).
+    pub async fn wait_until_built(&self) {
+        let mut watch = self.readiness.subscribe();
+        let _ = watch.wait_for(|r| *r != Readiness::Building).await;
+    }
+
+    /// The indexer's build of a created index is done: `built` is the new version
+    /// (already put in use on disk by [`rebuild`]), which this process now searches;
+    /// `None` when the version in use is whole already (one rebuilt by `shanqiao
+    /// reindex`, switched to by [`SearchService::refresh`]).
+    pub fn built(&self, built: Option<Library>) {
+        if let Some(built) = built {
+            let mut guard = match self.library.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            // `refresh` may have switched to it already.
+            if guard.version() != built.version() {
+                if let Err(e) = guard.release_writer() {
+                    tracing::warn!(error = %e, "releasing the writer of the empty search index failed");
+                }
+                *guard = Arc::new(built);
+            }
+        }
+        self.set_readiness(|r| match r {
+            Readiness::Building => Readiness::CatchingUp,
+            r => r,
+        });
+    }
+
     /// Switches to the version put in use by another process, if there is one.
     pub fn refresh(&self) -> Result<bool, IndexError> {
         let current = self.library();
@@ -78,11 +175,19 @@ impl SearchService {
         }
         current.release_writer()?;
         let (library, _) = Library::open(&self.root)?;
-        let mut guard = match self.library.write() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        *guard = Arc::new(library);
+        {
+            let mut guard = match self.library.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            if guard.version() == library.version() {
+                // Switched meanwhile (by the indexer or another refresh).
+                return Ok(false);
+            }
+            *guard = Arc::new(library);
+        }
+        // Readiness stays: a version rebuilt by `shanqiao reindex` holds every need (and
+        // while this process builds its own, its build decides).
         Ok(true)
     }
 }
@@ -237,16 +342,23 @@ pub async fn next_rows<C: ConnectionTrait>(
 }
 
 /// Applies the outbox to the index until nothing is left to apply now; returns how many
-/// rows were applied.
+/// rows were applied. Waits first while a created index is being filled; a whole index
+/// that has caught up is ready (see [`SearchService::readiness`]).
 pub async fn drain<C: ConnectionTrait>(
     db: &C,
     service: &SearchService,
 ) -> Result<usize, IndexError> {
+    service.wait_until_built().await;
     let mut applied = 0;
     loop {
         let library = service.library();
         let rows = next_rows(db, library.position(), chrono::Utc::now()).await?;
         let Some(last) = rows.last().map(|r| r.id as u64) else {
+            // Caught up: a whole index is ready now.
+            service.set_readiness(|r| match r {
+                Readiness::CatchingUp => Readiness::Ready,
+                r => r,
+            });
             return Ok(applied);
         };
         let ids: Vec<i64> = rows

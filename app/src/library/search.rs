@@ -18,6 +18,10 @@ use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
+    /// No index can serve yet (a created one is being filled): the answer would miss
+    /// needs, so there is none (see `SearchService::readiness`).
+    #[error("the search index is being built ({})", .0.label())]
+    NotReady(super::index::Readiness),
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -74,13 +78,17 @@ pub fn request(params: &Params, limit: usize) -> SearchRequest {
     }
 }
 
-/// Runs the search of `params` and loads its page of needs.
+/// Runs the search of `params` and loads its page of needs; [`LibraryError::NotReady`]
+/// while no index can serve (never a page of 0 results that would be wrong).
 pub async fn search<C: ConnectionTrait>(
     db: &C,
     regions: &RegionDirectory,
     service: &SearchService,
     params: &Params,
 ) -> Result<LibraryPage, LibraryError> {
+    if !service.is_ready() {
+        return Err(LibraryError::NotReady(service.readiness()));
+    }
     let request = request(params, PAGE_SIZE);
     let library = service.library();
     let needles = request.query.needles();

@@ -11,5 +11,8 @@ pub async fn library_search(params: Params) -> Result<LibraryPage, AppError> {
     let state = AppState::current()?;
     super::search::search(&state.db, &state.regions, &state.search, &params)
         .await
-        .map_err(|e| AppError::internal("searching the library failed", e))
+        .map_err(|e| match e {
+            super::search::LibraryError::NotReady(_) => AppError::SearchIndexBuilding,
+            e => AppError::internal("searching the library failed", e),
+        })
 }

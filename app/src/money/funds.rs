@@ -225,7 +225,7 @@ pub async fn list<C: ConnectionTrait>(
 
 /// The quarter (e.g. `2026Q4`) of a date.
 pub fn quarter_of(at: DateTime<Utc>) -> String {
-    let d = (at + chrono::Duration::hours(8)).date_naive();
+    let d = crate::domain::calendar::date_of(at);
     format!("{}Q{}", d.year(), (d.month() - 1) / 3 + 1)
 }
 
@@ -239,7 +239,7 @@ fn disclosure_due(f: &fund::Model, posted: &[Disclosure], now: DateTime<Utc>) ->
         return None;
     }
     let last_quarter = quarter_of(now - chrono::Duration::days(92));
-    let started = quarter_of(s.and_hms_opt(0, 0, 0)?.and_utc());
+    let started = quarter_of(crate::domain::calendar::start_of(s));
     if last_quarter < started || posted.iter().any(|d| d.period == last_quarter) {
         return None;
     }
@@ -382,7 +382,7 @@ pub fn ledger_csv(lines: &[LedgerLine]) -> String {
     for l in lines {
         let _ = w.write_record([
             l.id.to_string(),
-            l.at.to_rfc3339(),
+            crate::domain::calendar::local(l.at).to_rfc3339(),
             l.kind.code().to_owned(),
             if l.inflow { "in" } else { "out" }.to_owned(),
             l.amount.0.to_string(),
@@ -615,7 +615,7 @@ pub async fn money_flows<C: ConnectionTrait>(db: &C) -> Result<Vec<MoneyFlow>, M
         };
         out.push(MoneyFlow {
             transaction: t.id,
-            at: t.created_at.to_rfc3339(),
+            at: crate::domain::calendar::local(t.created_at).to_rfc3339(),
             kind: LedgerKind::parse(&t.kind).map_err(corrupt)?.code(),
             amount_fen: amounts.get(&t.id).copied().unwrap_or(0),
             charity: charities.get(&t.charity_id).cloned().unwrap_or_default(),

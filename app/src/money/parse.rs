@@ -7,7 +7,7 @@ use crate::domain::money::AmountError;
 use crate::domain::need::{AssistanceType, HouseholdCategory};
 use crate::domain::support::{FundKind, LeftoverPolicy};
 use crate::domain::{Fen, RegionCode};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The longest donor display name.
@@ -295,11 +295,8 @@ impl FundForm {
             return Err(p::MATCH);
         }
         let cap = positive_yuan(&self.match_cap, p::MATCH)?;
-        let at = |s: &str| -> Option<DateTime<Utc>> {
-            date(s)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc())
-        };
+        // A typed date starts at 00:00 China time.
+        let at = |s: &str| date(s).map(crate::domain::calendar::start_of);
         match (at(&self.match_starts), at(&self.match_ends)) {
             (Some(starts_at), Some(ends_at)) if starts_at < ends_at => Ok(Some(MatchOffer {
                 ratio_percent: ratio,

@@ -239,7 +239,7 @@ fn reminder_text(
         base_url.trim_end_matches('/'),
         crate::routes::PLEDGE.to([&code])
     );
-    let day = (lapses_at + Duration::hours(8)).format("%Y-%m-%d");
+    let day = crate::domain::calendar::date_text(lapses_at);
     crate::messages::texts::Text {
         subject: format!("认捐待到账提醒 {code} / Your pledge is waiting {code}"),
         body: format!(

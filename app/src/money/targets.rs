@@ -110,7 +110,7 @@ pub fn accepts_pledges(
     charity: &organization::Model,
     now: DateTime<Utc>,
 ) -> bool {
-    let today = (now + chrono::Duration::hours(8)).date_naive();
+    let today = crate::domain::calendar::today(now);
     row.status == FundStatus::Open.code()
         && charity.is_verified()
         && row.starts_on.is_none_or(|d| d <= today)

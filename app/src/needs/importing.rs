@@ -29,7 +29,7 @@ pub async fn import(
         Ok(rows) => rows,
         Err(problem) => return Ok(ImportReport::refused(problem)),
     };
-    let today = now.date_naive();
+    let today = crate::domain::calendar::today(now);
     let mut reports = Vec::with_capacity(rows.len());
     let mut drafts = Vec::with_capacity(rows.len());
     for row in rows {

@@ -93,7 +93,7 @@ pub async fn list_for_staff<C: ConnectionTrait>(
             status: status_of(&row)?,
             place: regions.display(&row.region_code),
             author,
-            updated_on: row.updated_at.date_naive(),
+            updated_on: crate::domain::calendar::date_of(row.updated_at),
             review_comment: row.review_comment.filter(|_| row.status == "draft"),
             public_code: row.public_code,
             title: row.title,
@@ -165,7 +165,9 @@ pub async fn workspace<C: ConnectionTrait>(
             code,
             regions.display(&row.region_code),
             None,
-            row.published_at.map(|t| t.date_naive()).unwrap_or(today),
+            row.published_at
+                .map(crate::domain::calendar::date_of)
+                .unwrap_or(today),
         ));
     }
     let mut names = UserNames::default();
@@ -227,10 +229,7 @@ async fn history<C: ConnectionTrait>(db: &C, code: &str) -> Result<Vec<NeedEvent
             None => String::new(),
         };
         events.push(NeedEvent {
-            // China Standard Time is UTC+8 all year.
-            at: (e.occurred_at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            at: crate::domain::calendar::minute_text(e.occurred_at),
             action: e.action,
             actor,
             via_api: e.actor_kind == "api_token",

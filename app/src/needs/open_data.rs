@@ -93,9 +93,7 @@ pub async fn published<C: ConnectionTrait>(
             age_band: AgeBand::parse(&n.age_band)?.code(),
             household_size: HouseholdSize::parse(&n.household_size)?.code(),
             urgency: Urgency::parse(&n.urgency)?.code(),
-            published_on: day(n
-                .published_at
-                .map(|t| (t + chrono::Duration::hours(8)).date_naive())),
+            published_on: day(n.published_at.map(crate::domain::calendar::date_of)),
             deadline: day(n.deadline),
             amount_range: amount_range(goal),
             items: count,

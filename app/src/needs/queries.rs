@@ -237,7 +237,7 @@ fn summary(
         urgency: Urgency::parse(&row.urgency)?,
         goal,
         deadline: row.deadline,
-        published_on: row.published_at.map(|t| t.date_naive()),
+        published_on: row.published_at.map(crate::domain::calendar::date_of),
         public_code: row.public_code,
         title: row.title,
     })

@@ -84,7 +84,7 @@ pub async fn need_workspace(public_code: String) -> Result<super::NeedWorkspace,
         &state.regions,
         &staff,
         &public_code,
-        chrono::Utc::now().date_naive(),
+        crate::domain::calendar::today(chrono::Utc::now()),
     )
     .await
     .map_err(staff_error)

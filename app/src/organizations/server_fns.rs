@@ -103,9 +103,9 @@ pub async fn my_tokens(
             id: t.id,
             name: t.name,
             user: t.user,
-            created_on: t.created_at.date_naive(),
-            last_used_on: t.last_used_at.map(|d| d.date_naive()),
-            expires_on: t.expires_at.map(|d| d.date_naive()),
+            created_on: crate::domain::calendar::date_of(t.created_at),
+            last_used_on: t.last_used_at.map(crate::domain::calendar::date_of),
+            expires_on: t.expires_at.map(crate::domain::calendar::date_of),
             revoked: t.revoked,
         })
         .collect())

@@ -38,8 +38,7 @@ pub async fn alert_regions(
 }
 
 fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    let china = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    t.with_timezone(&china).format("%Y-%m-%d %H:%M").to_string()
+    crate::domain::calendar::minute_text(t)
 }
 
 /// A `<select>` of codes with a "(any)" first option, reading the typed value.
@@ -114,7 +113,7 @@ pub fn AlertsPage() -> impl IntoView {
     let reply = use_form_reply();
     // A refused post shows what was typed; the library's link fills in its search.
     let typed = |name: &str| {
-        if reply.has_values() {
+        if reply.is_posted() {
             reply.value(name)
         } else {
             query.read_untracked().get(name).unwrap_or_default()
@@ -124,8 +123,8 @@ pub fn AlertsPage() -> impl IntoView {
         (typed("q"), typed("region"), typed("kind"), typed("label"));
     let (t, category, coverage) = (typed("type"), typed("category"), typed("coverage"));
     let (frequency, email) = (typed("frequency"), typed("email"));
-    let in_app = !reply.has_values() || !reply.value("in_app").is_empty();
-    let by_email = reply.has_values() && !reply.value("by_email").is_empty();
+    let in_app = !reply.is_posted() || !reply.value("in_app").is_empty();
+    let by_email = reply.is_posted() && !reply.value("by_email").is_empty();
     let regions = Resource::new(move || region.clone(), alert_regions);
     let region_chosen = typed("region");
     let done = query.read_untracked().get("done");

@@ -28,9 +28,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 pub(crate) fn day(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d")
-        .to_string()
+    crate::domain::calendar::date_text(t)
 }
 
 /// Progress towards a target, as text and a `<progress>` bar.
@@ -201,7 +199,7 @@ pub fn PledgeForm(
         .filter(|t| !t.is_empty())
         .unwrap_or_else(crate::money::form_token);
     let chosen = reply.value("preset");
-    let chosen = if chosen.is_empty() && !reply.has_values() {
+    let chosen = if chosen.is_empty() && !reply.is_posted() {
         "200".to_owned()
     } else {
         chosen

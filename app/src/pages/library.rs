@@ -6,7 +6,9 @@
 use crate::components::lang::use_lang;
 use crate::components::live_library::{LiveLibrary, BODY_ID};
 use crate::components::need_card::NeedCard;
+use crate::components::session::set_status;
 use crate::domain::need::{AssistanceType, Coverage, HouseholdCategory, NeedStatus, Urgency};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::library::params::{amount_label, LIBRARY_STATUSES};
 use crate::library::{library_search, FacetValue, LibraryPage, Params, SortOrder};
@@ -39,6 +41,15 @@ pub fn LibraryPage() -> impl IntoView {
                         {move || Suspend::new(async move {
                             match found.await {
                                 Ok(page) => view! { <Library page lang/> }.into_any(),
+                                Err(e @ AppError::SearchIndexBuilding) => {
+                                    // Never "0 results": the index cannot answer yet.
+                                    // A 503, so that the page cache does not keep it.
+                                    set_status(503);
+                                    retry_after();
+                                    view! {
+                                        <p class="notice" role="status" data-testid="library-indexing">{e.message(lang)}</p>
+                                    }.into_any()
+                                }
                                 Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                             }
                         })}
@@ -46,6 +57,19 @@ pub fn LibraryPage() -> impl IntoView {
                 </div>
             </LiveLibrary>
         </section>
+    }
+}
+
+/// Asks the reader's browser (and any proxy) to come back once the index is built.
+fn retry_after() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        use axum::http::{header, HeaderValue};
+        let seconds = crate::library::index::RETRY_AFTER_SECONDS.to_string();
+        if let Ok(value) = HeaderValue::from_str(&seconds) {
+            response.insert_header(header::RETRY_AFTER, value);
+        }
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }
 

@@ -125,13 +125,13 @@ pub struct Dashboard {
 
 /// A month in China time, `YYYY-MM`.
 pub fn month_of(at: DateTime<Utc>) -> String {
-    let d = (at + chrono::Duration::hours(8)).date_naive();
+    let d = crate::domain::calendar::date_of(at);
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
 /// The last `MONTHS` months up to and including `now`'s, oldest first.
 fn months_until(now: DateTime<Utc>) -> Vec<String> {
-    let d = (now + chrono::Duration::hours(8)).date_naive();
+    let d = crate::domain::calendar::today(now);
     let mut index = d.year() * 12 + d.month0() as i32;
     let mut out = Vec::with_capacity(MONTHS);
     for _ in 0..MONTHS {

@@ -324,7 +324,7 @@ pub async fn claim_need(
         &body.mode,
         &body.plan,
         body.plan_by.as_deref().unwrap_or_default(),
-        now.date_naive(),
+        app::domain::calendar::today(now),
     )
     .map_err(|found| api_error(ClaimError::Invalid(found)))?;
     let id = lifecycle::claim(&state.db, &who, &code, &request, state.leases, now)

@@ -209,6 +209,8 @@ pub fn response(page: LibraryPage, base_url: &str) -> LibraryResponse {
     responses(
         (status = 200, description = "One page of published needs matching the search, with facet counts and the total", body = LibraryResponse),
         (status = 422, description = "A filter, sort or page value that is not accepted (`invalid`, by field)", body = ErrorBody),
+        (status = 503, description = "The search index is being built and no index can serve yet (`search_index_building`); try again after `Retry-After` seconds", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait before asking again"))),
     ),
     security(())
 )]
@@ -219,6 +221,9 @@ pub async fn library(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     };
     match app::library::search::search(&state.db, &state.regions, &state.search, &params).await {
         Ok(page) => Json(response(page, &state.base_url)).into_response(),
+        Err(app::library::search::LibraryError::NotReady(_)) => {
+            ApiError::search_index_building().into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "library search failed");
             ApiError::internal().into_response()

@@ -69,6 +69,16 @@ impl ApiError {
         )
     }
 
+    /// `503 search_index_building`: no search index can serve yet (a created one is
+    /// being filled); the answer carries `Retry-After`.
+    pub fn search_index_building() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search_index_building",
+            "需求库正在建立索引，请稍后刷新 / The needs library is being indexed; please try again in a moment",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -108,6 +118,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status;
         let mut response = (status, Json(serde_json::json!({ "error": self }))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(app::library::index::RETRY_AFTER_SECONDS),
+            );
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

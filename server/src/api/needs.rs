@@ -333,7 +333,7 @@ fn parse_request(state: &AppState, body: &NeedRequest) -> Result<NeedDraft, ApiE
     NeedDraft::parse(
         &body.to_input(),
         |c| state.regions.is_county(c),
-        chrono::Utc::now().date_naive(),
+        app::domain::calendar::today(chrono::Utc::now()),
     )
     .map_err(|found| api_error(NeedError::Invalid(found)))
 }

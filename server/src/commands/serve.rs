@@ -51,6 +51,7 @@ pub async fn run(db_args: &DatabaseArgs, args: &ServeArgs) -> anyhow::Result<()>
         attachments_dir: db_args.data_dir.join("attachments"),
         smtp_url: args.smtp_url.clone().filter(|u| !u.trim().is_empty()),
         embed_origins: args.embed_origins.clone(),
+        hold_index_build: None,
     };
     crate::jobs::spawn_review_expiry(db.clone());
     crate::jobs::spawn_claim_lapse(db.clone(), args.claim_reminders.clone());

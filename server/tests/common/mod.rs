@@ -303,7 +303,18 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
 
 /// Spawns the app against `database`.
 pub async fn spawn_app_with(database: TestDatabase) -> TestApp {
-    let application = Application::build(database.db.clone(), &WebConfig::for_tests())
+    spawn_app_configured(database, |_| {}).await
+}
+
+/// Spawns the app against `database`, with the test configuration changed by `change`
+/// (e.g. the page cache off, so that every request renders).
+pub async fn spawn_app_configured(
+    database: TestDatabase,
+    change: impl FnOnce(&mut WebConfig),
+) -> TestApp {
+    let mut config = WebConfig::for_tests();
+    change(&mut config);
+    let application = Application::build(database.db.clone(), &config)
         .await
         .expect("app builds");
     let addr = application.addr();

@@ -31,7 +31,7 @@ pub async fn new_fund(
     leftover: LeftoverPolicy,
     matching: Option<MatchOffer>,
 ) -> i64 {
-    let today = Utc::now().date_naive();
+    let today = app::domain::calendar::today(Utc::now());
     let input = NewFund {
         kind: FundKind::Special,
         name: "测试专项基金".into(),

@@ -67,15 +67,10 @@ fn names_json(draft: &NeedDraft) -> String {
 }
 
 fn consent_time(draft: &NeedDraft, now: DateTime<Utc>) -> DateTime<Utc> {
-    if draft.private.consent_recorded_on == now.date_naive() {
+    if draft.private.consent_recorded_on == crate::domain::calendar::today(now) {
         now
     } else {
-        draft
-            .private
-            .consent_recorded_on
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc())
-            .unwrap_or(now)
+        crate::domain::calendar::start_of(draft.private.consent_recorded_on)
     }
 }
 
@@ -198,6 +193,14 @@ pub async fn update(
         }
     }
     let (before, _) = stored_draft(&txn, &row).await?;
+    if before == *draft {
+        // Saved unchanged: nothing to write, nothing to audit (a submit still submits).
+        if submit {
+            super::review::submit_in(&txn, staff, code, now).await?;
+            txn.commit().await?;
+        }
+        return Ok(());
+    }
     let changed = need::Entity::update_many()
         .col_expr(need::Column::RegionCode, Expr::value(draft.region.as_str()))
         .col_expr(need::Column::Title, Expr::value(draft.title.clone()))
@@ -235,7 +238,15 @@ pub async fn update(
         return Err(NeedError::WrongState(status));
     }
     write_items(&txn, row.id, draft).await?;
-    need_private::Entity::update_many()
+    let mut private = need_private::Entity::update_many();
+    if draft.private.consent_recorded_on != before.private.consent_recorded_on {
+        // The consent's time is kept unless its date was changed.
+        private = private.col_expr(
+            need_private::Column::ConsentRecordedAt,
+            Expr::value(consent_time(draft, now)),
+        );
+    }
+    private
         .col_expr(
             need_private::Column::CaseReference,
             Expr::value(draft.private.case_reference.clone()),
@@ -247,10 +258,6 @@ pub async fn update(
         .col_expr(
             need_private::Column::ConsentScope,
             Expr::value(draft.private.consent_scope.clone()),
-        )
-        .col_expr(
-            need_private::Column::ConsentRecordedAt,
-            Expr::value(consent_time(draft, now)),
         )
         .filter(need_private::Column::NeedId.eq(row.id))
         .exec(&txn)

@@ -203,13 +203,13 @@ pub(crate) async fn stored_draft<C: ConnectionTrait>(
         Some(p) => PrivateDraft {
             case_reference: p.case_reference,
             household_names: serde_json::from_str(&p.household_names).map_err(corrupt)?,
-            consent_recorded_on: p.consent_recorded_at.date_naive(),
+            consent_recorded_on: crate::domain::calendar::date_of(p.consent_recorded_at),
             consent_scope: p.consent_scope,
         },
         None => PrivateDraft {
             case_reference: String::new(),
             household_names: Vec::new(),
-            consent_recorded_on: row.created_at.date_naive(),
+            consent_recorded_on: crate::domain::calendar::date_of(row.created_at),
             consent_scope: String::new(),
         },
     };

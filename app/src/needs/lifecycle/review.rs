@@ -369,6 +369,10 @@ pub async fn set_review_time_limit(
         .one(&txn)
         .await?
         .ok_or(NeedError::NotFound)?;
+    if before.review_time_limit_days == days {
+        // Saved unchanged: nothing to write, nothing to audit.
+        return Ok(());
+    }
     organization::Entity::update_many()
         .col_expr(organization::Column::ReviewTimeLimitDays, Expr::value(days))
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))

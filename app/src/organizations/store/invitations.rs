@@ -379,7 +379,7 @@ pub async fn open_invitations(
                 id: i.id,
                 email: i.email,
                 role: Role::parse(&i.role)?,
-                expires_on: i.expires_at.date_naive(),
+                expires_on: crate::domain::calendar::date_of(i.expires_at),
             })
         })
         .collect()

@@ -67,7 +67,7 @@ pub async fn my_organization(
             verification: Verification::parse(&org.verification)?,
             verification_reason: org.verification_reason,
             suspension: org.suspended_at.map(|at| crate::organizations::Suspension {
-                since: at.date_naive(),
+                since: crate::domain::calendar::date_of(at),
                 reason: org.suspension_reason.unwrap_or_default(),
             }),
             my_role: Role::parse(&m.role)?,
@@ -127,7 +127,7 @@ pub async fn charity_activity(
             target: target.unwrap_or_default(),
             amount: crate::domain::Fen(p.amount_fen),
             status: PledgeStatus::parse(&p.status)?,
-            pledged_on: p.pledged_at.date_naive(),
+            pledged_on: crate::domain::calendar::date_of(p.pledged_at),
         });
     }
     Ok(activity)

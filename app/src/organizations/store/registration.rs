@@ -205,7 +205,7 @@ pub async fn pending_charities(
             uscc: o.uscc.unwrap_or_default(),
             public_fundraising: o.public_fundraising,
             description: o.description,
-            registered_on: o.created_at.date_naive(),
+            registered_on: crate::domain::calendar::date_of(o.created_at),
         })
         .collect())
 }

@@ -208,8 +208,8 @@ pub async fn verified_charities(
             slug: o.slug,
             name: o.name,
             uscc: o.uscc.unwrap_or_default(),
-            verified_on: o.verified_at.map(|t| t.date_naive()),
-            suspended_on: o.suspended_at.map(|t| t.date_naive()),
+            verified_on: o.verified_at.map(crate::domain::calendar::date_of),
+            suspended_on: o.suspended_at.map(crate::domain::calendar::date_of),
             suspension_reason: o.suspension_reason,
         })
         .collect())

@@ -232,35 +232,15 @@ pub fn SupplyProfilePage() -> impl IntoView {
                         Err(e) => return denied(e, routes::CHARITY_PROFILE.url(), lang),
                     };
                     let options = regions.await.unwrap_or_default();
-                    let reply = use_form_reply();
-                    // A fresh page shows the stored profile; a refused post shows what was typed.
-                    let (types, categories) = if reply.has_values() {
-                        (
-                            AssistanceType::ALL.iter().copied().filter(|t| reply.value(&format!("type_{}", t.code())) == "on").collect(),
-                            HouseholdCategory::ALL.iter().copied().filter(|c| reply.value(&format!("category_{}", c.code())) == "on").collect(),
-                        )
-                    } else {
-                        let p = stored.clone();
-                        (
-                            p.as_ref().map(|p| p.assistance_types.clone()).unwrap_or_default(),
-                            p.map(|p| p.household_categories).unwrap_or_default(),
-                        )
-                    };
-                    if !reply.has_values() {
-                        if let Some(p) = &stored {
-                            let input = p.to_input();
-                            let mut values = std::collections::HashMap::from([
-                                ("typical_budget".to_owned(), input.typical_budget),
-                                ("gives".to_owned(), input.gives),
-                                ("claim_capacity".to_owned(), input.claim_capacity),
-                            ]);
-                            for (i, r) in input.regions.into_iter().enumerate() {
-                                values.insert(format!("region_{}", i + 1), r);
-                            }
-                            reply.clone().with_values(values).provide();
-                        }
-                    }
-                    let reply = use_form_reply();
+                    // One source for every field: what was typed when the page answers its
+                    // own post, else the stored profile (whichever pass of the render this is).
+                    let reply = use_form_reply().or_stored(|| {
+                        stored.as_ref().map(|p| p.to_input().to_fields()).unwrap_or_default()
+                    });
+                    reply.clone().provide();
+                    let on = |key: String| reply.value(&key) == "on";
+                    let types: Vec<_> = AssistanceType::ALL.iter().copied().filter(|t| on(format!("type_{}", t.code()))).collect();
+                    let categories: Vec<_> = HouseholdCategory::ALL.iter().copied().filter(|c| on(format!("category_{}", c.code()))).collect();
                     view! {
                         <ErrorSummary/>
                         <form method="post" action=routes::CHARITY_PROFILE.url() class="stack" novalidate>
@@ -428,15 +408,23 @@ fn ClaimDetail(c: ClaimView, done: Option<String>) -> impl IntoView {
     let active = c.status == ClaimStatus::Active;
     let open = matches!(c.status, ClaimStatus::Active | ClaimStatus::Fulfilled);
     let id = c.id;
-    if active && !reply.has_values() {
-        let mut values = std::collections::HashMap::new();
-        for (i, (_, _, q)) in c.need_items.iter().enumerate() {
-            values.insert(format!("delivered_{i}"), q.to_string());
-        }
-        values.insert("delivered_on".into(), date(chrono::Utc::now().date_naive()));
-        reply.clone().with_values(values).provide();
-    }
-    let reply = use_form_reply();
+    let reply = if active {
+        let reply = reply.or_stored(|| {
+            let mut values = std::collections::HashMap::new();
+            for (i, (_, _, q)) in c.need_items.iter().enumerate() {
+                values.insert(format!("delivered_{i}"), q.to_string());
+            }
+            values.insert(
+                "delivered_on".into(),
+                date(crate::domain::calendar::today(chrono::Utc::now())),
+            );
+            values
+        });
+        reply.clone().provide();
+        reply
+    } else {
+        reply
+    };
     let items = c.need_items.clone();
     view! {
         <nav class="breadcrumb" aria-label=lang.pick("当前位置", "Breadcrumb")>

@@ -6,7 +6,6 @@ use crate::action::{Done, Outcome, Posted, Refused, Rejection, Viewer};
 use crate::claims::charity::CharityActor;
 use crate::claims::lifecycle::{self, ClaimError};
 use crate::claims::{attachments, ClaimRequest, ProfileInput, ReportInput, SupplyProfile};
-use crate::domain::need::{AssistanceType, HouseholdCategory};
 use crate::routes;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -52,26 +51,7 @@ pub async fn save_profile(
 ) -> Outcome {
     let page = routes::CHARITY_PROFILE.url();
     let who = signed_in_charity(&state, viewer, page).await?;
-    let f = &posted.form;
-    let on = |key: String| f.get(&key).is_some_and(|v| v == "on");
-    let input = ProfileInput {
-        assistance_types: AssistanceType::ALL
-            .iter()
-            .filter(|t| on(format!("type_{}", t.code())))
-            .map(|t| t.code().to_owned())
-            .collect(),
-        household_categories: HouseholdCategory::ALL
-            .iter()
-            .filter(|c| on(format!("category_{}", c.code())))
-            .map(|c| c.code().to_owned())
-            .collect(),
-        regions: (1..=crate::claims::PROFILE_REGIONS)
-            .map(|i| f.get(&format!("region_{i}")).cloned().unwrap_or_default())
-            .collect(),
-        typical_budget: f.get("typical_budget").cloned().unwrap_or_default(),
-        gives: f.get("gives").cloned().unwrap_or_default(),
-        claim_capacity: f.get("claim_capacity").cloned().unwrap_or_default(),
-    };
+    let input = ProfileInput::from_fields(&posted.form);
     let profile = SupplyProfile::parse(&input, |c| state.regions.name(c).is_some())
         .map_err(|found| posted.refuse(page, Rejection::fields(found)))?;
     crate::claims::profile::save(&state.db, &who, &profile, chrono::Utc::now())
@@ -106,7 +86,8 @@ pub async fn claim_need(
     let who = signed_in_charity(&state, viewer, &page).await?;
     let now = chrono::Utc::now();
     let f = &posted.form;
-    let request = ClaimRequest::parse(&f.mode, &f.plan, &f.plan_by, now.date_naive())
+    let today = crate::domain::calendar::today(now);
+    let request = ClaimRequest::parse(&f.mode, &f.plan, &f.plan_by, today)
         .map_err(|found| posted.refuse(&page, Rejection::fields(found)))?;
     match lifecycle::claim(&state.db, &who, &code, &request, state.leases, now).await {
         Ok(id) => Ok(Done::SeeOther(format!(

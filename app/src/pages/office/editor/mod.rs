@@ -41,11 +41,9 @@ pub fn NewNeedPage() -> impl IntoView {
     let lang = use_lang();
     let counties = Resource::new(|| (), |_| office_counties());
     let reply = use_form_reply();
-    if !reply.has_values() {
-        let today = chrono::Utc::now()
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string();
+    if !reply.is_posted() {
+        let today =
+            crate::domain::calendar::day_text(crate::domain::calendar::today(chrono::Utc::now()));
         FormReply::filled(
             [
                 ("urgency".to_owned(), "normal".to_owned()),
@@ -115,7 +113,7 @@ pub fn EditNeedPage() -> impl IntoView {
                             },
                         };
                         let (fields, stored_feedback) = stored.unzip();
-                        if !reply.has_values() {
+                        if !reply.is_posted() {
                             if let Some(input) = fields {
                                 FormReply::filled(input.to_fields()).provide();
                             }

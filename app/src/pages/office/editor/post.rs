@@ -101,7 +101,7 @@ async fn editor_change(
                 staff,
                 code,
                 &input,
-                now.date_naive(),
+                crate::domain::calendar::today(now),
             )
             .await
         }
