@@ -55,6 +55,7 @@ if [ -n "$database" ]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 addr="127.0.0.1:$port"
+mkdir -p "$work/data"
 DATABASE_URL="$url" SHANQIAO_LOG="${SHANQIAO_LOG:-warn}" \
   "$bin" serve --demo --bind "$addr" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server=$!

@@ -39,7 +39,7 @@ export default defineConfig({
   ],
   webServer: {
     command: `${binary} serve --demo --bind 127.0.0.1:${port} --data-dir ${dataDir}`,
-    url: `http://127.0.0.1:${port}/healthz`,
+    url: `http://127.0.0.1:${port}/readyz`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',

@@ -19,7 +19,7 @@ use chrono::{DateTime, Datelike, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::BTreeMap;
 
@@ -142,36 +142,67 @@ async fn summary<C: ConnectionTrait>(
     charity: &organization::Model,
     now: DateTime<Utc>,
 ) -> Result<FundSummary, MoneyError> {
-    let sums = ledger::sums(db, LedgerAccount::Fund, f.id).await?;
-    let donors = pledge::Entity::find()
-        .filter(pledge::Column::FundId.eq(f.id))
+    let charities = BTreeMap::from([(charity.id, charity.clone())]);
+    let mut one = summaries(db, vec![f], &charities, now).await?;
+    one.pop()
+        .ok_or_else(|| corrupt("a fund without its charity".to_owned()))
+}
+
+/// The summaries of `funds` (whose charities are in `charities`), in their order, with
+/// four queries in all: their ledger sums, donors and criteria are read for all at once.
+async fn summaries<C: ConnectionTrait>(
+    db: &C,
+    funds: Vec<fund::Model>,
+    charities: &BTreeMap<i64, organization::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<FundSummary>, MoneyError> {
+    let ids: Vec<i64> = funds.iter().map(|f| f.id).collect();
+    let mut sums = ledger::sums_of_many(db, LedgerAccount::Fund, &ids).await?;
+    let mut criteria = targets::criteria_of_many(db, &ids).await?;
+    let donors: BTreeMap<i64, i64> = pledge::Entity::find()
+        .select_only()
+        .column(pledge::Column::FundId)
+        .column_as(pledge::Column::Id.count(), "donors")
+        .filter(pledge::Column::FundId.is_in(ids.iter().copied()))
         .filter(pledge::Column::Status.is_in(["received", "allocated"]))
+        .group_by(pledge::Column::FundId)
+        .into_tuple::<(Option<i64>, i64)>()
         .all(db)
         .await?
-        .len() as u32;
-    Ok(FundSummary {
-        id: f.id,
-        public_code: f.public_code.clone(),
-        kind: FundKind::parse(&f.kind).map_err(corrupt)?,
-        name: f.name.clone(),
-        sponsor: f.sponsor.clone(),
-        description: f.description.clone(),
-        charity_id: charity.id,
-        charity: charity.name.clone(),
-        charity_slug: charity.slug.clone(),
-        status: FundStatus::parse(&f.status).map_err(corrupt)?,
-        target: f.target_amount_fen.map(Fen),
-        starts_on: f.starts_on,
-        ends_on: f.ends_on,
-        leftover: LeftoverPolicy::parse(&f.leftover_policy).map_err(corrupt)?,
-        criteria: targets::criteria_of(db, f.id).await?,
-        matching: targets::offer_of(&f),
-        raised: sums.fund_raised(),
-        allocated: sums.fund_allocated(),
-        balance: sums.balance(),
-        donors,
-        accepts_pledges: targets::accepts_pledges(&f, charity, now),
-    })
+        .into_iter()
+        .filter_map(|(fund, n)| Some((fund?, n)))
+        .collect();
+    let mut out = Vec::with_capacity(funds.len());
+    for f in funds {
+        let Some(charity) = charities.get(&f.charity_id) else {
+            continue;
+        };
+        let sums = sums.remove(&f.id).unwrap_or_default();
+        out.push(FundSummary {
+            id: f.id,
+            public_code: f.public_code.clone(),
+            kind: FundKind::parse(&f.kind).map_err(corrupt)?,
+            name: f.name.clone(),
+            sponsor: f.sponsor.clone(),
+            description: f.description.clone(),
+            charity_id: charity.id,
+            charity: charity.name.clone(),
+            charity_slug: charity.slug.clone(),
+            status: FundStatus::parse(&f.status).map_err(corrupt)?,
+            target: f.target_amount_fen.map(Fen),
+            starts_on: f.starts_on,
+            ends_on: f.ends_on,
+            leftover: LeftoverPolicy::parse(&f.leftover_policy).map_err(corrupt)?,
+            criteria: criteria.remove(&f.id).unwrap_or_default(),
+            matching: targets::offer_of(&f),
+            raised: sums.fund_raised(),
+            allocated: sums.fund_allocated(),
+            balance: sums.balance(),
+            donors: donors.get(&f.id).copied().unwrap_or(0) as u32,
+            accepts_pledges: targets::accepts_pledges(&f, charity, now),
+        });
+    }
+    Ok(out)
 }
 
 /// Public funds (those of verified charities), open ones first, filtered.
@@ -187,39 +218,31 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(fund::Column::Kind.eq(k.code()));
     }
     let rows = q.all(db).await?;
-    let mut charities: BTreeMap<i64, organization::Model> = BTreeMap::new();
-    let mut out = Vec::new();
-    for f in rows {
-        if !charities.contains_key(&f.charity_id) {
-            if let Some(o) = organization::Entity::find_by_id(f.charity_id)
-                .one(db)
-                .await?
-            {
-                charities.insert(o.id, o);
-            }
-        }
-        let Some(charity) = charities.get(&f.charity_id) else {
-            continue;
-        };
-        if charity.verification != "verified" {
-            continue;
-        }
-        let s = summary(db, f, charity, now).await?;
+    let charities: BTreeMap<i64, organization::Model> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(rows.iter().map(|f| f.charity_id)))
+        .filter(organization::Column::Verification.eq("verified"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let rows = rows
+        .into_iter()
+        .filter(|f| charities.contains_key(&f.charity_id))
+        .collect();
+    let mut out = summaries(db, rows, &charities, now).await?;
+    out.retain(|s| {
         let c = &s.criteria;
-        if let Some(t) = filter.assistance_type {
-            if !c.assistance_types.is_empty() && !c.assistance_types.contains(&t) {
-                continue;
-            }
-        }
-        if let Some(r) = &filter.region {
-            // A fund serving the province serves a county in it, and the reverse is
-            // what a reader filtering by province wants too.
-            if !c.regions.is_empty() && !c.regions.iter().any(|x| x.contains(r) || r.contains(x)) {
-                continue;
-            }
-        }
-        out.push(s);
-    }
+        let type_fits = filter
+            .assistance_type
+            .is_none_or(|t| c.assistance_types.is_empty() || c.assistance_types.contains(&t));
+        // A fund serving the province serves a county in it, and the reverse is what a
+        // reader filtering by province wants too.
+        let region_fits = filter.region.as_ref().is_none_or(|r| {
+            c.regions.is_empty() || c.regions.iter().any(|x| x.contains(r) || r.contains(x))
+        });
+        type_fits && region_fits
+    });
     Ok(out)
 }
 
@@ -453,16 +476,12 @@ pub async fn of_charity(
         .one(db)
         .await?
         .ok_or(MoneyError::NotACharity)?;
-    let mut out = Vec::new();
-    for f in fund::Entity::find()
+    let funds = fund::Entity::find()
         .filter(fund::Column::CharityId.eq(charity_id))
         .order_by_desc(fund::Column::Id)
         .all(db)
-        .await?
-    {
-        out.push(summary(db, f, &charity, now).await?);
-    }
-    Ok(out)
+        .await?;
+    summaries(db, funds, &BTreeMap::from([(charity.id, charity)]), now).await
 }
 
 /// The charity posts a quarterly disclosure report for one of its funds.

@@ -127,6 +127,7 @@ pub(crate) async fn try_hold<C: ConnectionTrait>(
 
 #[derive(Debug, FromQueryResult)]
 struct Row {
+    account_ref: i64,
     kind: String,
     side: String,
     total: Option<i64>,
@@ -191,22 +192,47 @@ pub async fn sums<C: ConnectionTrait>(
     account: LedgerAccount,
     reference: i64,
 ) -> Result<AccountSums, DbErr> {
-    let backend = db.get_database_backend();
+    Ok(sums_of_many(db, account, &[reference])
+        .await?
+        .remove(&reference)
+        .unwrap_or_default())
+}
+
+/// The sums of several accounts of one kind, in one query (an account with no entries
+/// is absent: its sums are the default, all zero).
+pub async fn sums_of_many<C: ConnectionTrait>(
+    db: &C,
+    account: LedgerAccount,
+    references: &[i64],
+) -> Result<std::collections::HashMap<i64, AccountSums>, DbErr> {
+    let mut out: std::collections::HashMap<i64, AccountSums> = Default::default();
+    if references.is_empty() {
+        return Ok(out);
+    }
+    let placeholders = vec!["?"; references.len()].join(", ");
+    let mut values: Vec<sea_orm::Value> = vec![account.code().into()];
+    values.extend(references.iter().map(|r| sea_orm::Value::from(*r)));
     let rows = Row::find_by_statement(statement(
-        backend,
-        "SELECT t.kind AS kind, e.side AS side, CAST(SUM(e.amount_fen) AS BIGINT) AS total \
-         FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
-         WHERE e.account_kind = ? AND e.account_ref = ? GROUP BY t.kind, e.side",
-        vec![account.code().into(), reference.into()],
+        db.get_database_backend(),
+        &format!(
+            "SELECT e.account_ref AS account_ref, t.kind AS kind, e.side AS side, \
+             CAST(SUM(e.amount_fen) AS BIGINT) AS total \
+             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
+             WHERE e.account_kind = ? AND e.account_ref IN ({placeholders}) \
+             GROUP BY e.account_ref, t.kind, e.side"
+        ),
+        values,
     ))
     .all(db)
     .await?;
-    Ok(AccountSums {
-        rows: rows
-            .into_iter()
-            .map(|r| (r.kind, r.side == "credit", r.total.unwrap_or(0)))
-            .collect(),
-    })
+    for r in rows {
+        out.entry(r.account_ref).or_default().rows.push((
+            r.kind,
+            r.side == "credit",
+            r.total.unwrap_or(0),
+        ));
+    }
+    Ok(out)
 }
 
 /// What the ledger audit ([`super::audit::run`]) finds, as sentences; empty when the

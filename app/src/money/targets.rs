@@ -9,7 +9,7 @@ use crate::domain::support::{FundStatus, LedgerAccount};
 use crate::domain::{Fen, RegionCode};
 use crate::entities::{fund, fund_criterion, need, need_item, organization, pledge};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 /// What would meet a need in money: its target amount plus the value of its items.
 pub async fn goal_of<C: ConnectionTrait>(db: &C, row: &need::Model) -> Result<Fen, DbErr> {
@@ -63,12 +63,25 @@ pub async fn criteria_of<C: ConnectionTrait>(
     db: &C,
     fund_id: i64,
 ) -> Result<FundCriteria, MoneyError> {
-    let mut c = FundCriteria::default();
+    Ok(criteria_of_many(db, &[fund_id])
+        .await?
+        .remove(&fund_id)
+        .unwrap_or_default())
+}
+
+/// The criteria of several funds, in one query (a fund without criteria takes any need).
+pub async fn criteria_of_many<C: ConnectionTrait>(
+    db: &C,
+    fund_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, FundCriteria>, MoneyError> {
+    let mut all: std::collections::HashMap<i64, FundCriteria> = Default::default();
     for row in fund_criterion::Entity::find()
-        .filter(fund_criterion::Column::FundId.eq(fund_id))
+        .filter(fund_criterion::Column::FundId.is_in(fund_ids.iter().copied()))
+        .order_by_asc(fund_criterion::Column::Id)
         .all(db)
         .await?
     {
+        let c = all.entry(row.fund_id).or_default();
         match row.dimension.as_str() {
             "assistance_type" => c
                 .assistance_types
@@ -82,7 +95,7 @@ pub async fn criteria_of<C: ConnectionTrait>(
             other => return Err(corrupt(format!("fund criterion {other}"))),
         }
     }
-    Ok(c)
+    Ok(all)
 }
 
 /// Whether the need fits the criteria.

@@ -231,29 +231,17 @@ impl TestApp {
         self.get_as(path, None).await
     }
 
-    /// GET, with a session cookie if given. A page whose server-side render stalls (a
-    /// Leptos bug seen about once in a few hundred renders of a need page, leptos-rs/
-    /// leptos#4851; see ARCHITECTURE.md) is asked for once more after 30 s, loudly: a GET
-    /// is safe to repeat, and a page that stalls twice still fails the test.
+    /// GET, with a session cookie if given. No second try: a render that never answers
+    /// (the stall ARCHITECTURE.md records) fails the test after the client's timeout.
     async fn get_as(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut attempt = 1;
-        loop {
-            let mut request = self
-                .client
-                .get(self.url(path))
-                .timeout(std::time::Duration::from_secs(30));
-            if let Some(c) = cookie {
-                request = request.header("cookie", c);
-            }
-            match request.send().await {
-                Ok(response) => return response,
-                Err(e) if e.is_timeout() && attempt == 1 => {
-                    eprintln!("GET {path}: no answer in 30 s (a stalled render); asking once more");
-                    attempt += 1;
-                }
-                Err(e) => panic!("GET {path}: {e:?}"),
-            }
+        let mut request = self.client.get(self.url(path));
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
         }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e:?}"))
     }
 
     /// Posts a form as a browser on this site would (with its Origin), with an optional

@@ -9,7 +9,10 @@ pub mod post;
 use crate::components::form::{ErrorSummary, Field};
 use crate::components::lang::use_lang;
 use crate::domain::organization::{OrganizationKind, Role, Verification};
-use crate::organizations::{my_open_invitations, my_tokens, MyOrganization};
+use crate::error::AppError;
+use crate::organizations::{
+    my_open_invitations, my_tokens, MyOrganization, PendingInvitation, TokenRow,
+};
 use crate::routes;
 use leptos::prelude::*;
 
@@ -55,10 +58,29 @@ pub fn portal_routes(kind: OrganizationKind) -> PortalRoutes {
     }
 }
 
+/// What the portal's admin sections load: made by the page itself, beside its other
+/// resources and outside any Suspense, so that each loads once per render (a resource
+/// made inside a Suspense's children is made again on every pass over them).
+#[derive(Clone, Copy)]
+pub struct PortalResources {
+    invitations: Resource<Result<Vec<PendingInvitation>, AppError>>,
+    tokens: Resource<Result<Vec<TokenRow>, AppError>>,
+}
+
+impl PortalResources {
+    pub fn new(kind: OrganizationKind) -> Self {
+        PortalResources {
+            invitations: Resource::new(move || kind, my_open_invitations),
+            tokens: Resource::new(move || kind, my_tokens),
+        }
+    }
+}
+
 #[component]
 pub fn Portal(
     org: MyOrganization,
     registered: bool,
+    loads: PortalResources,
     /// What only this kind of organization shows, after its members.
     #[prop(optional)]
     children: Option<Children>,
@@ -133,14 +155,18 @@ pub fn Portal(
                         .collect_view()}
                 </tbody>
             </table>
-            {is_admin.then(|| view! { <InviteForm sent=invited kind/> })}
-            {is_admin.then(|| view! { <Tokens kind/> })}
+            {is_admin.then(|| view! { <InviteForm sent=invited kind open=loads.invitations/> })}
+            {is_admin.then(|| view! { <Tokens kind tokens=loads.tokens/> })}
         </section>
     }
 }
 
 #[component]
-fn InviteForm(sent: Option<InvitationSent>, kind: OrganizationKind) -> impl IntoView {
+fn InviteForm(
+    sent: Option<InvitationSent>,
+    kind: OrganizationKind,
+    open: Resource<Result<Vec<PendingInvitation>, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let roles: &[Role] = match kind {
         OrganizationKind::Charity => &[Role::CharityMember, Role::CharityAdmin],
@@ -167,16 +193,18 @@ fn InviteForm(sent: Option<InvitationSent>, kind: OrganizationKind) -> impl Into
             </div>
             <button type="submit" class="button">{lang.pick("发送邀请", "Send the invitation")}</button>
         </form>
-        <OpenInvitations kind/>
+        <OpenInvitations kind open/>
     }
 }
 
 /// The invitations still waiting, each of which the admin can take back.
 #[component]
-fn OpenInvitations(kind: OrganizationKind) -> impl IntoView {
+fn OpenInvitations(
+    kind: OrganizationKind,
+    open: Resource<Result<Vec<PendingInvitation>, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let forms = portal_routes(kind);
-    let open = Resource::new(move || kind, my_open_invitations);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -216,10 +244,12 @@ fn OpenInvitations(kind: OrganizationKind) -> impl IntoView {
 }
 
 #[component]
-fn Tokens(kind: OrganizationKind) -> impl IntoView {
+fn Tokens(
+    kind: OrganizationKind,
+    tokens: Resource<Result<Vec<TokenRow>, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let forms = portal_routes(kind);
-    let tokens = Resource::new(move || kind, my_tokens);
     let issued = use_context::<IssuedToken>();
     view! {
         <h2>{lang.pick("API 令牌", "API tokens")}</h2>

@@ -3,12 +3,13 @@
 //! fulfilment-report forms. Every form posts normally; the actions are in `claims_post.rs`.
 
 use crate::claims::matching::reasons_line;
-use crate::claims::{claim_offer, my_claim, my_claims, my_matches, my_supply_profile, ClaimView};
+use crate::claims::{claim_offer, my_claim, my_supply_profile, ClaimView};
 use crate::components::badges::{TypeBadge, UrgencyBadge};
 use crate::components::form::{use_form_reply, ErrorSummary};
 use crate::components::lang::use_lang;
 use crate::domain::need::{AssistanceType, HouseholdCategory};
 use crate::domain::support::{ClaimMode, ClaimStatus};
+use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::pages::office::denied;
 use crate::routes;
@@ -62,9 +63,10 @@ fn Input(
 
 /// The portal's first section: the needs that fit the charity's supply profile.
 #[component]
-pub fn MatchesSection() -> impl IntoView {
+pub fn MatchesSection(
+    matches: Resource<Result<crate::claims::Matches, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let matches = Resource::new(|| (), |_| my_matches());
     view! {
         <section aria-labelledby="matches-heading" data-testid="matches">
             <h2 id="matches-heading">{lang.pick("适合本机构的需求", "Needs that fit us")}</h2>
@@ -139,9 +141,8 @@ pub fn MatchesSection() -> impl IntoView {
 
 /// The charity's claims, newest first, each linking to its page.
 #[component]
-pub fn ClaimsSection() -> impl IntoView {
+pub fn ClaimsSection(claims: Resource<Result<Vec<ClaimView>, AppError>>) -> impl IntoView {
     let lang = use_lang();
-    let claims = Resource::new(|| (), |_| my_claims());
     view! {
         <h2>{lang.pick("本机构的认领", "Our claims")}</h2>
         <Suspense fallback=|| ()>

@@ -98,7 +98,14 @@ pub fn CharityRegisterPage() -> impl IntoView {
 #[component]
 pub fn CharityPortalPage() -> impl IntoView {
     let lang = use_lang();
+    // Every resource of the page is made here, outside the Suspense that shows them.
     let charity = Resource::new(|| (), |_| my_charity());
+    let activity = Resource::new(|| (), |_| crate::organizations::my_charity_activity());
+    let matches = Resource::new(|| (), |_| crate::claims::my_matches());
+    let claims_list = Resource::new(|| (), |_| crate::claims::my_claims());
+    let loads = crate::components::portal::PortalResources::new(
+        crate::domain::organization::OrganizationKind::Charity,
+    );
     let query = use_query_map();
     let registered = query.read_untracked().get("registered").is_some();
     view! {
@@ -107,7 +114,7 @@ pub fn CharityPortalPage() -> impl IntoView {
             {move || {
                 Suspend::new(async move {
                     match charity.await {
-                        Ok(org) => view! { <Portal org registered><Activity/></Portal> }.into_any(),
+                        Ok(org) => view! { <Portal org registered loads><Activity activity matches claims=claims_list/></Portal> }.into_any(),
                         Err(AppError::Unauthorized) => {
                             redirect_to_sign_in("/charity");
                             view! { <p>{lang.pick("请先登录。", "Please sign in first.")}</p> }.into_any()
@@ -129,18 +136,20 @@ pub fn CharityPortalPage() -> impl IntoView {
 
 /// What the charity works on: the needs that fit it, its claims, funds and pledges.
 #[component]
-fn Activity() -> impl IntoView {
-    use crate::organizations::my_charity_activity;
+fn Activity(
+    activity: Resource<Result<crate::organizations::CharityActivity, AppError>>,
+    matches: Resource<Result<crate::claims::Matches, AppError>>,
+    claims: Resource<Result<Vec<crate::claims::ClaimView>, AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let activity = Resource::new(|| (), |_| my_charity_activity());
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let a = activity.await.unwrap_or_default();
                 view! {
-                    <claims::MatchesSection/>
-                    <claims::ClaimsSection/>
+                    <claims::MatchesSection matches/>
+                    <claims::ClaimsSection claims/>
                     <h2>{lang.pick("本机构的基金与项目", "Our funds and projects")}</h2>
                     <p><a href=routes::CHARITY_FUNDS.url()>{lang.pick("管理基金、拨付与收款账户", "Manage funds, allocations and the account")}</a></p>
                     {if a.funds.is_empty() {

@@ -50,6 +50,9 @@ pub fn OfficePortalPage() -> impl IntoView {
     // Loaded here, beside the office, not inside the Suspense that shows it: a resource
     // created in a Suspense's children can leave the response hanging (leptos#4866).
     let publishing = Resource::new(|| (), |_| crate::organizations::office_publishing());
+    let loads = crate::components::portal::PortalResources::new(
+        crate::domain::organization::OrganizationKind::CivilAffairs,
+    );
     view! {
         <Title text=lang.pick("民政工作台 · 善桥", "Office portal · Shanqiao")/>
         <Suspense fallback=|| ()>
@@ -70,7 +73,7 @@ pub fn OfficePortalPage() -> impl IntoView {
                                     " · "
                                     <a href=crate::routes::IMPORT_NEEDS.url()>{lang.pick("批量导入", "Import CSV")}</a>
                                 </nav>
-                                <Portal org registered=false/>
+                                <Portal org registered=false loads/>
                                 {snippets.map(|p| view! { <Publishing p/> })}
                                 {is_admin.then(|| view! { <ReviewLimitForm days/> })}
                             }
