@@ -160,6 +160,24 @@ async fn answer(app: &TestApp, cookies: &HashMap<&str, String>, visit: &Visit) -
     (status, response.text().await.unwrap_or_default())
 }
 
+/// Saves an alert (a search for wheelchairs, daily, in the app) as the signed-in member.
+async fn save_an_alert(app: &TestApp, cookie: &str) {
+    let made = app
+        .post_form(
+            "/charity/alerts",
+            &[
+                ("label", "轮椅"),
+                ("q", "轮椅"),
+                ("type", "disability"),
+                ("frequency", "daily"),
+                ("in_app", "on"),
+            ],
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(made.status().as_u16(), 303, "the alert is saved");
+}
+
 /// The organization a demo account belongs to.
 async fn organization_of(db: &sea_orm::DatabaseConnection, email: &str) -> i64 {
     integer(
@@ -236,6 +254,8 @@ async fn visits(app: &TestApp, cookies: &HashMap<&str, String>) -> Vec<Visit> {
     {
         public.push(format!("/charities/{slug}"));
     }
+    // A saved alert of the charity admin's, so that the alerts page lists one.
+    save_an_alert(app, &cookies[CHARITY_ADMIN]).await;
     // A pledge's own page (its link is a secret: made here).
     let fund = integer(db, "SELECT MIN(id) FROM funds WHERE status = 'open'").await;
     let pledged = app
@@ -622,20 +642,7 @@ async fn saving_an_edit_form_unchanged_changes_nothing() {
         cookies.insert(who, sign_in_demo(&app, who).await);
     }
     // An alert of the charity admin's to edit (the demo has none of its own).
-    let made = app
-        .post_form(
-            "/charity/alerts",
-            &[
-                ("label", "轮椅"),
-                ("q", "轮椅"),
-                ("type", "disability"),
-                ("frequency", "daily"),
-                ("in_app", "on"),
-            ],
-            Some(&cookies[CHARITY_ADMIN]),
-        )
-        .await;
-    assert_eq!(made.status().as_u16(), 303, "the alert is saved");
+    save_an_alert(&app, &cookies[CHARITY_ADMIN]).await;
     let alert = integer(db, "SELECT MAX(id) FROM subscriptions").await;
     let office = organization_of(db, "caseworker@shanqiao.test").await;
     let draft = strings(
