@@ -17,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. bench/lib.sh
 
 needs=100000
 duration=10s
@@ -30,10 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk >/dev/null
-fi
+bench_ensure_wrk
 bin="$CARGO_TARGET_DIR/release/shanqiao"
 loader="$CARGO_TARGET_DIR/release/search-bench"
 [ -x "$bin" ] || scripts/build.sh
@@ -50,13 +48,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # Starts the server on the given database ("" = SQLite in the data dir) and waits until
 # it answers and its search index has applied the whole outbox.
 start() {
   local url="$1" data="$2"
-  addr="127.0.0.1:$(port)"
+  addr="127.0.0.1:$(bench_free_port)"
   DATABASE_URL="$url" SHANQIAO_LOG="${SHANQIAO_LOG:-warn}" \
     "$bin" serve --demo --bind "$addr" --data-dir "$data" >"$data.log" 2>&1 &
   server=$!

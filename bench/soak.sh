@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. bench/lib.sh
 
 duration=20m
 connections=32
@@ -28,10 +29,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/soak.sh [--duration 20m] [--connections 32] [--database postgres://…]" >&2; exit 2 ;;
   esac
 done
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk >/dev/null
-fi
+bench_ensure_wrk
 bin="$CARGO_TARGET_DIR/release/shanqiao"
 [ -x "$bin" ] || scripts/build.sh
 
@@ -53,26 +51,16 @@ if [ -n "$database" ]; then
   psql "$database" -qc "CREATE DATABASE $pgdb" >/dev/null
   url="${database%/*}/$pgdb"
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-addr="127.0.0.1:$port"
+addr="127.0.0.1:$(bench_free_port)"
 mkdir -p "$work/data"
 DATABASE_URL="$url" SHANQIAO_LOG="${SHANQIAO_LOG:-warn}" \
   "$bin" serve --demo --bind "$addr" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 600); do
-  curl -fs "http://$addr/readyz" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fs "http://$addr/readyz" >/dev/null || { echo "the server did not become ready" >&2; cat "$work/server.log" >&2; exit 1; }
+bench_wait_ready "$addr" "$work/server.log"
 
-sign_in() {
-  curl -s -o /dev/null -D - -X POST -H "Origin: http://$addr" \
-    --data-urlencode "account=$1" --data-urlencode "password=shanqiao-demo" --data-urlencode "next=/" \
-    "http://$addr/signin" | tr -d '\r' | sed -n 's/^set-cookie: \(shanqiao_session=[^;]*\).*/\1/Ip' | head -1
-}
-charity=$(sign_in charity-admin@shanqiao.test)
-caseworker=$(sign_in caseworker@shanqiao.test)
-office_admin=$(sign_in office-admin@shanqiao.test)
+charity=$(bench_sign_in "$addr" charity-admin@shanqiao.test)
+caseworker=$(bench_sign_in "$addr" caseworker@shanqiao.test)
+office_admin=$(bench_sign_in "$addr" office-admin@shanqiao.test)
 [ -n "$charity" ] && [ -n "$caseworker" ] && [ -n "$office_admin" ] || { echo "sign-in failed" >&2; exit 1; }
 
 file="$work/requests.tsv"
@@ -90,8 +78,8 @@ for r in json.load(sys.stdin).get("results", []):
     get "/funds/$id"
   done
   # Library searches: every word with three sorts and two pages, some with filters.
-  for word in 医疗 轮椅 助学 学费 康复 取暖 老人 儿童 残疾 低保 特困 住院 手术 助听器 护理 冬衣 营养 眼镜 药费 租房; do
-    q=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$word")
+  for word in $BENCH_WORDS; do
+    q=$(bench_quote "$word")
     for sort in relevance newest deadline; do
       for page in 1 2; do
         get "/needs?q=$q&sort=$sort&page=$page"

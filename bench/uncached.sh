@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. bench/lib.sh
 
 duration=10s
 connections=64
@@ -20,10 +21,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/uncached.sh [--duration 10s] [--connections 64]" >&2; exit 2 ;;
   esac
 done
-if ! command -v wrk >/dev/null 2>&1; then
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq wrk >/dev/null
-fi
+bench_ensure_wrk
 bin="$CARGO_TARGET_DIR/release/shanqiao"
 [ -x "$bin" ] || scripts/build.sh
 
@@ -37,17 +35,12 @@ trap cleanup EXIT
 
 start() {
   local cache="$1"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  addr="127.0.0.1:$port"
+  addr="127.0.0.1:$(bench_free_port)"
   mkdir -p "$work/$cache"
   SHANQIAO_LOG=warn "$bin" serve --demo --page-cache "$cache" --bind "$addr" --data-dir "$work/$cache" \
     >"$work/$cache.log" 2>&1 &
   server=$!
-  for _ in $(seq 600); do
-    curl -fs "http://$addr/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "the server did not become ready" >&2; cat "$work/$cache.log" >&2; exit 1
+  bench_wait_ready "$addr" "$work/$cache.log"
 }
 
 # The request files of each route (TSV: METHOD, PATH, COOKIE, BODY).
@@ -55,8 +48,8 @@ routes() {
   local dir="$1"
   mkdir -p "$dir"
   printf 'GET\t/healthz\t\t\n' >"$dir/healthz"
-  for word in 医疗 轮椅 助学 学费 康复 取暖 老人 儿童 残疾 低保 特困 住院 手术 助听器 护理 冬衣 营养 眼镜 药费 租房; do
-    q=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "$word")
+  for word in $BENCH_WORDS; do
+    q=$(bench_quote "$word")
     for sort in relevance newest deadline; do
       for page in 1 2; do printf 'GET\t/needs?q=%s&sort=%s&page=%s\t\t\n' "$q" "$sort" "$page"; done
     done
@@ -70,10 +63,7 @@ for r in json.load(sys.stdin).get("results", []):
   curl -fs "http://$addr/funds" | grep -o 'href="/funds/[0-9]*"' | grep -o '[0-9]*' | sort -u \
     | while read -r id; do printf 'GET\t/funds/%s\t\t\n' "$id"; done >"$dir/fund"
   local cookie
-  cookie=$(curl -s -o /dev/null -D - -X POST -H "Origin: http://$addr" \
-    --data-urlencode "account=charity-admin@shanqiao.test" --data-urlencode "password=shanqiao-demo" \
-    --data-urlencode "next=/" "http://$addr/signin" | tr -d '\r' \
-    | sed -n 's/^set-cookie: \(shanqiao_session=[^;]*\).*/\1/Ip' | head -1)
+  cookie=$(bench_sign_in "$addr" charity-admin@shanqiao.test)
   printf 'GET\t/charity\t%s\t\n' "$cookie" >"$dir/portal"
 }
 
